@@ -1,0 +1,620 @@
+"""The one object the app and the commands talk to: every query and every write.
+
+Each user change is one ``BEGIN IMMEDIATE`` transaction that writes the row and its event-log entry
+together, and it has committed before the method returns, so the screen never claims more than the
+file holds. Undo and redo are read back from that log, which is why they survive a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from reader.db import open_database, transaction
+from reader.models import (
+    ACTOR_KINDS,
+    Actor,
+    Annotation,
+    Article,
+    ArticleSummary,
+    Codebook,
+    Event,
+    Sentence,
+    Stance,
+    Target,
+)
+
+NO_CLAIM = "no_claim"
+"""The sentence status a coder sets for "reviewed: no claim here"."""
+
+CHANGE_ACTIONS = ("add", "edit", "delete", "status")
+"""Event actions that change coding and can be undone."""
+
+
+class StoreError(Exception):
+    """A change the Store refused; the message is meant for the user."""
+
+
+class DuplicateAnnotation(StoreError):
+    """The same actor, stance and target on the same sentence by the same coder already exists."""
+
+
+def now() -> str:
+    """The current time as stored: UTC, ISO 8601, milliseconds."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def fts_query(text: str) -> str:
+    """Turn typed words into a safe FTS5 query: every word must match, the last as a prefix."""
+    words = [w for w in text.replace('"', " ").split() if w]
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _actor(row: sqlite3.Row | tuple[Any, ...]) -> Actor:
+    return Actor(row[0], row[1], row[2], tuple(json.loads(row[3] or "[]")), row[4], row[5])
+
+
+ANNOTATION_COLUMNS = (
+    "id, sentence_id, actor_id, stance_id, target_id, note, annotator, created_at, updated_at"
+)
+EVENT_COLUMNS = (
+    "id, at, annotator, action, entity, entity_id, article_id, sentence_id, before, after, reverts"
+)
+
+
+class Store:
+    """Queries and writes for one coder (``annotator``) on one database."""
+
+    def __init__(self, db: Database, annotator: str) -> None:
+        self.db = db
+        self.conn: sqlite3.Connection = db.conn
+        self.annotator = annotator
+
+    @classmethod
+    def open(cls, path: str | Path | None, annotator: str) -> Store:
+        """Open (and migrate) the database at ``path`` for ``annotator``."""
+        return cls(open_database(path), annotator)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    # -- articles ---------------------------------------------------------------------------
+
+    def article_count(self, query: str = "") -> int:
+        """How many articles there are (matching ``query``, if given)."""
+        match = fts_query(query)
+        if not match:
+            return int(self._one("SELECT count(*) FROM articles"))
+        sql = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+        return int(self._one(sql, [match]))
+
+    def _filter(self, query: str) -> tuple[str, list[Any]]:
+        match = fts_query(query)
+        if not match:
+            return "", []
+        return "WHERE a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)", [match]
+
+    def article_summaries(self, offset: int, limit: int, query: str = "") -> list[ArticleSummary]:
+        """One window of the article list, in import order, with this coder's progress."""
+        where, params = self._filter(query)
+        sql = f"""
+            SELECT a.id, a.title,
+                (SELECT count(*) FROM sentences s WHERE s.article_id = a.id),
+                (SELECT count(*) FROM sentences s WHERE s.article_id = a.id AND (
+                    EXISTS (SELECT 1 FROM annotations x
+                            WHERE x.annotator = ? AND x.sentence_id = s.id)
+                    OR EXISTS (SELECT 1 FROM sentence_status t
+                            WHERE t.sentence_id = s.id AND t.annotator = ?)))
+            FROM articles a {where} ORDER BY a.id LIMIT ? OFFSET ?"""
+        rows = self.conn.execute(
+            sql, [self.annotator, self.annotator, *params, limit, offset]
+        ).fetchall()
+        return [ArticleSummary(*row) for row in rows]
+
+    def article_index(self, article_id: int, query: str = "") -> int | None:
+        """The position of an article in the (filtered) list, or None when it is filtered out."""
+        where, params = self._filter(query)
+        if (
+            self._one(
+                f"SELECT 1 FROM articles a {where} {'AND' if where else 'WHERE'} a.id = ?",
+                [*params, article_id],
+            )
+            is None
+        ):
+            return None
+        joiner = "AND" if where else "WHERE"
+        return int(
+            self._one(
+                f"SELECT count(*) FROM articles a {where} {joiner} a.id < ?", [*params, article_id]
+            )
+        )
+
+    def article_ids_after(self, article_id: int, step: int = 1) -> int | None:
+        """The next (``step`` > 0) or previous article's id in list order, if there is one."""
+        if step > 0:
+            sql = "SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT 1"
+        else:
+            sql = "SELECT id FROM articles WHERE id < ? ORDER BY id DESC LIMIT 1"
+        value = self._one(sql, [article_id])
+        return int(value) if value is not None else None
+
+    def first_article_id(self) -> int | None:
+        value = self._one("SELECT min(id) FROM articles")
+        return int(value) if value is not None else None
+
+    def article(self, article_id: int) -> Article | None:
+        row = self.conn.execute(
+            "SELECT id, title, text, source, content_hash, imported_at, published, outlet, url,"
+            " metadata FROM articles WHERE id = ?",
+            [article_id],
+        ).fetchone()
+        return Article(*row) if row else None
+
+    def sentences(self, article_id: int) -> list[Sentence]:
+        """The article's sentences in order, each with its text cut from the article."""
+        text = self._one("SELECT text FROM articles WHERE id = ?", [article_id]) or ""
+        rows = self.conn.execute(
+            'SELECT id, article_id, position, start, "end", paragraph FROM sentences'
+            " WHERE article_id = ? ORDER BY position",
+            [article_id],
+        ).fetchall()
+        return [Sentence(*row, text=text[row[3] : row[4]]) for row in rows]
+
+    def sentence(self, sentence_id: int) -> Sentence | None:
+        row = self.conn.execute(
+            'SELECT s.id, s.article_id, s.position, s.start, s."end", s.paragraph,'
+            ' substr(a.text, s.start + 1, s."end" - s.start)'
+            " FROM sentences s JOIN articles a ON a.id = s.article_id WHERE s.id = ?",
+            [sentence_id],
+        ).fetchone()
+        return Sentence(*row) if row else None
+
+    # -- codebook ---------------------------------------------------------------------------
+
+    def actors(self) -> list[Actor]:
+        rows = self.conn.execute(
+            "SELECT id, name, kind, aliases, parent_id, description FROM actors ORDER BY name"
+        ).fetchall()
+        return [_actor(row) for row in rows]
+
+    def stances(self) -> list[Stance]:
+        rows = self.conn.execute(
+            "SELECT id, key, label, score, position, description FROM stances ORDER BY position, id"
+        ).fetchall()
+        return [Stance(*row) for row in rows]
+
+    def targets(self) -> list[Target]:
+        rows = self.conn.execute(
+            "SELECT id, name, description FROM targets ORDER BY name"
+        ).fetchall()
+        return [Target(*row) for row in rows]
+
+    def codebook(self) -> Codebook:
+        return Codebook(tuple(self.actors()), tuple(self.stances()), tuple(self.targets()))
+
+    def add_actor(
+        self, name: str, kind: str, aliases: Iterable[str] = (), parent_id: int | None = None
+    ) -> Actor:
+        """Create an actor on the spot (from the actor picker); refuses a name already in use."""
+        name = name.strip()
+        if not name:
+            raise StoreError("an actor needs a name")
+        if kind not in ACTOR_KINDS:
+            raise StoreError(f"unknown actor kind {kind!r}: use one of {', '.join(ACTOR_KINDS)}")
+        alias_list = [a.strip() for a in aliases if a.strip()]
+        with transaction(self.db):
+            if self._one("SELECT id FROM actors WHERE name = ?", [name]) is not None:
+                raise StoreError(f"an actor named {name!r} already exists")
+            cursor = self.conn.execute(
+                "INSERT INTO actors (name, kind, aliases, parent_id) VALUES (?, ?, ?, ?)",
+                [name, kind, json.dumps(alias_list), parent_id],
+            )
+            actor_id = int(cursor.lastrowid or 0)
+            self._log(
+                "add",
+                "actor",
+                actor_id,
+                None,
+                None,
+                None,
+                {"name": name, "kind": kind, "aliases": alias_list, "parent_id": parent_id},
+            )
+        return Actor(actor_id, name, kind, tuple(alias_list), parent_id)
+
+    # -- annotations ------------------------------------------------------------------------
+
+    def _annotation_row(self, annotation_id: int) -> dict[str, Any] | None:
+        cursor = self.conn.execute(
+            f"SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE id = ?", [annotation_id]
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip([c[0] for c in cursor.description], row, strict=True))
+
+    def annotation(self, annotation_id: int) -> Annotation | None:
+        row = self._annotation_row(annotation_id)
+        return Annotation(**row) if row else None
+
+    def annotations_for_article(self, article_id: int) -> list[Annotation]:
+        """Every coder's annotations on the article's sentences, oldest first."""
+        rows = self.conn.execute(
+            f"SELECT {', '.join('x.' + c.strip() for c in ANNOTATION_COLUMNS.split(','))}"
+            " FROM annotations x JOIN sentences s ON s.id = x.sentence_id"
+            " WHERE s.article_id = ? ORDER BY x.id",
+            [article_id],
+        ).fetchall()
+        return [Annotation(*row) for row in rows]
+
+    def annotations_for_sentence(self, sentence_id: int) -> list[Annotation]:
+        rows = self.conn.execute(
+            f"SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE sentence_id = ? ORDER BY id",
+            [sentence_id],
+        ).fetchall()
+        return [Annotation(*row) for row in rows]
+
+    def _sentence_article(self, sentence_id: int) -> int:
+        article_id = self._one("SELECT article_id FROM sentences WHERE id = ?", [sentence_id])
+        if article_id is None:
+            raise StoreError(f"no sentence with id {sentence_id}")
+        return int(article_id)
+
+    def _check_refs(self, actor_id: int, stance_id: int, target_id: int | None) -> None:
+        if self._one("SELECT 1 FROM actors WHERE id = ?", [actor_id]) is None:
+            raise StoreError(f"no actor with id {actor_id}")
+        if self._one("SELECT 1 FROM stances WHERE id = ?", [stance_id]) is None:
+            raise StoreError(f"no stance with id {stance_id}")
+        if (
+            target_id is not None
+            and self._one("SELECT 1 FROM targets WHERE id = ?", [target_id]) is None
+        ):
+            raise StoreError(f"no target with id {target_id}")
+
+    def add_annotation(
+        self,
+        sentence_id: int,
+        actor_id: int,
+        stance_id: int,
+        target_id: int | None = None,
+        note: str = "",
+    ) -> Annotation:
+        """Record that in this sentence the actor takes the stance; committed on return."""
+        stamp = now()
+        with transaction(self.db):
+            article_id = self._sentence_article(sentence_id)
+            self._check_refs(actor_id, stance_id, target_id)
+            try:
+                cursor = self.conn.execute(
+                    "INSERT INTO annotations (sentence_id, actor_id, stance_id, target_id, note,"
+                    " annotator, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        sentence_id,
+                        actor_id,
+                        stance_id,
+                        target_id,
+                        note.strip(),
+                        self.annotator,
+                        stamp,
+                        stamp,
+                    ],
+                )
+            except sqlite3.IntegrityError:
+                raise DuplicateAnnotation(
+                    "this sentence already has that actor, stance and target from you"
+                ) from None
+            row = self._annotation_row(int(cursor.lastrowid or 0))
+            assert row is not None
+            self._log("add", "annotation", row["id"], article_id, sentence_id, None, row)
+        return Annotation(**row)
+
+    def update_annotation(
+        self,
+        annotation_id: int,
+        *,
+        actor_id: int,
+        stance_id: int,
+        target_id: int | None,
+        note: str,
+    ) -> Annotation:
+        """Change an annotation's actor, stance, target or note; committed on return."""
+        with transaction(self.db):
+            before = self._annotation_row(annotation_id)
+            if before is None:
+                raise StoreError(f"annotation {annotation_id} no longer exists")
+            self._check_refs(actor_id, stance_id, target_id)
+            try:
+                self.conn.execute(
+                    "UPDATE annotations SET actor_id = ?, stance_id = ?, target_id = ?, note = ?,"
+                    " updated_at = ? WHERE id = ?",
+                    [actor_id, stance_id, target_id, note.strip(), now(), annotation_id],
+                )
+            except sqlite3.IntegrityError:
+                raise DuplicateAnnotation(
+                    "this sentence already has that actor, stance and target from you"
+                ) from None
+            after = self._annotation_row(annotation_id)
+            article_id = self._sentence_article(before["sentence_id"])
+            self._log(
+                "edit",
+                "annotation",
+                annotation_id,
+                article_id,
+                before["sentence_id"],
+                before,
+                after,
+            )
+        assert after is not None
+        return Annotation(**after)
+
+    def delete_annotation(self, annotation_id: int) -> None:
+        """Remove an annotation; the event log keeps it so undo can bring it back."""
+        with transaction(self.db):
+            before = self._annotation_row(annotation_id)
+            if before is None:
+                raise StoreError(f"annotation {annotation_id} no longer exists")
+            self.conn.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
+            article_id = self._sentence_article(before["sentence_id"])
+            self._log(
+                "delete",
+                "annotation",
+                annotation_id,
+                article_id,
+                before["sentence_id"],
+                before,
+                None,
+            )
+
+    def last_annotation(self) -> Annotation | None:
+        """This coder's most recently created or edited annotation still present (for repeat)."""
+        row = self.conn.execute(
+            f"SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE annotator = ?"
+            " ORDER BY updated_at DESC, id DESC LIMIT 1",
+            [self.annotator],
+        ).fetchone()
+        return Annotation(*row) if row else None
+
+    # -- sentence status --------------------------------------------------------------------
+
+    def statuses(self, article_id: int) -> dict[int, str]:
+        """This coder's status per sentence of the article (only sentences that have one)."""
+        rows = self.conn.execute(
+            "SELECT t.sentence_id, t.status FROM sentence_status t"
+            " JOIN sentences s ON s.id = t.sentence_id WHERE s.article_id = ? AND t.annotator = ?",
+            [article_id, self.annotator],
+        ).fetchall()
+        return {int(sid): str(status) for sid, status in rows}
+
+    def _status_row(self, sentence_id: int) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT sentence_id, annotator, status, updated_at FROM sentence_status"
+            " WHERE sentence_id = ? AND annotator = ?",
+            [sentence_id, self.annotator],
+        ).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("sentence_id", "annotator", "status", "updated_at"), row, strict=True))
+
+    def set_no_claim(self, sentence_id: int, no_claim: bool) -> None:
+        """Mark (or unmark) the sentence as reviewed with no claim in it, for this coder."""
+        with transaction(self.db):
+            article_id = self._sentence_article(sentence_id)
+            before = self._status_row(sentence_id)
+            if no_claim:
+                after: dict[str, Any] | None = {
+                    "sentence_id": sentence_id,
+                    "annotator": self.annotator,
+                    "status": NO_CLAIM,
+                    "updated_at": now(),
+                }
+            else:
+                after = None
+            if before == after or (before and after and before["status"] == after["status"]):
+                return
+            self._put_status(sentence_id, after)
+            self._log(
+                "status", "sentence_status", sentence_id, article_id, sentence_id, before, after
+            )
+
+    def _put_status(self, sentence_id: int, row: dict[str, Any] | None) -> None:
+        if row is None:
+            self.conn.execute(
+                "DELETE FROM sentence_status WHERE sentence_id = ? AND annotator = ?",
+                [sentence_id, self.annotator],
+            )
+        else:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO sentence_status (sentence_id, annotator, status,"
+                " updated_at) VALUES (:sentence_id, :annotator, :status, :updated_at)",
+                row,
+            )
+
+    # -- event log, undo and redo -----------------------------------------------------------
+
+    def _log(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        article_id: int | None,
+        sentence_id: int | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        reverts: int | None = None,
+    ) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO events (at, annotator, action, entity, entity_id, article_id,"
+            " sentence_id, before, after, reverts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                now(),
+                self.annotator,
+                action,
+                entity,
+                entity_id,
+                article_id,
+                sentence_id,
+                json.dumps(before) if before is not None else None,
+                json.dumps(after) if after is not None else None,
+                reverts,
+            ],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def events(
+        self, *, annotator: str | None = None, article_id: int | None = None, limit: int = 1000
+    ) -> list[Event]:
+        """The newest events first, optionally for one coder or one article."""
+        clauses, params = [], []
+        if annotator:
+            clauses.append("annotator = ?")
+            params.append(annotator)
+        if article_id is not None:
+            clauses.append("article_id = ?")
+            params.append(article_id)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events {where} ORDER BY id DESC LIMIT ?",
+            [*params, limit],
+        ).fetchall()
+        return [Event(*row) for row in rows]
+
+    def _stacks(self) -> tuple[list[Event], list[Event]]:
+        """This coder's undo and redo stacks, replayed from the event log."""
+        rows = self.conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE annotator = ?"
+            " AND action IN ('add', 'edit', 'delete', 'status', 'undo', 'redo')"
+            " AND entity IN ('annotation', 'sentence_status') ORDER BY id",
+            [self.annotator],
+        ).fetchall()
+        undo: list[Event] = []
+        redo: list[Event] = []
+        for event in (Event(*row) for row in rows):
+            if event.action == "undo":
+                if undo:
+                    redo.append(event)
+                    undo.pop()
+            elif event.action == "redo":
+                if redo:
+                    redo.pop()
+                    undo.append(event)
+            else:
+                undo.append(event)
+                redo.clear()
+        return undo, redo
+
+    def _apply_state(self, event: Event, row_json: str | None) -> None:
+        """Make the event's entity look like ``row_json`` (None: absent)."""
+        row = json.loads(row_json) if row_json else None
+        if event.entity == "annotation":
+            self.conn.execute("DELETE FROM annotations WHERE id = ?", [event.entity_id])
+            if row is not None:
+                try:
+                    self.conn.execute(
+                        f"INSERT INTO annotations ({ANNOTATION_COLUMNS}) VALUES (:id,"
+                        " :sentence_id, :actor_id, :stance_id, :target_id, :note, :annotator,"
+                        " :created_at, :updated_at)",
+                        row,
+                    )
+                except sqlite3.IntegrityError:
+                    raise StoreError(
+                        "cannot restore the annotation: the same one was added again since"
+                    ) from None
+        else:
+            assert event.sentence_id is not None
+            self._put_status(event.sentence_id, row)
+
+    def undo(self) -> Event | None:
+        """Revert this coder's last change; returns the event it undid, or None if none is left."""
+        with transaction(self.db):
+            undo, _ = self._stacks()
+            if not undo:
+                return None
+            event = undo[-1]
+            self._apply_state(event, event.before)
+            self._log(
+                "undo",
+                event.entity,
+                event.entity_id,
+                event.article_id,
+                event.sentence_id,
+                _load(event.after),
+                _load(event.before),
+                reverts=event.id,
+            )
+        return event
+
+    def redo(self) -> Event | None:
+        """Re-apply the change most recently undone; returns the undo event it reversed."""
+        with transaction(self.db):
+            _, redo = self._stacks()
+            if not redo:
+                return None
+            event = redo[-1]
+            self._apply_state(event, event.before)
+            self._log(
+                "redo",
+                event.entity,
+                event.entity_id,
+                event.article_id,
+                event.sentence_id,
+                _load(event.after),
+                _load(event.before),
+                reverts=event.id,
+            )
+        return event
+
+    # -- progress and state -----------------------------------------------------------------
+
+    def progress(self) -> tuple[int, int]:
+        """(sentences this coder has coded or marked, all sentences)."""
+        total = int(self._one("SELECT count(*) FROM sentences"))
+        done = int(
+            self._one(
+                "SELECT count(*) FROM (SELECT sentence_id FROM annotations WHERE annotator = ?"
+                " UNION SELECT sentence_id FROM sentence_status WHERE annotator = ?)",
+                [self.annotator, self.annotator],
+            )
+        )
+        return done, total
+
+    def stance_counts(self, annotator: str | None = None) -> list[tuple[str, str, int]]:
+        """(actor, stance key, annotations) for every pair that occurs, by actor then stance."""
+        where, params = ("WHERE x.annotator = ?", [annotator]) if annotator else ("", [])
+        rows = self.conn.execute(
+            "SELECT a.name, st.key, count(*) FROM annotations x"
+            " JOIN actors a ON a.id = x.actor_id JOIN stances st ON st.id = x.stance_id"
+            f" {where} GROUP BY a.name, st.key ORDER BY a.name, min(st.position)",
+            params,
+        ).fetchall()
+        return [(str(a), str(s), int(n)) for a, s, n in rows]
+
+    def get_state(self, key: str) -> str | None:
+        value = self._one(
+            "SELECT value FROM ui_state WHERE annotator = ? AND key = ?", [self.annotator, key]
+        )
+        return str(value) if value is not None else None
+
+    def set_state(self, key: str, value: str) -> None:
+        """Remember a small piece of UI state (last article, last sentence) for this coder."""
+        with transaction(self.db):
+            self.conn.execute(
+                "INSERT OR REPLACE INTO ui_state (annotator, key, value) VALUES (?, ?, ?)",
+                [self.annotator, key, value],
+            )
+
+
+def _load(value: str | None) -> dict[str, Any] | None:
+    return json.loads(value) if value else None
