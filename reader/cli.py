@@ -1,0 +1,336 @@
+"""The ``nkreader`` command: bare, it opens the TUI; subcommands import, export and report.
+
+This module owns paths and the ``--db`` / ``--annotator`` options. It imports the TUI lazily, only
+inside the command that runs it, so shell commands start fast and never load Textual. Data goes to
+stdout; messages and errors go to stderr; every failure is one line and exit status 1.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from click_default_group import DefaultGroup
+
+from reader import __version__
+from reader.db import DatabaseError, open_database, resolve_path
+from reader.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+LARGE_IMPORT = 20
+"""From this many files on, ``import`` shows a progress bar."""
+
+
+def default_annotator() -> str:
+    """The login name, which identifies a coder when no ``--annotator`` is given."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "anonymous"
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=True, path_type=Path),
+        envvar="NKREADER_DB",
+        default=None,
+        help="Database file (default: ./annotations.db, or $NKREADER_DB).",
+    )(func)
+
+
+def annotator_option(func: F) -> F:
+    return click.option(
+        "--annotator",
+        envvar="NKREADER_ANNOTATOR",
+        default=None,
+        help="Coder name (default: $NKREADER_ANNOTATOR, else your login name).",
+    )(func)
+
+
+def open_store(db_path: Path | None, annotator: str | None = None) -> Store:
+    """Open the database for a command; a new database gets the default codebook."""
+    path = resolve_path(db_path)
+    new = not path.exists() or path.stat().st_size == 0
+    try:
+        db = open_database(path)
+    except DatabaseError as error:
+        raise click.ClickException(str(error)) from None
+    store = Store(db, annotator or default_annotator())
+    if new or not store.stances():
+        from reader.codebook import load_default_codebook
+
+        load_default_codebook(db)
+    return store
+
+
+def report_import(results: Sequence[Any]) -> int:
+    """Print one line per problem and a summary to stderr; return how many failed."""
+    from reader.importing import summarize
+
+    for result in results:
+        if result.status == "failed":
+            click.echo(f"error: {result.message}", err=True)
+        elif result.status == "skipped":
+            click.echo(f"skipped: {result.message}", err=True)
+        if result.warning:
+            click.echo(f"warning: {result.warning}", err=True)
+    summary = summarize(results)
+    click.echo(
+        f"imported {summary.imported}, skipped {summary.skipped}, failed {summary.failed}",
+        err=True,
+    )
+    return summary.failed
+
+
+@click.group(cls=DefaultGroup, default="tui", default_if_no_args=True)
+@click.version_option(__version__, prog_name="nkreader")
+def cli() -> None:
+    """Code which actor takes which stance in news articles, sentence by sentence.
+
+    Run without a command to open the reader on ./annotations.db (importing the bundled seed
+    articles into a new database first).
+
+    Example:
+
+        nkreader import articles/ && nkreader && nkreader export -o codes.csv
+    """
+
+
+@cli.command(name="tui")
+@db_option
+@annotator_option
+def tui_command(db_path: Path | None, annotator: str | None) -> None:
+    """Open the reader (the default command).
+
+    Example:
+
+        nkreader --db project.db --annotator alice
+    """
+    store = open_store(db_path, annotator)
+    if store.article_count() == 0:
+        from reader.importing import import_seeds
+
+        import_seeds(store.db)
+    from reader.app import ReaderApp
+
+    ReaderApp(store, db_label=str(resolve_path(db_path))).run()
+
+
+@cli.command(name="import")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Read FIELD (title, text, date, outlet, url, id) from another column; repeatable.",
+)
+@db_option
+def import_command(
+    paths: tuple[Path, ...], mappings: tuple[str, ...], db_path: Path | None
+) -> None:
+    """Import articles from files and folders (.txt .md .jsonl .json .csv).
+
+    With no PATH, imports the bundled seed articles. Content already in the database is skipped;
+    a changed file becomes a new article. Exits 1 if any file failed, after importing the rest.
+
+    Example:
+
+        nkreader import news/ extra.jsonl --map text=content --map title=headline
+    """
+    from reader.importing import collect_files, import_file, import_seeds
+
+    field_map: dict[str, str] = {}
+    for mapping in mappings:
+        field, sep, column = mapping.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise click.BadParameter(f"{mapping!r}: write FIELD=COLUMN, e.g. text=content")
+        field_map[field.strip()] = column.strip()
+    store = open_store(db_path)
+    if not paths:
+        failed = report_import(import_seeds(store.db))
+    else:
+        files, results = collect_files(list(paths))
+        if len(files) >= LARGE_IMPORT and sys.stderr.isatty():
+            with click.progressbar(files, label="importing", file=sys.stderr) as bar:
+                for path in bar:
+                    results.extend(import_file(store.db, path, field_map=field_map))
+        else:
+            for path in files:
+                results.extend(import_file(store.db, path, field_map=field_map))
+        failed = report_import(results)
+    store.close()
+    if failed:
+        sys.exit(1)
+
+
+@cli.command(name="export")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl"]),
+    help="Default: from the extension, else csv.",
+)
+@click.option(
+    "--all-sentences", is_flag=True, help="One row per sentence and coder, uncoded included."
+)
+@click.option("--annotator", default=None, help="Only this coder's annotations.")
+@click.option("--article", "article_id", type=int, default=None, help="Only this article id.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@db_option
+def export_command(
+    output: Path | None,
+    fmt: str | None,
+    all_sentences: bool,
+    annotator: str | None,
+    article_id: int | None,
+    force: bool,
+    db_path: Path | None,
+) -> None:
+    """Export annotations, one row per annotation (RFC 4180 CSV or JSON lines).
+
+    Example:
+
+        nkreader export -o codes.csv --annotator alice
+    """
+    from reader.exporting import ExportError, export_to_path, format_for_path, write_export
+
+    path = resolve_path(db_path)
+    if not path.exists():
+        raise click.ClickException(f"{path} does not exist: run `nkreader import` first")
+    store = open_store(db_path)
+    filters: dict[str, Any] = {
+        "annotator": annotator,
+        "article_id": article_id,
+        "all_sentences": all_sentences,
+    }
+    try:
+        if output is None or str(output) == "-":
+            count = write_export(store.conn, sys.stdout, fmt=fmt or "csv", **filters)
+        else:
+            chosen = format_for_path(output, fmt)
+            count = export_to_path(store.conn, output, fmt=chosen, force=force, **filters)
+            click.echo(f"{count} rows written to {output}", err=True)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        store.close()
+
+
+@cli.command(name="articles")
+@click.option("--annotator", default=None, help="Count only this coder's work as coded.")
+@db_option
+def articles_command(annotator: str | None, db_path: Path | None) -> None:
+    """List articles with their sentence counts and how many sentences are coded.
+
+    Example:
+
+        nkreader articles --annotator alice
+    """
+    from reader.reports import article_rows, format_table
+
+    store = open_store(db_path)
+    rows = [
+        [str(i), title, str(n), str(coded)]
+        for i, title, n, coded in article_rows(store.conn, annotator)
+    ]
+    store.close()
+    click.echo(format_table(["id", "title", "sentences", "coded"], rows))
+
+
+@cli.command(name="stats")
+@click.option("--annotator", default=None, help="Only this coder's annotations.")
+@db_option
+def stats_command(annotator: str | None, db_path: Path | None) -> None:
+    """Print how often each actor took each stance.
+
+    Example:
+
+        nkreader stats --annotator alice
+    """
+    from reader.exporting import stance_table
+    from reader.reports import format_table
+
+    store = open_store(db_path)
+    keys, rows = stance_table(store.conn, annotator)
+    store.close()
+    if not rows:
+        click.echo("no annotations yet", err=True)
+        return
+    table = [[actor, *(str(n) for n in counts), str(total)] for actor, counts, total in rows]
+    click.echo(format_table(["actor", *keys, "total"], table))
+
+
+@cli.group(name="codebook")
+def codebook_group() -> None:
+    """Move the codebook (actors, stances, targets) in and out as TOML."""
+
+
+@codebook_group.command(name="export")
+@click.argument("file", type=click.Path(path_type=Path))
+@db_option
+def codebook_export(file: Path, db_path: Path | None) -> None:
+    """Write the codebook to a TOML file.
+
+    Example:
+
+        nkreader codebook export codebook.toml
+    """
+    from reader.codebook import CodebookError, export_codebook
+
+    store = open_store(db_path)
+    try:
+        export_codebook(store.db, file)
+    except (CodebookError, OSError) as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    finally:
+        store.close()
+    click.echo(f"codebook written to {file}", err=True)
+
+
+@codebook_group.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path))
+@db_option
+@annotator_option
+def codebook_import(file: Path, db_path: Path | None, annotator: str | None) -> None:
+    """Merge a TOML codebook into the database, by name; nothing in use is ever deleted.
+
+    Example:
+
+        nkreader codebook import codebook.toml
+    """
+    from reader.codebook import CodebookError, merge_codebook, read_codebook
+
+    try:
+        spec = read_codebook(file)
+    except CodebookError as error:
+        raise click.ClickException(str(error)) from None
+    store = open_store(db_path, annotator)
+    try:
+        report = merge_codebook(store.db, spec, annotator=store.annotator)
+    except CodebookError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        store.close()
+    click.echo(str(report), err=True)
+
+
+def main() -> None:
+    """Entry point that keeps a broken pipe (``nkreader export | head``) quiet."""
+    try:
+        cli()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
