@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -324,6 +325,66 @@ def codebook_import(file: Path, db_path: Path | None, annotator: str | None) -> 
     finally:
         store.close()
     click.echo(str(report), err=True)
+
+
+@cli.command(name="log")
+@click.option("--annotator", default=None, help="Only this coder's changes.")
+@click.option("--article", "article_id", type=int, default=None, help="Only this article id.")
+@click.option("-n", "--limit", type=int, default=None, help="Only the newest N changes.")
+@db_option
+def log_command(
+    annotator: str | None, article_id: int | None, limit: int | None, db_path: Path | None
+) -> None:
+    """Show who changed what, when: the append-only event log, oldest first.
+
+    Example:
+
+        nkreader log --annotator alice --article 2 -n 50
+    """
+    from reader.reports import event_rows
+
+    path = resolve_path(db_path)
+    if not path.exists():
+        raise click.ClickException(f"{path} does not exist: there is no log to show")
+    store = open_store(db_path)
+    for row in event_rows(store.conn, annotator=annotator, article_id=article_id, limit=limit):
+        event_id, at, who, action, entity, entity_id, article, position, change = row
+        where = f"article {article} sentence {position}" if article is not None else "-"
+        click.echo(f"{event_id}\t{at}\t{who}\t{action}\t{entity} {entity_id}\t{where}\t{change}")
+    store.close()
+
+
+@cli.command(name="backup")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@db_option
+def backup_command(file: Path, force: bool, db_path: Path | None) -> None:
+    """Copy the database safely, even while someone is coding in it.
+
+    Example:
+
+        nkreader backup backups/annotations-monday.db
+    """
+    from reader.reports import backup_database
+
+    source = resolve_path(db_path)
+    if not source.exists():
+        raise click.ClickException(f"{source} does not exist: nothing to back up")
+    if file.exists() and not force:
+        raise click.ClickException(f"{file} exists; pass --force to overwrite it")
+    if not file.parent.exists():
+        raise click.ClickException(f"{file}: the folder {file.parent} does not exist")
+    store = open_store(db_path)
+    partial = file.with_name(file.name + ".partial")
+    try:
+        backup_database(store.conn, str(partial))
+        os.replace(partial, file)
+    except (OSError, sqlite3.Error) as error:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"{file}: backup failed ({error})") from None
+    finally:
+        store.close()
+    click.echo(f"backed up {source} to {file}", err=True)
 
 
 def main() -> None:

@@ -46,3 +46,45 @@ def format_table(headers: list[str], rows: list[list[str]]) -> str:
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(headers), rule, *(line(r) for r in rows)])
+
+
+def event_rows(
+    conn: sqlite3.Connection,
+    *,
+    annotator: str | None = None,
+    article_id: int | None = None,
+    limit: int | None = None,
+) -> Iterator[tuple[Any, ...]]:
+    """(id, time, annotator, action, entity, entity id, article, sentence position, change) rows.
+
+    Oldest first, so the log reads as a history; ``limit`` keeps the newest ones.
+    """
+    clauses, params = [], []
+    if annotator:
+        clauses.append("e.annotator = ?")
+        params.append(annotator)
+    if article_id is not None:
+        clauses.append("e.article_id = ?")
+        params.append(article_id)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    newest = "ORDER BY e.id DESC LIMIT ?" if limit else "ORDER BY e.id DESC"
+    if limit:
+        params.append(limit)
+    sql = f"""
+        SELECT * FROM (
+            SELECT e.id, e.at, e.annotator, e.action, e.entity, e.entity_id, e.article_id,
+                   s.position, coalesce(e.after, e.before, '')
+            FROM events e LEFT JOIN sentences s ON s.id = e.sentence_id
+            {where} {newest}
+        ) ORDER BY id"""
+    yield from conn.execute(sql, params)
+
+
+def backup_database(conn: sqlite3.Connection, target: str) -> None:
+    """Copy a live database with SQLite's online backup: consistent even while others write."""
+    destination = sqlite3.connect(target)
+    try:
+        with destination:
+            conn.backup(destination)
+    finally:
+        destination.close()

@@ -228,3 +228,38 @@ def test_help_lists_commands_with_examples(runner: CliRunner) -> None:
         result = runner.invoke(cli, [*command, "--help"])
         assert result.exit_code == 0
         assert "Example:" in result.output
+
+
+def test_log_shows_changes_with_filters(runner: CliRunner, tmp_path: Path) -> None:
+    """`nkreader log` lists each change with its coder; --annotator narrows it."""
+    db = tmp_path / "a.db"
+    runner.invoke(cli, ["import", "--db", str(db)])
+    code_one(db, "alice")
+    code_one(db, "bob")
+    result = runner.invoke(cli, ["log", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    adds = [line for line in result.stdout.splitlines() if "\tadd\tannotation" in line]
+    assert len(adds) == 2
+    only_bob = runner.invoke(cli, ["log", "--annotator", "bob", "--db", str(db)])
+    assert [line.split("\t")[2] for line in only_bob.stdout.splitlines()] == ["bob"]
+
+
+def test_backup_copies_a_database_in_use(runner: CliRunner, tmp_path: Path) -> None:
+    """A backup taken while another connection holds the database open matches it."""
+    from reader.db import open_database
+    from reader.store import Store
+
+    db = tmp_path / "a.db"
+    runner.invoke(cli, ["import", "--db", str(db)])
+    code_one(db)
+    live = Store(open_database(db), "carol")
+    copy = tmp_path / "copy.db"
+    result = runner.invoke(cli, ["backup", str(copy), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    for table in ("articles", "sentences", "annotations", "actors", "events"):
+        assert count(copy, table) == count(db, table)
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    again = runner.invoke(cli, ["backup", str(copy), "--db", str(db)])
+    assert again.exit_code == 1 and "--force" in again.stderr
+    live.close()
