@@ -324,7 +324,7 @@ def codebook_import(file: Path, db_path: Path | None, annotator: str | None) -> 
         raise click.ClickException(str(error)) from None
     finally:
         store.close()
-    click.echo(str(report), err=True)
+    click.echo(report.summary(), err=True)
 
 
 @cli.command(name="log")
