@@ -172,7 +172,10 @@ class Store:
             " WHERE article_id = ? ORDER BY position",
             [article_id],
         ).fetchall()
-        return [Sentence(*row, text=text[row[3] : row[4]]) for row in rows]
+        return [
+            Sentence(id_, article, position, start, end, paragraph, text[start:end])
+            for id_, article, position, start, end, paragraph in rows
+        ]
 
     def sentence(self, sentence_id: int) -> Sentence | None:
         row = self.conn.execute(
@@ -477,7 +480,8 @@ class Store:
         self, *, annotator: str | None = None, article_id: int | None = None, limit: int = 1000
     ) -> list[Event]:
         """The newest events first, optionally for one coder or one article."""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         if annotator:
             clauses.append("annotator = ?")
             params.append(annotator)
@@ -614,6 +618,75 @@ class Store:
                 "INSERT OR REPLACE INTO ui_state (annotator, key, value) VALUES (?, ?, ?)",
                 [self.annotator, key, value],
             )
+
+    # -- reading position and coding suggestions (main screen) -------------------------------
+
+    def article_summary(self, article_id: int) -> ArticleSummary | None:
+        """One article's list row, to redraw it after this coder's progress on it changed."""
+        row = self.conn.execute(
+            """
+            SELECT a.id, a.title,
+                (SELECT count(*) FROM sentences s WHERE s.article_id = a.id),
+                (SELECT count(*) FROM sentences s WHERE s.article_id = a.id AND (
+                    EXISTS (SELECT 1 FROM annotations x
+                            WHERE x.annotator = ? AND x.sentence_id = s.id)
+                    OR EXISTS (SELECT 1 FROM sentence_status t
+                            WHERE t.sentence_id = s.id AND t.annotator = ?)))
+            FROM articles a WHERE a.id = ?""",
+            [self.annotator, self.annotator, article_id],
+        ).fetchone()
+        return ArticleSummary(*row) if row else None
+
+    def adjacent_article_id(self, article_id: int, step: int, query: str = "") -> int | None:
+        """The next (``step`` > 0) or previous article in list order among those matching."""
+        where, params = self._filter(query)
+        joiner = "AND" if where else "WHERE"
+        compare, order = (">", "ASC") if step > 0 else ("<", "DESC")
+        sql = f"SELECT a.id FROM articles a {where} {joiner} a.id {compare} ? ORDER BY a.id {order}"
+        value = self._one(sql + " LIMIT 1", [*params, article_id])
+        return int(value) if value is not None else None
+
+    def next_open_sentence(
+        self, article_id: int, position: int, step: int
+    ) -> tuple[int, int] | None:
+        """(article id, sentence id) of the nearest sentence after (``step`` > 0) or before the
+        given place, in list order, that this coder has neither annotated nor marked."""
+        compare, order = (">", "ASC") if step > 0 else ("<", "DESC")
+        row = self.conn.execute(
+            f"""
+            SELECT s.article_id, s.id FROM sentences s
+            WHERE (s.article_id, s.position) {compare} (?, ?)
+              AND NOT EXISTS (SELECT 1 FROM annotations x
+                              WHERE x.annotator = ? AND x.sentence_id = s.id)
+              AND NOT EXISTS (SELECT 1 FROM sentence_status t
+                              WHERE t.sentence_id = s.id AND t.annotator = ?)
+            ORDER BY s.article_id {order}, s.position {order} LIMIT 1""",
+            [article_id, position, self.annotator, self.annotator],
+        ).fetchone()
+        return (int(row[0]), int(row[1])) if row else None
+
+    def recent_actor_ids(self, limit: int = 9) -> list[int]:
+        """Actors this coder used most recently, newest first (for the actor picker)."""
+        rows = self.conn.execute(
+            "SELECT actor_id FROM annotations WHERE annotator = ? GROUP BY actor_id"
+            " ORDER BY max(updated_at) DESC, max(id) DESC LIMIT ?",
+            [self.annotator, limit],
+        ).fetchall()
+        return [int(row[0]) for row in rows]
+
+    def usual_stance_id(self, actor_id: int) -> int | None:
+        """The stance this coder gave the actor most often (ties: most recent), if any."""
+        value = self._one(
+            "SELECT stance_id FROM annotations WHERE annotator = ? AND actor_id = ?"
+            " GROUP BY stance_id ORDER BY count(*) DESC, max(id) DESC LIMIT 1",
+            [self.annotator, actor_id],
+        )
+        return int(value) if value is not None else None
+
+    def last_target_id(self) -> int | None:
+        """The target of this coder's latest annotation (None: it had none, or none exist)."""
+        last = self.last_annotation()
+        return last.target_id if last else None
 
 
 def _load(value: str | None) -> dict[str, Any] | None:
