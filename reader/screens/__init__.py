@@ -1,0 +1,1 @@
+"""The modal screens the coding screen opens: pickers, dialogs, help, statistics, export."""
