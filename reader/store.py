@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from reader.db import open_database, transaction
 from reader.models import (
     ACTOR_KINDS,
+    MAX_STANCES,
     Actor,
     Annotation,
     Article,
@@ -212,16 +213,11 @@ class Store:
     def add_actor(
         self, name: str, kind: str, aliases: Iterable[str] = (), parent_id: int | None = None
     ) -> Actor:
-        """Create an actor on the spot (from the actor picker); refuses a name already in use."""
-        name = name.strip()
-        if not name:
-            raise StoreError("an actor needs a name")
-        if kind not in ACTOR_KINDS:
-            raise StoreError(f"unknown actor kind {kind!r}: use one of {', '.join(ACTOR_KINDS)}")
-        alias_list = [a.strip() for a in aliases if a.strip()]
+        """Create an actor (from the actor picker or the codebook screen); refuses a name or alias
+        that another actor already uses, ignoring case."""
+        name, alias_list = _clean_actor(name, kind, aliases)
         with transaction(self.db):
-            if self._one("SELECT id FROM actors WHERE name = ?", [name]) is not None:
-                raise StoreError(f"an actor named {name!r} already exists")
+            self._check_actor(None, name, alias_list, parent_id)
             cursor = self.conn.execute(
                 "INSERT INTO actors (name, kind, aliases, parent_id) VALUES (?, ?, ?, ?)",
                 [name, kind, json.dumps(alias_list), parent_id],
@@ -237,6 +233,280 @@ class Store:
                 {"name": name, "kind": kind, "aliases": alias_list, "parent_id": parent_id},
             )
         return Actor(actor_id, name, kind, tuple(alias_list), parent_id)
+
+    # -- codebook editing -------------------------------------------------------------------
+
+    def _actor_row(self, actor_id: int) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT id, name, kind, aliases, parent_id, description FROM actors WHERE id = ?",
+            [actor_id],
+        ).fetchone()
+        if row is None:
+            return None
+        keys = ("id", "name", "kind", "aliases", "parent_id", "description")
+        return dict(zip(keys, row, strict=True))
+
+    def _check_actor(
+        self, actor_id: int | None, name: str, aliases: Sequence[str], parent_id: int | None
+    ) -> None:
+        """Refuse a name or alias another actor uses (ignoring case), and a parent cycle."""
+        owners: dict[str, str] = {}
+        for other_id, other_name, other_aliases in self.conn.execute(
+            "SELECT id, name, aliases FROM actors"
+        ):
+            if other_id != actor_id:
+                for term in (other_name, *json.loads(other_aliases or "[]")):
+                    owners.setdefault(term.casefold(), other_name)
+        seen = {name.casefold()}
+        for term in (name, *aliases):
+            owner = owners.get(term.casefold())
+            if owner is not None:
+                what = "name" if term == name else "alias"
+                raise StoreError(f"the {what} {term!r} is already used by actor {owner!r}")
+            if term is not name and term.casefold() in seen:
+                raise StoreError(f"the alias {term!r} is listed twice or repeats the name")
+            seen.add(term.casefold())
+        if parent_id is None:
+            return
+        chain = [name]
+        current: int | None = parent_id
+        while current is not None:
+            row = self.conn.execute(
+                "SELECT name, parent_id FROM actors WHERE id = ?", [current]
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"no actor with id {current} to be the parent")
+            if current == actor_id:
+                shown = " -> ".join([*chain, name])
+                raise StoreError(f"{name!r} cannot be its own ancestor: {shown}")
+            chain.append(row[0])
+            current = row[1]
+
+    def update_actor(
+        self,
+        actor_id: int,
+        *,
+        name: str,
+        kind: str,
+        aliases: Iterable[str],
+        parent_id: int | None,
+    ) -> Actor:
+        """Change an actor's name, kind, aliases or parent; annotations keep pointing at it."""
+        name, alias_list = _clean_actor(name, kind, aliases)
+        with transaction(self.db):
+            before = self._actor_row(actor_id)
+            if before is None:
+                raise StoreError(f"actor {actor_id} no longer exists")
+            self._check_actor(actor_id, name, alias_list, parent_id)
+            self.conn.execute(
+                "UPDATE actors SET name = ?, kind = ?, aliases = ?, parent_id = ? WHERE id = ?",
+                [name, kind, json.dumps(alias_list), parent_id, actor_id],
+            )
+            self._log("edit", "actor", actor_id, None, None, before, self._actor_row(actor_id))
+        return Actor(actor_id, name, kind, tuple(alias_list), parent_id, before["description"])
+
+    def actor_usage(self, actor_id: int) -> int:
+        """How many annotations (by any coder) name the actor."""
+        return int(self._one("SELECT count(*) FROM annotations WHERE actor_id = ?", [actor_id]))
+
+    def delete_actor(self, actor_id: int) -> None:
+        """Remove an unused actor; its children move up to its own parent."""
+        with transaction(self.db):
+            before = self._actor_row(actor_id)
+            if before is None:
+                raise StoreError(f"actor {actor_id} no longer exists")
+            used = self.actor_usage(actor_id)
+            if used:
+                raise StoreError(
+                    f"{before['name']!r} is used by {used} annotation{'s' * (used != 1)};"
+                    " merge it into another actor instead"
+                )
+            children = [
+                int(i)
+                for (i,) in self.conn.execute(
+                    "SELECT id FROM actors WHERE parent_id = ?", [actor_id]
+                )
+            ]
+            self.conn.execute(
+                "UPDATE actors SET parent_id = ? WHERE parent_id = ?",
+                [before["parent_id"], actor_id],
+            )
+            self.conn.execute("DELETE FROM actors WHERE id = ?", [actor_id])
+            self._log(
+                "delete", "actor", actor_id, None, None, {**before, "children": children}, None
+            )
+
+    def merge_actors(self, source_id: int, into_id: int) -> Actor:
+        """Fold one actor into another, in one transaction that ``undo`` reverts exactly.
+
+        The source's annotations move to the target (one that would then repeat an annotation
+        the target already has is removed), its children get the target as parent, its name and
+        aliases become the target's aliases, and the source is deleted.
+        """
+        if source_id == into_id:
+            raise StoreError("an actor cannot be merged into itself")
+        with transaction(self.db):
+            source, target = self._actor_row(source_id), self._actor_row(into_id)
+            if source is None or target is None:
+                raise StoreError(
+                    f"actor {source_id if source is None else into_id} no longer exists"
+                )
+            ancestor: int | None = target["parent_id"]
+            while ancestor is not None:
+                if ancestor == source_id:
+                    raise StoreError(
+                        f"{target['name']!r} belongs to {source['name']!r}; merge the other way"
+                    )
+                ancestor = self._one("SELECT parent_id FROM actors WHERE id = ?", [ancestor])
+            children = [
+                self._actor_row(int(i))
+                for (i,) in self.conn.execute(
+                    "SELECT id FROM actors WHERE parent_id = ? ORDER BY id", [source_id]
+                )
+            ]
+            moved = [
+                self._annotation_row(int(i))
+                for (i,) in self.conn.execute(
+                    "SELECT id FROM annotations WHERE actor_id = ? ORDER BY id", [source_id]
+                )
+            ]
+            before = _snapshot([source, target, *children], moved)
+            target_terms = [target["name"], *json.loads(target["aliases"])]
+            known = {t.casefold() for t in target_terms}
+            aliases = json.loads(target["aliases"])
+            for term in (source["name"], *json.loads(source["aliases"])):
+                if term.casefold() not in known:
+                    known.add(term.casefold())
+                    aliases.append(term)
+            self.conn.execute(
+                "UPDATE actors SET aliases = ? WHERE id = ?", [json.dumps(aliases), into_id]
+            )
+            self.conn.execute(
+                "UPDATE actors SET parent_id = ? WHERE parent_id = ?", [into_id, source_id]
+            )
+            removed: list[int] = []
+            for row in moved:
+                assert row is not None
+                try:
+                    self.conn.execute(
+                        "UPDATE annotations SET actor_id = ? WHERE id = ?", [into_id, row["id"]]
+                    )
+                except sqlite3.IntegrityError:
+                    self.conn.execute("DELETE FROM annotations WHERE id = ?", [row["id"]])
+                    removed.append(row["id"])
+            self.conn.execute("DELETE FROM actors WHERE id = ?", [source_id])
+            after = _snapshot(
+                [
+                    None,
+                    self._actor_row(into_id),
+                    *(self._actor_row(c["id"]) for c in children if c),
+                ],
+                [self._annotation_row(r["id"]) for r in moved if r],
+                ids=before,
+            )
+            after["removed_duplicates"] = removed
+            self._log("merge", "actor", source_id, None, None, before, after)
+        merged = self._actor_row(into_id)
+        assert merged is not None
+        return _actor(tuple(merged.values()))
+
+    def add_target(self, name: str, description: str = "") -> Target:
+        """A new target; refuses a name already used, ignoring case."""
+        name = " ".join(name.split())
+        if not name:
+            raise StoreError("a target needs a name")
+        with transaction(self.db):
+            self._check_unique("targets", "name", name, None, "target")
+            cursor = self.conn.execute(
+                "INSERT INTO targets (name, description) VALUES (?, ?)", [name, description.strip()]
+            )
+            target = Target(int(cursor.lastrowid or 0), name, description.strip())
+            self._log("add", "target", target.id, None, None, None, _asdict(target))
+        return target
+
+    def update_target(self, target_id: int, *, name: str, description: str = "") -> Target:
+        """Rename a target or change its description; annotations keep pointing at it."""
+        name = " ".join(name.split())
+        if not name:
+            raise StoreError("a target needs a name")
+        with transaction(self.db):
+            row = self.conn.execute(
+                "SELECT id, name, description FROM targets WHERE id = ?", [target_id]
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"target {target_id} no longer exists")
+            self._check_unique("targets", "name", name, target_id, "target")
+            self.conn.execute(
+                "UPDATE targets SET name = ?, description = ? WHERE id = ?",
+                [name, description.strip(), target_id],
+            )
+            target = Target(target_id, name, description.strip())
+            self._log(
+                "edit", "target", target_id, None, None, _asdict(Target(*row)), _asdict(target)
+            )
+        return target
+
+    def add_stance(
+        self, key: str, label: str = "", score: float = 0.0, description: str = ""
+    ) -> Stance:
+        """A new stance after the others; refused once the digit keys 1-9 are all taken."""
+        key = key.strip()
+        if not key:
+            raise StoreError("a stance needs a key")
+        with transaction(self.db):
+            count = int(self._one("SELECT count(*) FROM stances"))
+            if count >= MAX_STANCES:
+                raise StoreError(
+                    f"the codebook already has {count} stances; at most {MAX_STANCES} fit the"
+                    " digit keys 1-9"
+                )
+            self._check_unique("stances", "key", key, None, "stance key")
+            position = int(self._one("SELECT coalesce(max(position), 0) FROM stances")) + 1
+            cursor = self.conn.execute(
+                "INSERT INTO stances (key, label, score, position, description)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [key, label.strip() or key, float(score), position, description.strip()],
+            )
+            stance = Stance(
+                int(cursor.lastrowid or 0), key, label.strip() or key, float(score), position,
+                description.strip(),
+            )  # fmt: skip
+            self._log("add", "stance", stance.id, None, None, None, _asdict(stance))
+        return stance
+
+    def update_stance(
+        self, stance_id: int, *, key: str, label: str, score: float, description: str = ""
+    ) -> Stance:
+        """Change a stance's key, label, score or description; its digit key stays."""
+        key = key.strip()
+        if not key:
+            raise StoreError("a stance needs a key")
+        with transaction(self.db):
+            row = self.conn.execute(
+                "SELECT id, key, label, score, position, description FROM stances WHERE id = ?",
+                [stance_id],
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"stance {stance_id} no longer exists")
+            self._check_unique("stances", "key", key, stance_id, "stance key")
+            stance = Stance(
+                stance_id, key, label.strip() or key, float(score), row[4], description.strip()
+            )
+            self.conn.execute(
+                "UPDATE stances SET key = ?, label = ?, score = ?, description = ? WHERE id = ?",
+                [stance.key, stance.label, stance.score, stance.description, stance_id],
+            )
+            self._log(
+                "edit", "stance", stance_id, None, None, _asdict(Stance(*row)), _asdict(stance)
+            )
+        return stance
+
+    def _check_unique(
+        self, table: str, column: str, value: str, own_id: int | None, what: str
+    ) -> None:
+        for other_id, other in self.conn.execute(f"SELECT id, {column} FROM {table}"):
+            if other_id != own_id and str(other).casefold() == value.casefold():
+                raise StoreError(f"the {what} {other!r} already exists")
 
     # -- annotations ------------------------------------------------------------------------
 
@@ -499,8 +769,10 @@ class Store:
         """This coder's undo and redo stacks, replayed from the event log."""
         rows = self.conn.execute(
             f"SELECT {EVENT_COLUMNS} FROM events WHERE annotator = ?"
-            " AND action IN ('add', 'edit', 'delete', 'status', 'undo', 'redo')"
-            " AND entity IN ('annotation', 'sentence_status') ORDER BY id",
+            " AND action IN ('add', 'edit', 'delete', 'status', 'merge', 'undo', 'redo')"
+            " AND (entity IN ('annotation', 'sentence_status')"
+            " OR (entity = 'actor' AND (action = 'merge' OR before LIKE '{\"merge\":%'"
+            " OR after LIKE '{\"merge\":%'))) ORDER BY id",
             [self.annotator],
         ).fetchall()
         undo: list[Event] = []
@@ -522,7 +794,10 @@ class Store:
     def _apply_state(self, event: Event, row_json: str | None) -> None:
         """Make the event's entity look like ``row_json`` (None: absent)."""
         row = json.loads(row_json) if row_json else None
-        if event.entity == "annotation":
+        if event.entity == "actor":
+            assert row is not None
+            self._apply_snapshot(row)
+        elif event.entity == "annotation":
             self.conn.execute("DELETE FROM annotations WHERE id = ?", [event.entity_id])
             if row is not None:
                 try:
@@ -539,6 +814,36 @@ class Store:
         else:
             assert event.sentence_id is not None
             self._put_status(event.sentence_id, row)
+
+    def _apply_snapshot(self, state: dict[str, Any]) -> None:
+        """Make the actors and annotations a merge touched look as ``state`` records them.
+
+        Rows are written before rows are deleted, so a restored actor exists before annotations
+        and children point back at it, and is deleted only once nothing points at it.
+        """
+        merge = state["merge"]
+        for _, row in merge["actors"]:
+            if row is not None:
+                self.conn.execute(
+                    "INSERT INTO actors (id, name, kind, aliases, parent_id, description)"
+                    " VALUES (:id, :name, :kind, :aliases, :parent_id, :description)"
+                    " ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
+                    " aliases = excluded.aliases, parent_id = excluded.parent_id,"
+                    " description = excluded.description",
+                    row,
+                )
+        for annotation_id, row in merge["annotations"]:
+            self.conn.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
+            if row is not None:
+                self.conn.execute(
+                    f"INSERT INTO annotations ({ANNOTATION_COLUMNS}) VALUES (:id,"
+                    " :sentence_id, :actor_id, :stance_id, :target_id, :note, :annotator,"
+                    " :created_at, :updated_at)",
+                    row,
+                )
+        for actor_id, row in merge["actors"]:
+            if row is None:
+                self.conn.execute("DELETE FROM actors WHERE id = ?", [actor_id])
 
     def undo(self) -> Event | None:
         """Revert this coder's last change; returns the event it undid, or None if none is left."""
@@ -683,10 +988,57 @@ class Store:
         )
         return int(value) if value is not None else None
 
+    def coded_sentence_count(self) -> int:
+        """The first half of ``progress()`` alone: cheap, where counting all sentences is not."""
+        return int(
+            self._one(
+                "SELECT count(*) FROM (SELECT sentence_id FROM annotations WHERE annotator = ?"
+                " UNION SELECT sentence_id FROM sentence_status WHERE annotator = ?)",
+                [self.annotator, self.annotator],
+            )
+        )
+
     def last_target_id(self) -> int | None:
         """The target of this coder's latest annotation (None: it had none, or none exist)."""
         last = self.last_annotation()
         return last.target_id if last else None
+
+
+def _clean_actor(name: str, kind: str, aliases: Iterable[str]) -> tuple[str, list[str]]:
+    """The actor's name and aliases with spacing tidied; refuses an empty name or unknown kind."""
+    name = " ".join(name.split())
+    if not name:
+        raise StoreError("an actor needs a name")
+    if kind not in ACTOR_KINDS:
+        raise StoreError(f"unknown actor kind {kind!r}: use one of {', '.join(ACTOR_KINDS)}")
+    return name, [" ".join(a.split()) for a in aliases if a.strip()]
+
+
+def _snapshot(
+    actors: Sequence[dict[str, Any] | None],
+    annotations: Sequence[dict[str, Any] | None],
+    ids: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Rows a merge touches, as ``{"merge": {"actors": [[id, row]], "annotations": [...]}}``.
+
+    ``ids`` (the state before) gives the ids in the same order where a row is now ``None``.
+    """
+
+    def pairs(table: str, rows: Sequence[dict[str, Any] | None]) -> list[list[Any]]:
+        if ids is None:
+            return [[row["id"], row] for row in rows if row is not None]
+        return [[i, row] for (i, _), row in zip(ids["merge"][table], rows, strict=True)]
+
+    return {
+        "merge": {
+            "actors": pairs("actors", actors),
+            "annotations": pairs("annotations", annotations),
+        }
+    }
+
+
+def _asdict(record: Target | Stance) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in record.__slots__}  # type: ignore[attr-defined]
 
 
 def _load(value: str | None) -> dict[str, Any] | None:

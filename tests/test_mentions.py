@@ -67,3 +67,92 @@ def test_empty_codebook_finds_nothing() -> None:
     """No actors: no mentions and no suggestions."""
     assert MentionFinder([]).find("North Korea") == []
     assert suggest_actors("North Korea", [], []) == []
+
+
+def first(text: str) -> str:
+    return suggest_actors(text, ACTORS, recent_ids=[])[0].name
+
+
+def test_speaker_comes_first() -> None:
+    """The subject of a speech or stance verb is suggested before actors mentioned earlier."""
+    assert first("On North Korea, Japan said the talks must resume.") == "Japan"
+    assert first("Otherwise, Nakasone said, the U.N. would lose its authority.") == (
+        "Hirofumi Nakasone"
+    )
+
+
+def test_subject_after_an_appositive_or_an_adverb() -> None:
+    """ "X, who ..., said" and "X later circulated" make X the subject."""
+    assert first("Talks with Seoul: Japan, which hosts them, has rejected the plan.") == "Japan"
+    assert first("After Seoul spoke, Tokyo later circulated a draft.") == "Japan"
+
+
+def test_sentence_opening_mention_is_the_subject() -> None:
+    """A mention that opens the sentence (after "But", "Yet" ...) leads, unless possessive."""
+    assert first("But Japan, like the U.S., is firm.") == "Japan"
+    assert first("Japan's envoy waited; the U.S. said no.") == "United States"
+
+
+def test_coordinated_subjects_and_title_modifiers() -> None:
+    """ "A and B agreed" makes A lead; "U.S. President X" counts as X, so A stays first."""
+    assert (
+        first("After talks with Pyongyang, Japan and the U.N. Security Council agreed.") == "Japan"
+    )
+    actors = [*ACTORS, Actor(8, "George W. Bush", "person", ("Bush",), 3)]
+    suggested = suggest_actors(
+        "After the U.N. meeting, Nakasone and U.S. President George W. Bush agreed.", actors, []
+    )
+    assert [a.name for a in suggested][:2] == ["Hirofumi Nakasone", "George W. Bush"]
+
+
+def test_quoted_and_prepositional_mentions_are_not_subjects() -> None:
+    """Words inside a quotation are the speaker's; "with Japan" is an object."""
+    assert first('"Japan agreed to this," Nakasone told reporters.') == "Hirofumi Nakasone"
+    assert first("Talks with Japan resumed as Seoul agreed.") == "South Korea"
+
+
+def test_place_names_are_not_mentions() -> None:
+    """ "Sea of Japan" and "South China Sea" name places, not the states in them."""
+    actors = [*ACTORS, Actor(9, "China", "state", ("Chinese",))]
+    finder = MentionFinder(actors)
+    assert finder.find("Missiles fell into the Sea of Japan near the South China Sea.") == []
+
+
+def test_spellings_of_multiword_names() -> None:
+    """ "The West" is also "the West"; "Chinese Foreign Ministry" also "Chinese foreign ministry";
+    "the north" stays unmatched."""
+    actors = [
+        Actor(1, "The West", "other"),
+        Actor(2, "Chinese Foreign Ministry", "organization"),
+        Actor(3, "North Korea", "state", ("the North",)),
+    ]
+    finder = MentionFinder(actors)
+    found = finder.find("Warnings from the West; the Chinese foreign ministry spoke; the north.")
+    assert [m.actor_id for m in found] == [1, 2]
+
+
+def test_surname_counts_only_once_introduced() -> None:
+    """In an article, "Nakasone" alone counts only after his full name (or title + surname)."""
+    finder = MentionFinder(ACTORS)
+    sentences = [
+        "Nakasone arrived.",
+        "Foreign Minister Nakasone spoke.",
+        "Later Nakasone left.",
+    ]
+    found = finder.find_in_article(sentences)
+    assert [[m.actor_id for m in s] for s in found] == [[], [5], [5]]
+    assert [m.actor_id for m in finder.find("Nakasone arrived.")] == [5]
+
+
+def test_surname_from_the_last_word_of_a_name() -> None:
+    """A person without a surname alias is still found by the last word of the name, once named."""
+    finder = MentionFinder([Actor(1, "Kim Jong-un", "person"), Actor(2, "Seoul", "state")])
+    found = finder.find_in_article(["Kim Jong-un spoke.", "Jong-un said Seoul lied."])
+    assert [[m.actor_id for m in s] for s in found] == [[1], [1, 2]]
+
+
+def test_introduced_surname_mid_sentence() -> None:
+    """A surname after the full name in the same sentence counts."""
+    finder = MentionFinder(ACTORS)
+    text = "Hirofumi Nakasone spoke; Nakasone then left."
+    assert [m.actor_id for m in finder.find_in_article([text])[0]] == [5, 5]

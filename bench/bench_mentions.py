@@ -1,0 +1,214 @@
+"""How fast mention detection is compared with one plain regular-expression scan of the same text.
+
+Usage::
+
+    python bench/bench_mentions.py [--articles 10000] [--gold PATH] [--seeds DIR] [--repeat 3]
+
+Builds a corpus of real news sentences (see ``bench/corpus.py``), then in the same run times, over
+every article text already in memory, (a) one scan with ``re.finditer(r"\\b[A-Z][a-z]+\\b", text)``
+(every capitalised word: about the least work any name finder must do) and (b)
+``MentionFinder.find`` with a codebook of 50 and of 5,000 actors: the default codebook plus
+generated, plausible actors (persons with titled aliases, ministries, agencies, cities). The target
+is detection time at most twice the plain scan for both sizes. Each timing is the best of
+``--repeat`` runs. Prints a Markdown table and the command line that produced it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import shlex
+import sys
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import GOLD, SEEDS, build_corpus  # noqa: E402
+
+from reader.mentions import MentionFinder  # noqa: E402
+from reader.models import Actor  # noqa: E402
+
+SYLLABLES = tuple(
+    [
+        "ka",
+        "ki",
+        "ko",
+        "ta",
+        "to",
+        "na",
+        "no",
+        "ha",
+        "hi",
+        "mo",
+        "ra",
+        "ri",
+        "ya",
+        "yo",
+        "shi",
+        "chi",
+        "wa",
+        "an",
+        "ber",
+        "mar",
+        "lin",
+        "son",
+        "ton",
+        "ley",
+        "vic",
+        "dor",
+        "gar",
+        "sel",
+        "mil",
+        "ros",
+        "tan",
+        "vek",
+        "jin",
+        "wei",
+        "han",
+        "zhu",
+        "park",
+        "choi",
+        "kov",
+        "ski",
+        "ova",
+        "el",
+        "ia",
+    ]
+)
+TITLES = (
+    "President",
+    "Prime Minister",
+    "Foreign Minister",
+    "Defense Minister",
+    "Senator",
+    "General",
+)
+COUNTRIES = tuple(
+    [
+        "Aldoria",
+        "Borvania",
+        "Caldera",
+        "Dravonia",
+        "Estmark",
+        "Fenwick",
+        "Galdor",
+        "Hestia",
+        "Istria",
+        "Jorvik",
+        "Kalmar",
+        "Lutea",
+        "Mordania",
+        "Norland",
+        "Ostrava",
+        "Pellaria",
+        "Quarnia",
+        "Rovenia",
+        "Sylvania",
+        "Tarsis",
+        "Umbria",
+        "Valdoria",
+        "Westria",
+    ]
+)
+BODIES = (
+    "Ministry of Finance",
+    "Defense Agency",
+    "Central Bank",
+    "Foreign Ministry",
+    "Coast Guard",
+)
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+
+
+def default_actors() -> list[Actor]:
+    """The actors of the codebook that ships with nkreader, as the Store would return them."""
+    text = (resources.files("reader") / "data" / "codebook.toml").read_text("utf-8")
+    entries = tomllib.loads(text)["actors"]
+    return [
+        Actor(i, e["name"], e.get("kind", "other"), tuple(e.get("aliases", ())))
+        for i, e in enumerate(entries, 1)
+    ]
+
+
+def codebook(size: int) -> list[Actor]:
+    """The default actors plus generated ones up to ``size``: names and aliases a codebook holds."""
+    actors = default_actors()
+    rng = random.Random(size)
+    names = {a.name for a in actors}
+    while len(actors) < size:
+        roll = rng.random()
+        if roll < 0.7:
+            first, last = _word(rng), _word(rng)
+            name = f"{first} {last}"
+            title = rng.choice(TITLES)
+            aliases: tuple[str, ...] = (last, f"{title} {last}", f"{title} {name}")
+            kind = "person"
+        elif roll < 0.9:
+            country = rng.choice(COUNTRIES)
+            name = f"{country} {rng.choice(BODIES)} {_word(rng)}"
+            aliases = (f"{country}'s {name.split(' ', 1)[1]}",)
+            kind = "organization"
+        else:
+            name = f"{_word(rng)}ia"
+            aliases = (f"{name}n", _word(rng))
+            kind = "state"
+        if name not in names:
+            names.add(name)
+            actors.append(Actor(len(actors) + 1, name, kind, aliases))
+    return actors
+
+
+def best_of(repeat: int, work: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - began)
+    return min(times)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--gold", type=Path, default=GOLD)
+    parser.add_argument("--seeds", type=Path, default=SEEDS)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = build_corpus(Path(folder), args.articles, args.gold, args.seeds)
+        texts = [path.read_text(encoding="utf-8") for path in paths]
+    megabytes = sum(len(t) for t in texts) / 1e6
+    plain = re.compile(r"\b[A-Z][a-z]+\b")
+    baseline = best_of(args.repeat, lambda: [list(plain.finditer(t)) for t in texts])
+    rows = [f"| plain scan `\\b[A-Z][a-z]+\\b` | - | {baseline:.3f} | 1.00 | - |"]
+    for size in (50, 5_000):
+        actors = codebook(size)
+        began = time.perf_counter()
+        finder = MentionFinder(actors)
+        build = time.perf_counter() - began
+        found = sum(len(finder.find(t)) for t in texts)
+        seconds = best_of(args.repeat, lambda f=finder: [f.find(t) for t in texts])  # type: ignore[misc]
+        rows.append(
+            f"| MentionFinder.find, {size:,} actors | {build * 1000:.0f} | {seconds:.3f}"
+            f" | {seconds / baseline:.2f} | {found:,} |"
+        )
+    print(f"{len(texts):,} articles, {megabytes:.1f} MB of text, best of {args.repeat} runs\n")
+    print("| scan | build (ms) | seconds | × plain scan | mentions |")
+    print("|---|---:|---:|---:|---:|")
+    print("\n".join(rows))
+    print(f"\nCommand: python {shlex.join(sys.argv)}")
+
+
+if __name__ == "__main__":
+    main()
