@@ -59,7 +59,8 @@ def event_rows(
 
     Oldest first, so the log reads as a history; ``limit`` keeps the newest ones.
     """
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     if annotator:
         clauses.append("e.annotator = ?")
         params.append(annotator)
