@@ -1,0 +1,174 @@
+"""The nkreader application: one stylesheet, the global keys, help and the command palette.
+
+The app is handed a ready ``Store`` (the command line opens the database and knows its path); it
+never opens a file itself, so tests and benchmarks run it on any database they build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from reader.screens.main import MainScreen
+from reader.store import Store
+from reader.widgets import ArticleList
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from reader.models import Sentence
+
+HERE = Path(__file__).parent
+
+HELP_GROUPS: dict[str, str] = {
+    "nav": "Move",
+    "list": "Article list (when it has focus)",
+    "code": "Code",
+    "view": "Views",
+    "app": "App",
+}
+"""Help screen sections, keyed by the first part of a binding id."""
+
+
+def article_jump_provider() -> type[Provider]:
+    """The "Jump to article…" palette source, built on first use.
+
+    ``textual.command`` costs about 20 ms to import; the palette is rarely the first thing a
+    coder opens, so that cost stays off the way to the first frame.
+    """
+    from textual.command import DiscoveryHit, Hit, Hits
+    from textual.command import Provider as Base
+
+    class ArticleJumpProvider(Base):
+        """Palette search over titles and texts, through the Store."""
+
+        @property
+        def _app(self) -> ReaderApp:
+            app = self.app
+            assert isinstance(app, ReaderApp)
+            return app
+
+        async def discover(self) -> Hits:
+            yield DiscoveryHit(
+                "Jump to article…",
+                self._app.main.action_filter,
+                help="Type words from a title to find an article",
+            )
+
+        async def search(self, query: str) -> Hits:
+            app = self._app
+            matcher = self.matcher(query)
+            prompt = "Jump to article…"
+            if score := matcher.match(prompt):
+                yield Hit(score, matcher.highlight(prompt), app.main.action_filter, help="Filter")
+            if not query.strip():
+                return
+            for summary in app.store.article_summaries(0, 20, query):
+                text = f"Jump to article: {summary.title}"
+                yield Hit(
+                    max(matcher.match(text), 0.5),
+                    text,
+                    partial(app.main.jump_to_article, summary.id),
+                    help=f"{summary.coded_count}/{summary.sentence_count} sentences coded",
+                )
+
+    return ArticleJumpProvider
+
+
+class ReaderApp(App[None]):
+    """Read articles sentence by sentence and code who takes which stance."""
+
+    TITLE = "nkreader"
+    CSS_PATH = [HERE / "reader.tcss", HERE / "screens" / "screens.tcss"]  # noqa: RUF012
+    """Absolute, so that subclasses defined elsewhere (tests, benchmarks) find the styles."""
+    COMMANDS: ClassVar = App.COMMANDS | {article_jump_provider}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", show=False, id="app.quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
+    ]
+
+    def __init__(self, store: Store, db_label: str = "") -> None:
+        super().__init__()
+        self.store = store
+        self.db_label = db_label
+        self.main = MainScreen(store, db_label)
+
+    def get_default_screen(self) -> Screen[None]:
+        return self.main
+
+    @property
+    def current_article_id(self) -> int | None:
+        """The article open in the reader."""
+        return self.main.current_article_id
+
+    @property
+    def current_sentence_id(self) -> int | None:
+        """The highlighted sentence."""
+        return self.main.current_sentence_id
+
+    @property
+    def current_sentence(self) -> Sentence | None:
+        return self.main.current_sentence
+
+    # -- help ---------------------------------------------------------------------------------
+
+    def key_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """Every key with its description, grouped for the help screen (remaps included)."""
+        sources: Sequence[BindingType] = [
+            *self.main.BINDINGS,
+            *ArticleList.BINDINGS,
+            Binding("tab,shift+tab", "", "Focus the list, the reader or the panel", id="app.focus"),
+            Binding("ctrl+p", "", "Command palette", id="app.palette"),
+            *self.BINDINGS,
+        ]
+        groups: dict[str, list[tuple[str, str]]] = {title: [] for title in HELP_GROUPS.values()}
+        for binding in sources:
+            if not isinstance(binding, Binding) or not binding.id:
+                continue
+            title = HELP_GROUPS.get(binding.id.split(".")[0], "App")
+            keys = " ".join(
+                self.get_key_display(Binding(key.strip(), binding.action))
+                for key in self._keys_for(binding)
+            )
+            groups[title].append((keys, binding.description))
+        return [(title, rows) for title, rows in groups.items() if rows]
+
+    def _keys_for(self, binding: Binding) -> list[str]:
+        """The keys bound now to this binding's id (a keymap may have changed them)."""
+        remapped = self._keymap.get(binding.id or "")
+        return (remapped or binding.key).split(",")
+
+    def action_help(self) -> None:
+        from reader.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.key_groups()))
+
+    # -- command palette ----------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The coding screen's actions (those that apply now), then Textual's own."""
+        if screen is self.main:
+            for binding in self.main.BINDINGS:
+                if not isinstance(binding, Binding):
+                    continue
+                name, _, args = binding.action.partition("(")
+                parameters = tuple(
+                    int(part) for part in args.rstrip(")").split(",") if part.strip()
+                )
+                if self.main.check_action(name, parameters) is not True:
+                    continue
+                yield SystemCommand(
+                    binding.description,
+                    f"Key: {binding.key.split(',')[0]}",
+                    partial(self.main.run_action, binding.action),
+                )
+            yield SystemCommand("Help", "Show every key", self.action_help)
+        yield from super().get_system_commands(screen)

@@ -1,0 +1,37 @@
+"""The line at the top: which database, which coder, how far along."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widget import Widget
+
+
+class StatusBar(Widget):
+    """Database file, coder and overall progress; no clock, so the screen is reproducible.
+
+    A fixed one-line widget that only repaints: a ``Static.update`` would re-lay out the screen
+    after every annotation.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._content = Content("")
+
+    def show(self, db_label: str, annotator: str, done: int, total: int) -> None:
+        percent = f"{100 * done / total:.0f}%" if total else "–"
+        self._content = Content.from_markup(
+            "[b]nkreader[/b]  $db  ·  coder [b]$who[/b]  ·  $done/$total sentences coded ($pct)",
+            db=db_label,
+            who=annotator,
+            done=f"{done:,}",
+            total=f"{total:,}",
+            pct=percent,
+        )
+        self.refresh()
+
+    @property
+    def text(self) -> str:
+        return self._content.plain
+
+    def render(self) -> Content:
+        return self._content

@@ -1,0 +1,44 @@
+"""The coding screen on a temporary copy of the seed articles, for snapshots.
+
+Everything shown is fixed: the coder's name, the database label (not the temporary path), and
+the coding done before the screen opens.
+"""
+
+from __future__ import annotations
+
+import atexit
+import tempfile
+from pathlib import Path
+
+from reader.app import ReaderApp
+from reader.codebook import load_default_codebook
+from reader.db import open_database
+from reader.importing import import_seeds
+from reader.store import Store
+
+_folder = tempfile.TemporaryDirectory(prefix="nkreader-snapshot-")
+atexit.register(_folder.cleanup)
+
+
+def build() -> ReaderApp:
+    """Seeds, the default codebook, and a little coding by two coders on the first article."""
+    db = open_database(Path(_folder.name) / "seeds.db")
+    load_default_codebook(db)
+    import_seeds(db)
+    store = Store(db, "ana")
+    first = store.first_article_id()
+    assert first is not None
+    sentences = store.sentences(first)
+    actors = {actor.name: actor.id for actor in store.actors()}
+    stances = store.stances()
+    targets = {target.name: target.id for target in store.targets()}
+    target = next(iter(targets.values()))
+    store.set_no_claim(sentences[0].id, True)
+    store.add_annotation(sentences[1].id, actors["Japan"], stances[0].id, target)
+    store.add_annotation(sentences[2].id, actors["China"], stances[1].id)
+    Store(db, "ben").add_annotation(sentences[2].id, actors["Japan"], stances[2].id)
+    store.set_state("position", f"{first}:{sentences[2].id}")
+    return ReaderApp(store, db_label="seeds.db")
+
+
+app = build()
