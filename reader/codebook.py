@@ -375,9 +375,10 @@ EXPORT_QUERIES = {
     "actors": "SELECT a.name, a.kind, a.aliases, coalesce(p.name, ''), a.description"
     " FROM actors a LEFT JOIN actors p ON p.id = a.parent_id ORDER BY a.name, a.id",
     "stances": "SELECT key, label, score, description FROM stances ORDER BY position, id",
-    "targets": "SELECT name, description FROM targets ORDER BY name, id",
+    "targets": "SELECT name, description FROM targets ORDER BY id",
 }
-"""Columns in ``FIELDS`` order; names sort ignoring case (the columns are COLLATE NOCASE)."""
+"""Columns in ``FIELDS`` order. Actor names sort ignoring case (COLLATE NOCASE); targets keep
+codebook order, which the target picker numbers 1-9, so the most used come first."""
 
 
 def codebook_to_toml(db: Database) -> str:

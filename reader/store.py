@@ -203,7 +203,7 @@ class Store:
 
     def targets(self) -> list[Target]:
         rows = self.conn.execute(
-            "SELECT id, name, description FROM targets ORDER BY name"
+            "SELECT id, name, description FROM targets ORDER BY id"
         ).fetchall()
         return [Target(*row) for row in rows]
 
