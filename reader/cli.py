@@ -147,7 +147,7 @@ def import_command(
 
         nkreader import news/ extra.jsonl --map text=content --map title=headline
     """
-    from reader.importing import collect_files, import_file, import_seeds
+    from reader.importing import collect_files, import_paths, import_seeds
 
     field_map: dict[str, str] = {}
     for mapping in mappings:
@@ -156,18 +156,23 @@ def import_command(
             raise click.BadParameter(f"{mapping!r}: write FIELD=COLUMN, e.g. text=content")
         field_map[field.strip()] = column.strip()
     store = open_store(db_path)
-    if not paths:
-        failed = report_import(import_seeds(store.db))
-    else:
-        files, results = collect_files(list(paths))
-        if len(files) >= LARGE_IMPORT and sys.stderr.isatty():
-            with click.progressbar(files, label="importing", file=sys.stderr) as bar:
-                for path in bar:
-                    results.extend(import_file(store.db, path, field_map=field_map))
+    try:
+        if not paths:
+            results = import_seeds(store.db)
         else:
-            for path in files:
-                results.extend(import_file(store.db, path, field_map=field_map))
-        failed = report_import(results)
+            files, _ = collect_files(list(paths))
+            if len(files) >= LARGE_IMPORT and sys.stderr.isatty():
+                with click.progressbar(
+                    length=len(files), label="importing", file=sys.stderr
+                ) as bar:
+                    results = import_paths(
+                        store.db, list(paths), field_map=field_map, on_file=lambda _: bar.update(1)
+                    )
+            else:
+                results = import_paths(store.db, list(paths), field_map=field_map)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--map") from None
+    failed = report_import(results)
     store.close()
     if failed:
         sys.exit(1)

@@ -1,0 +1,289 @@
+"""Which files are read, and how JSON Lines, JSON and CSV files become article records.
+
+Folders are walked in a stable order so that article ids follow file names, and every path
+that cannot be read becomes a result instead of an exception. Record files hold one article per
+record; their fields are picked by name (``FIELDS``, or the user's ``--map``) and anything else
+is kept as metadata, so no column of a carefully built data set is lost.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import json
+import os
+import stat
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reader.decoding import normalise
+
+__all__ = [
+    "FIELDS",
+    "SUFFIXES",
+    "BadFile",
+    "Problem",
+    "Record",
+    "display",
+    "find_files",
+    "read_records",
+    "resolve_field_map",
+    "why",
+]
+
+SUFFIXES = (".txt", ".md", ".jsonl", ".json", ".csv")
+"""File types read: plain text and Markdown (one article per file), JSON Lines, JSON and CSV."""
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "title": ("title",),
+    "text": ("text", "body"),
+    "published": ("date", "published"),
+    "outlet": ("outlet", "source"),
+    "url": ("url",),
+    "id": ("id",),
+}
+"""Record fields understood, each with the names recognised for it (in any letter case)."""
+
+_ALIASES = {name: field for field, names in FIELDS.items() for name in (field, *names)}
+
+
+def display(path: Path) -> str:
+    """The path as users should see it: relative to the current folder when it is inside it."""
+    absolute = os.path.abspath(path)
+    cwd = os.path.join(os.getcwd(), "")
+    shown = absolute[len(cwd) :] if absolute.startswith(cwd) else os.fspath(path)
+    # A file name that is not valid UTF-8 is shown (and stored) with U+FFFD in its place.
+    return os.fsencode(shown).decode("utf-8", "replace").replace(os.sep, "/")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A path or record that cannot be imported, such as a malformed JSON line."""
+
+    source: str
+    message: str
+    """One line for the user, starting with the file (and line or record) it is about."""
+    skipped: bool = False
+    """True for a file left alone on purpose (an unknown type), False for a failure."""
+
+
+def find_files(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
+    """The files to read under ``paths`` (folders walked recursively, sorted, hidden names
+    skipped; symbolic links followed, loops reported) and a problem for each bad path."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    seen: set[tuple[int, int]] = set()
+
+    def fail(path: Path, reason: str, skipped: bool = False) -> None:
+        shown = display(path)
+        problems.append(Problem(shown, f"{shown}: {reason}", skipped))
+
+    def visit(path: Path, stack: tuple[tuple[int, int], ...]) -> None:
+        try:
+            info = path.stat()
+            key = (info.st_dev, info.st_ino)  # the same file reached twice is read once
+            if not stat.S_ISDIR(info.st_mode):
+                if path.suffix.lower() not in SUFFIXES:
+                    fail(path, f"unknown file type; use {', '.join(SUFFIXES)}", skipped=True)
+                elif key not in seen:
+                    seen.add(key)
+                    files.append(path)
+                return
+            if key in stack:
+                fail(path, "symbolic link loop; skipped")
+                return
+            with os.scandir(path) as listing:
+                names = sorted(entry.name for entry in listing if not entry.name.startswith("."))
+        except OSError as error:
+            fail(path, why(error))
+            return
+        for name in names:
+            visit(path / name, (*stack, key))
+
+    for path in paths:
+        visit(Path(path), ())
+    return files, problems
+
+
+def why(error: OSError) -> str:
+    """A reason and a next step for a file-system error."""
+    if isinstance(error, FileNotFoundError):
+        if os.path.islink(error.filename or ""):
+            return "broken symbolic link; fix or remove it"
+        return "no such file or folder; check the path"
+    if isinstance(error, PermissionError):
+        return "permission denied; check its permissions"
+    if error.errno == errno.ELOOP:
+        return "symbolic link loop; fix or remove the link"
+    return f"cannot read it ({error.strerror or error}); check the path"
+
+
+# -- records ------------------------------------------------------------------------------------
+
+
+class BadFile(Exception):
+    """A JSON or CSV file that cannot be read as records; the message is the user's one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One article of a JSON Lines, JSON or CSV file, before it is split into sentences."""
+
+    source: str
+    """The file plus ``#id``, or ``:line`` (JSON Lines, CSV) or ``[index]`` (JSON list)."""
+    text: str
+    title: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    metadata: str | None = None
+    """The record's other fields, as a JSON object."""
+
+
+def resolve_field_map(field_map: Mapping[str, str] | None) -> dict[str, str]:
+    """Check ``{"text": "content", "date": "pubdate"}`` and resolve aliases (date, body, source).
+
+    Raises ``ValueError`` naming an unknown field, so a typo in ``--map`` is caught up front.
+    """
+    mapping: dict[str, str] = {}
+    for name, column in (field_map or {}).items():
+        field = _ALIASES.get(name.lower())
+        if field is None:
+            raise ValueError(f"unknown field {name!r} in --map; use one of {', '.join(FIELDS)}")
+        mapping[field] = column
+    return mapping
+
+
+def read_records(
+    shown: str, suffix: str, text: str, mapping: Mapping[str, str]
+) -> Iterator[Record | Problem]:
+    """The records of a ``.jsonl``, ``.json`` or ``.csv`` text, or a problem per bad record.
+
+    Raises ``BadFile`` when the file as a whole cannot be read (invalid JSON, no text column);
+    records yielded before that are good and may be kept.
+    """
+    if suffix == ".jsonl":
+        raw = _jsonl(shown, text)
+    elif suffix == ".json":
+        raw = _json(shown, text)
+    else:
+        raw = _csv(shown, text, mapping)
+    for source, value in raw:
+        if isinstance(value, str):
+            yield Problem(source, value)
+        else:
+            yield _record(shown, source, value, mapping)
+
+
+_Raw = Iterator[tuple[str, dict[str, Any] | str]]
+
+
+def _jsonl(shown: str, text: str) -> _Raw:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        source = f"{shown}:{number}"
+        try:
+            value = json.loads(line)
+        except ValueError as error:
+            yield source, f"{source}: malformed JSON line ({error}); fix or remove the line"
+            continue
+        yield source, value if isinstance(value, dict) else f"{source}: not a JSON object"
+
+
+def _json(shown: str, text: str) -> _Raw:
+    try:
+        value = json.loads(text)
+    except ValueError as error:
+        raise BadFile(f"{shown}: invalid JSON ({error}); fix the file") from None
+    if isinstance(value, dict):
+        yield shown, value
+        return
+    if not isinstance(value, list):
+        raise BadFile(f"{shown}: expected a JSON list of records or one record object")
+    for index, item in enumerate(value):
+        source = f"{shown}[{index}]"
+        yield source, item if isinstance(item, dict) else f"{source}: not a JSON object"
+
+
+def _csv(shown: str, text: str, mapping: Mapping[str, str]) -> _Raw:
+    """Rows as dicts keyed by the header; the delimiter is the commonest of , ; and tab in it."""
+    header_line = text.partition("\n")[0]
+    delimiter = max(",;\t", key=header_line.count)
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # whole articles exceed the 128 KiB default
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [name.strip() for name in next(reader)]
+        if _find(header, "text", mapping) is None:
+            raise BadFile(
+                f"{shown}: no text column (columns: {', '.join(header)}); "
+                "name it with --map text=COLUMN"
+            )
+        start = reader.line_num + 1
+        for row in reader:
+            source = f"{shown}:{start}"
+            start = reader.line_num + 1
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(header):
+                yield (
+                    source,
+                    (
+                        f"{source}: {len(row)} cells but {len(header)} columns; "
+                        f"quote cells that contain {delimiter!r}"
+                    ),
+                )
+                continue
+            yield source, dict(zip(header, row, strict=False))
+    except csv.Error as error:
+        raise BadFile(f"{shown}: malformed CSV near line {reader.line_num} ({error})") from None
+
+
+def _find(keys: list[str], field: str, mapping: Mapping[str, str]) -> str | None:
+    """The key holding ``field``: the mapped name, else a known name, exact case first."""
+    lowered = {key.lower(): key for key in keys}
+    for name in (mapping[field],) if field in mapping else FIELDS[field]:
+        if name in keys:
+            return name
+        if name.lower() in lowered:
+            return lowered[name.lower()]
+    return None
+
+
+def _record(
+    shown: str, source: str, raw: dict[str, Any], mapping: Mapping[str, str]
+) -> Record | Problem:
+    """Pick the known fields out of a record; everything else becomes its metadata."""
+    keys = list(raw)
+    picked: dict[str, str] = {}
+    for field in FIELDS:
+        key = _find(keys, field, mapping)
+        value = raw.get(key) if key is not None else None
+        if value is None or value == "":
+            continue
+        if isinstance(value, dict | list):  # not a scalar: left in the metadata
+            if field == "text":
+                return Problem(source, f"{source}: the {key!r} field is not text; check --map")
+            continue
+        picked[field] = value if isinstance(value, str) else str(value)
+        del raw[str(key)]
+    if "text" not in picked:
+        found = ", ".join(keys) or "none"
+        message = f"{source}: no text field (fields: {found}); name it with --map text=FIELD"
+        return Problem(source, message)
+    text = normalise(picked["text"])
+    if not text:
+        return Problem(source, f"{source}: the text is empty, nothing to import")
+    return Record(
+        source=f"{shown}#{picked['id']}" if "id" in picked else source,
+        text=text,
+        title=picked.get("title", "").strip() or None,
+        published=picked.get("published"),
+        outlet=picked.get("outlet"),
+        url=picked.get("url"),
+        metadata=json.dumps(raw, ensure_ascii=False) if raw else None,
+    )
