@@ -400,3 +400,76 @@ def test_snapshot_main_screen(snap_compare: Any) -> None:
 def test_snapshot_statistics(snap_compare: Any) -> None:
     """The statistics screen over the coding screen."""
     assert snap_compare(APPS / "main_app.py", terminal_size=(100, 30), press=["s"])
+
+
+# --- the codebook from the coding screen ---------------------------------------------------------
+
+
+def test_codebook_key_opens_the_codebook_and_escape_returns(store: Store) -> None:
+    """c opens the codebook; an actor added there is offered for coding once escape returns."""
+    from reader.screens.codebook import CodebookScreen
+
+    opened: list[str] = []
+
+    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
+        await pilot.press("c")
+        assert isinstance(app.screen, CodebookScreen)
+        opened.append(type(app.screen).__name__)
+        await pilot.press("a", *"Zork Ministry", "enter")
+        await pilot.press("escape")
+        opened.append(type(app.screen).__name__)
+        opened.append(str("Zork Ministry" in app.main.actor_names.values()))
+
+    drive(store, scenario)
+    assert opened == ["CodebookScreen", "MainScreen", "True"]
+    assert "Zork Ministry" in {actor.name for actor in store.actors()}
+
+
+def test_undoing_a_merge_brings_the_actor_back_without_moving(store: Store) -> None:
+    """u after a merge restores the merged actor in the screen's codebook, highlight unmoved."""
+    actors = {actor.name: actor.id for actor in store.actors()}
+    ids = sentence_ids(store, article_ids(store)[0])
+    store.merge_actors(actors["Chinese Foreign Ministry"], actors["China"])
+    seen: list[object] = []
+
+    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
+        await pilot.press("j", "j")
+        seen.append("Chinese Foreign Ministry" in app.main.actor_names.values())
+        await pilot.press("u")
+        seen.append("Chinese Foreign Ministry" in app.main.actor_names.values())
+        seen.append(app.current_sentence_id)
+        seen.extend(str(n.message) for n in app._notifications)
+
+    drive(store, scenario)
+    assert seen == [False, True, ids[2], "Undone: merge actor"]
+    assert "Chinese Foreign Ministry" in {actor.name for actor in store.actors()}
+
+
+def test_help_lists_the_codebook_key(store: Store) -> None:
+    """? shows c next to "Codebook" among the views."""
+    app = ReaderApp(store)
+    groups = dict(app.key_groups())
+    assert ("c", "Codebook") in groups["Views"]
+
+
+def test_a_surname_counts_only_once_the_article_introduced_the_person(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    """ "Kishida said Japan agreed" before "Fumio Kishida" is named: Japan is suggested first."""
+    from reader.codebook import load_default_codebook
+    from reader.importing import import_file
+
+    load_default_codebook(empty_store.db)
+    text = (
+        "Talks in Tokyo\n\nKishida said Japan agreed to the plan."
+        " Foreign Minister Fumio Kishida met reporters.\n"
+    )
+    (tmp_path / "talks.txt").write_text(text, encoding="utf-8")
+    import_file(empty_store.db, tmp_path / "talks.txt")
+    actors = {actor.name: actor.id for actor in empty_store.actors()}
+
+    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
+        await pilot.press("j", "a", "enter", "1", "enter")
+
+    drive(empty_store, scenario)
+    assert [a.actor_id for a in mine(empty_store)] == [actors["Japan"]]

@@ -1,0 +1,100 @@
+"""The coding screen's moving keys: sentences, articles, the next uncoded sentence, the filter.
+
+Kept apart from the coding keys because none of these writes anything but the coder's place;
+they only choose what ``ArticleScreen`` shows.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.widgets import Input
+
+from reader.screens.article_screen import ArticleScreen
+from reader.widgets import ArticleList, SentenceView
+
+
+class NavigationActions(ArticleScreen):
+    """Actions and handlers that move the highlight or change which articles are listed."""
+
+    # -- moving -------------------------------------------------------------------------------
+
+    def action_move(self, step: int) -> None:
+        self.select(self.reader.cursor + step)
+
+    def action_jump(self, index: int) -> None:
+        self.select(index if index >= 0 else len(self.sentences) - 1)
+
+    def action_article(self, step: int) -> None:
+        if self.article is None:
+            return
+        target = self.store.adjacent_article_id(self.article.id, step, self.article_list.query_text)
+        if target is None:
+            self.notify("No more articles" if step > 0 else "This is the first article")
+            return
+        self.open_article(target)
+
+    def action_open_sentence(self, step: int) -> None:
+        """Go to the nearest sentence this coder has not coded yet, across articles."""
+        sentence = self.current_sentence
+        if self.article is None:
+            return
+        position = sentence.position if sentence else -1
+        found = self.store.next_open_sentence(self.article.id, position, step)
+        if found is None:
+            self.notify("Every sentence " + ("after" if step > 0 else "before") + " this is coded")
+            return
+        article_id, sentence_id = found
+        if article_id == self.article.id:
+            index = self.reader.index_of(sentence_id)
+            if index is not None:
+                self.select(index)
+        else:
+            self.open_article(article_id, sentence_id)
+
+    @on(ArticleList.Opened)
+    def _open_from_list(self, event: ArticleList.Opened) -> None:
+        self.open_article(event.article_id)
+        self.set_focus(self.reader)
+
+    @on(SentenceView.Clicked)
+    def _select_clicked(self, event: SentenceView.Clicked) -> None:
+        self.select(event.index)
+
+    def jump_to_article(self, article_id: int) -> None:
+        """Open an article chosen elsewhere (the command palette) and give the reader focus."""
+        self.open_article(article_id)
+        self.set_focus(self.reader)
+
+    # -- filtering ----------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.filter_box
+        box.display = True
+        # Focus now, not after the next refresh: letters typed right after / must filter, not
+        # run the coding keys they are bound to.
+        self.set_focus(box)
+        self._refresh_keys()
+
+    def action_clear_filter(self) -> None:
+        box = self.filter_box
+        box.value = ""
+        box.display = False
+        self._apply_filter("")
+        self.set_focus(self.article_list)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._apply_filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.set_focus(self.article_list)
+
+    def _apply_filter(self, query: str) -> None:
+        listing = self.article_list
+        listing.reload(query.strip())
+        index = None
+        if self.article is not None:
+            index = self.store.article_index(self.article.id, listing.query_text)
+        listing.show_open(self.current_article_id, index if index is not None else 0)
+        self._refresh_keys()
