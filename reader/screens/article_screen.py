@@ -148,7 +148,6 @@ class ArticleScreen(Screen[None]):
         self.stance_labels = {stance.id: stance.label for stance in self.codebook.stances}
         self.target_names = {target.id: target.name for target in self.codebook.targets}
         self.finder = MentionFinder(self.codebook.actors)
-        self.reader.finder = self.finder
         self._find_mentions()
 
     def _codebook_changed(self) -> None:
@@ -166,6 +165,7 @@ class ArticleScreen(Screen[None]):
         self.mentions = {
             sentence.id: mentions for sentence, mentions in zip(self.sentences, found, strict=True)
         }
+        self.reader.mentions = self.mentions
 
     # -- what the widgets show ----------------------------------------------------------------
 

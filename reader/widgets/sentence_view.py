@@ -25,7 +25,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.mentions import MentionFinder
+from reader.mentions import Mention
 from reader.models import Article, Sentence
 
 GUTTER = 2
@@ -87,7 +87,8 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.article: Article | None = None
-        self.finder: MentionFinder | None = None
+        self.mentions: Mapping[int, Sequence[Mention]] = {}
+        """Actor mentions per sentence id, found once per article by the screen."""
         self._blocks: list[_Block] = []
         self._index_of: dict[int, int] = {}
         self._width = 0
@@ -189,11 +190,12 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
     def _wrap(self, index: int) -> list[Text]:
         lines = self._wrapped.get(index)
         if lines is None:
-            text = Text(" ".join(self._blocks[index].sentence.text.split()))
-            if self.finder is not None:
-                mention = self._style("sentence-view--mention")
-                for found in self.finder.find(text.plain):
-                    text.stylize(mention, found.start, found.end)
+            sentence = self._blocks[index].sentence
+            # Same length as the stored sentence, so mention offsets still point at the names.
+            text = Text(sentence.text.replace("\t", " ").replace("\n", " "))
+            mention = self._style("sentence-view--mention")
+            for found in self.mentions.get(sentence.id, ()):
+                text.stylize(mention, found.start, found.end)
             lines = list(text.wrap(self._console, self._text_width(), overflow="fold"))
             self._wrapped[index] = lines
         return lines
