@@ -4,8 +4,9 @@ Every problem with one file or record becomes a one-line ``ImportResult`` naming
 exception, so a folder of ten thousand files with three bad ones imports the rest and says which
 three failed. Texts are read, decoded and split before any transaction starts; only the
 inserts run under the write lock, a batch of articles per transaction (one commit and one fsync
-for hundreds of small files). An article and its sentences are always in the same transaction,
-so each is stored whole or not at all.
+for hundreds of small files). When there is more than one batch, a second thread writes each
+batch while the next one is split (``reader.import_writer``). An article and its sentences are
+always in the same transaction, so each is stored whole or not at all.
 
 An article is identified by the SHA-256 of its normalised text alone (``content_hash``): the same
 text imported again, from any file or with another title, is skipped and reported, because a
@@ -16,7 +17,6 @@ article; the old one keeps its annotations.
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +40,7 @@ from reader.formats import (
     resolve_field_map,
     why,
 )
+from reader.import_writer import Batch, BatchWriter, encode_batch, flatten_spans, store_batch
 from reader.sentences import SentenceSpan, split_sentences
 
 __all__ = [
@@ -88,7 +89,8 @@ class _Draft:
     record: Record
     title: str
     content_hash: str
-    spans: list[SentenceSpan]
+    offsets: list[int]
+    """``start, end, paragraph`` of each sentence, one after another (see ``flatten_spans``)."""
     warning: str | None
 
 
@@ -165,7 +167,7 @@ def _draft(db: Database, record: Record, warning: str | None) -> _Draft | Import
             spans[: len(head)] = [SentenceSpan(head[0].start, head[-1].end, 0)]
         else:
             title = _derived_title(text[spans[0].start : spans[0].end])
-    return _Draft(record, " ".join(title.split()), content_hash, spans, warning)
+    return _Draft(record, " ".join(title.split()), content_hash, flatten_spans(spans), warning)
 
 
 def _title_line(text: str) -> str | None:
@@ -201,66 +203,39 @@ def _skipped(source: str, article_id: int, warning: str | None) -> ImportResult:
 # -- writing ------------------------------------------------------------------------------------
 
 
-_INSERT_ARTICLES = """INSERT OR IGNORE INTO articles (title, text, source, content_hash,
-    imported_at, published, outlet, url, metadata)
-    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
-        json_extract(value, '$[3]'), ?, json_extract(value, '$[4]'), json_extract(value, '$[5]'),
-        json_extract(value, '$[6]'), json_extract(value, '$[7]')
-    FROM json_each(?) ORDER BY key"""
-"""All articles of a batch in one statement, from a JSON array of rows.
-
-The full-text index is kept by a trigger, and FTS5 writes out its pending terms at every
-statement that fires it: one INSERT per article made the import two to three times slower.
-"""
+def _encode(drafts: Sequence[_Draft]) -> tuple[Sequence[_Draft], Batch]:
+    """A batch of drafts with its rows flattened for the writer (see ``encode_batch``)."""
+    stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
+    rows = [
+        (d.title, d.record.text, d.record.source, d.content_hash, stamp, d.record.published,
+         d.record.outlet, d.record.url, d.record.metadata)
+        for d in drafts
+    ]  # fmt: skip
+    return drafts, encode_batch(rows, [draft.offsets for draft in drafts])
 
 
-def _write(db: Database, drafts: Sequence[_Draft]) -> list[ImportResult]:
+def _write(db: Database, batch: tuple[Sequence[_Draft], Batch]) -> list[ImportResult]:
     """Insert a batch of drafts, with their sentences, in one transaction: all or none.
 
     Drafts were checked while they were prepared, so a failure here is about the database
     (locked, full, read-only); the batch is rolled back and each of its articles reported.
     """
-    stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
-    rows = [
-        (d.title, d.record.text, d.record.source, d.content_hash, d.record.published,
-         d.record.outlet, d.record.url, d.record.metadata)
-        for d in drafts
-    ]  # fmt: skip
-    conn = db.conn
+    drafts, encoded = batch
     try:
         with transaction(db):
-            last = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
-            conn.execute(_INSERT_ARTICLES, (stamp, json.dumps(rows, ensure_ascii=False)))
-            new_ids = dict(
-                conn.execute(
-                    "SELECT content_hash, id FROM articles WHERE id > ?", (last,)
-                ).fetchall()
-            )
-            results = [_result(conn, draft, new_ids) for draft in drafts]
-            sentences = [
-                (result.article_id, n, span.start, span.end, span.paragraph)
-                for draft, result in zip(drafts, results, strict=True)
-                if result.status == "imported"
-                for n, span in enumerate(draft.spans)
-            ]
-            conn.executemany(
-                'INSERT INTO sentences (article_id, position, start, "end", paragraph)'
-                " VALUES (?, ?, ?, ?, ?)",
-                sentences,
-            )
+            stored = store_batch(db.conn, encoded)
     except sqlite3.Error as error:
         reason = f"not saved, the database refused the write ({error}); try again"
         return [_fail(d.record.source, f"{d.record.source}: {reason}") for d in drafts]
-    return results
+    return [_result(draft, *outcome) for draft, outcome in zip(drafts, stored, strict=True)]
 
 
-def _result(conn: sqlite3.Connection, draft: _Draft, new_ids: dict[str, int]) -> ImportResult:
+def _result(draft: _Draft, article_id: int, new: bool) -> ImportResult:
     """Imported, or skipped when another file of the batch (or process) had the same text."""
     source = draft.record.source
-    article_id = new_ids.pop(draft.content_hash, None)
-    if article_id is None:
-        return _skipped(source, _existing(conn, draft.content_hash) or 0, draft.warning)
-    message = f"{source}: imported as article {article_id}, {len(draft.spans)} sentences"
+    if not new:
+        return _skipped(source, article_id, draft.warning)
+    message = f"{source}: imported as article {article_id}, {len(draft.offsets) // 3} sentences"
     return ImportResult(source, "imported", article_id, draft.title, message, draft.warning)
 
 
@@ -291,25 +266,30 @@ def import_paths(
     files, problems = collect_files(paths)
     results: list[ImportResult | None] = [*problems]
     batch: list[tuple[int, _Draft]] = []  # drafts with their place in the results
+    places: list[list[int]] = []  # each submitted batch's places in the results
+    with BatchWriter(db, _write) as writer:
 
-    def flush() -> None:
-        for (index, _), result in zip(batch, _write(db, [d for _, d in batch]), strict=True):
-            results[index] = result
-        batch.clear()
+        def submit(more: bool) -> None:
+            places.append([index for index, _ in batch])
+            writer.submit(_encode([draft for _, draft in batch]), more=more)
+            batch.clear()
 
-    for path in files:
-        for item in _prepare(db, path, mapping):
-            if isinstance(item, _Draft):
-                batch.append((len(results), item))
-                results.append(None)
-            else:
-                results.append(item)
-        if len(batch) >= _BATCH_ARTICLES:
-            flush()
-        if on_file is not None:
-            on_file(path)
-    if batch:
-        flush()
+        for number, path in enumerate(files, start=1):
+            for item in _prepare(db, path, mapping):
+                if isinstance(item, _Draft):
+                    batch.append((len(results), item))
+                    results.append(None)
+                else:
+                    results.append(item)
+            if len(batch) >= _BATCH_ARTICLES:
+                submit(more=number < len(files))
+            if on_file is not None:
+                on_file(path)
+        if batch:
+            submit(more=False)
+        for indexes, written in zip(places, writer.close(), strict=True):
+            for index, result in zip(indexes, written, strict=True):
+                results[index] = result
     return [result for result in results if result is not None]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from sqlite_utils import Database
 
 from reader import importing
-from reader.db import open_database
+from reader.db import open_database, transaction
 from reader.importing import (
     ImportResult,
     ImportSummary,
@@ -381,6 +382,141 @@ def test_database_error_fails_the_batch_and_saves_nothing(
         "a.txt: not saved, the database refused the write (database is locked); try again"
     )
     assert dump(db) == before
+
+
+def writer_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name == "nkreader-import-writer"]
+
+
+def stored_sentences(db: Database) -> list[tuple[int, int, int, int, int, int]]:
+    rows = db.conn.execute(
+        'SELECT id, article_id, position, start, "end", paragraph FROM sentences ORDER BY id'
+    ).fetchall()
+    return [tuple(row) for row in rows]
+
+
+def test_pipelined_batches_store_what_one_batch_stores(
+    db: Database, cwd: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many batches written by the second thread give the same rows as one batch, repeated
+    texts (in one batch, across batches, already stored) included."""
+    texts = [f"Story {n}\n\nFirst of {n}. Second of {n}.\n\nThird of {n}." for n in range(9)]
+    texts[4] = texts[3]  # same batch of two as its original
+    texts[7] = texts[1]  # a later batch
+    for n, text in enumerate(texts):
+        write(cwd / "news" / f"{n}.txt", text)
+    write(cwd / "old.txt", texts[8])
+    import_file(db, cwd / "old.txt")
+    reference = open_database(tmp_path / "reference.db")
+    import_file(reference, cwd / "old.txt")
+    expected = import_paths(reference, [cwd / "news"])
+
+    seen: list[str] = []
+    monkeypatch.setattr(importing, "_BATCH_ARTICLES", 2)
+    results = import_paths(db, [cwd / "news"], on_file=lambda _: seen.extend(writer_threads()))
+    assert seen, "the batches were not written by the writer thread"
+    assert not writer_threads()
+    assert [(r.status, r.article_id, r.message) for r in results] == [
+        (r.status, r.article_id, r.message) for r in expected
+    ]
+    assert [r.status for r in results].count("skipped") == 3
+    assert stored_sentences(db) == stored_sentences(reference)
+    query = "SELECT id, title, text, source, content_hash FROM articles ORDER BY id"
+    assert db.conn.execute(query).fetchall() == reference.conn.execute(query).fetchall()
+    reference.conn.close()
+
+
+def test_refused_batch_in_writer_thread_fails_alone(
+    db: Database, cwd: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write refused on the writer thread fails that batch's articles and no others."""
+    for n in range(6):
+        write(cwd / f"{n}.txt", f"Story number {n}. It has two sentences.")
+    calls: list[int] = []
+    real = importing.transaction
+
+    def refuse_second(database: Database) -> object:
+        calls.append(1)
+        if len(calls) == 2:
+            raise sqlite3.OperationalError("disk I/O error")
+        return real(database)
+
+    monkeypatch.setattr(importing, "_BATCH_ARTICLES", 2)
+    monkeypatch.setattr(importing, "transaction", refuse_second)
+    results = import_paths(db, [cwd])
+    assert [r.status for r in results] == ["imported"] * 2 + ["failed"] * 2 + ["imported"] * 2
+    assert results[2].message == (
+        "2.txt: not saved, the database refused the write (disk I/O error); try again"
+    )
+    assert [row["source"] for row in articles(db)] == ["0.txt", "1.txt", "4.txt", "5.txt"]
+    assert not writer_threads()
+
+
+def test_interrupted_import_stops_the_writer_and_keeps_whole_batches(
+    db: Database, cwd: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C during a pipelined import: the writer thread ends, every stored batch is whole."""
+    for n in range(12):
+        write(cwd / f"{n:02d}.txt", f"Story {n}\n\nOne of {n}. Two of {n}.")
+    files: list[Path] = []
+
+    def interrupt(path: Path) -> None:
+        files.append(path)
+        if len(files) == 7:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(importing, "_BATCH_ARTICLES", 2)
+    with pytest.raises(KeyboardInterrupt):
+        import_paths(db, [cwd], on_file=interrupt)
+    assert not writer_threads()
+    stored = articles(db)
+    assert len(stored) % 2 == 0 and len(stored) <= 6
+    for row in stored:
+        assert len(sentence_texts(db, int(str(row["id"])))) == 3
+    assert [r.status for r in import_paths(db, [cwd])].count("imported") == 12 - len(stored)
+
+
+def test_unexpected_writer_error_is_raised_by_the_import(
+    db: Database, cwd: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in the writer thread surfaces in the caller instead of vanishing with the thread."""
+    for n in range(8):
+        write(cwd / f"{n}.txt", f"Story number {n}.")
+    real = importing.store_batch
+
+    def broken(conn: sqlite3.Connection, batch: object) -> object:
+        if articles_count(conn) >= 2:
+            raise RuntimeError("writer bug")
+        return real(conn, batch)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importing, "_BATCH_ARTICLES", 2)
+    monkeypatch.setattr(importing, "store_batch", broken)
+    with pytest.raises(RuntimeError, match="writer bug"):
+        import_paths(db, [cwd])
+    assert not writer_threads()
+    assert len(articles(db)) == 2
+
+
+def test_import_inside_an_open_transaction_stays_on_one_connection(
+    db: Database, cwd: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside the caller's transaction a second connection would wait for its lock: none is
+    opened, every batch joins the caller's transaction and commits with it."""
+    for n in range(5):
+        write(cwd / f"{n}.txt", f"Story number {n}. Second sentence.")
+    monkeypatch.setattr(importing, "_BATCH_ARTICLES", 2)
+    with transaction(db):
+        results = import_paths(db, [cwd], on_file=lambda _: assert_no_writer())
+    assert [r.status for r in results] == ["imported"] * 5
+    assert len(articles(db)) == 5
+
+
+def assert_no_writer() -> None:
+    assert not writer_threads()
+
+
+def articles_count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
 
 # -- titles and text --------------------------------------------------------------------------

@@ -1,0 +1,299 @@
+"""Writing batches of prepared articles to the database, on a second core when it pays.
+
+Python's ``sqlite3`` releases the GIL while SQLite runs a statement, so the B-tree, write-ahead
+log, full-text index and fsync work of one batch can run on a writer thread, with its own
+connection to the same file, while the main thread reads, decodes and splits the next batch.
+
+Each batch is written with a handful of statements of many rows each: a thread that gave the GIL
+up and took it back for every row (``executemany``) would wait for the busy main thread at each
+one, and FTS5 writes out its pending terms at the end of every statement.
+"""
+
+from __future__ import annotations
+
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain, count, repeat
+from operator import attrgetter
+from pathlib import Path
+from types import TracebackType
+from typing import Generic, TypeVar
+
+from sqlite_utils import Database
+
+from reader.db import connect
+from reader.sentences import SentenceSpan
+
+__all__ = [
+    "ARTICLE_COLUMNS",
+    "Batch",
+    "BatchWriter",
+    "encode_batch",
+    "flatten_spans",
+    "store_batch",
+]
+
+ARTICLE_COLUMNS = (
+    "title", "text", "source", "content_hash", "imported_at", "published", "outlet", "url",
+    "metadata",
+)  # fmt: skip
+"""The order of the values in each article row given to ``encode_batch``."""
+
+_SENTENCE_COLUMNS = ("article_id", "position", "start", '"end"', "paragraph")
+_ROWS_PER_STATEMENT = 1000
+"""Rows per INSERT: few statements per batch, each small enough to prepare quickly."""
+_SPAN_FIELDS = attrgetter("start", "end", "paragraph")
+
+
+def flatten_spans(spans: list[SentenceSpan]) -> list[int]:
+    """``[start, end, paragraph, start, ...]``: plain ints, which the garbage collector never
+    has to visit, where span objects kept until their batch is written would be visited again
+    and again."""
+    return list(chain.from_iterable(map(_SPAN_FIELDS, spans)))
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """A batch of articles as flat lists of values, ready to bind.
+
+    Built on the preparing thread, so that the writer thread, which must take the GIL back
+    from it after every statement, has almost no Python work of its own.
+    """
+
+    size: int
+    """The number of articles."""
+    articles: list[object]
+    """``ARTICLE_COLUMNS`` values, one row after another."""
+    sentences: list[int]
+    """``(article's index in the batch, position, start, end, paragraph)`` per sentence."""
+
+
+def encode_batch(articles: Sequence[tuple[object, ...]], offsets: Sequence[list[int]]) -> Batch:
+    """Flatten article rows (``ARTICLE_COLUMNS`` order) and their ``flatten_spans``, in C."""
+    sentences = chain.from_iterable(
+        chain.from_iterable(zip(repeat(index), count(), *[iter(each)] * 3))
+        for index, each in enumerate(offsets)
+    )
+    return Batch(len(articles), list(chain.from_iterable(articles)), list(sentences))
+
+
+@lru_cache(maxsize=16)
+def _insert(table: str, columns: tuple[str, ...], rows: int, based: bool) -> str:
+    """An INSERT of ``rows`` rows of ``?`` values; ``based`` adds a first parameter to each
+    row's first value.
+
+    The same string object comes back for the same shape, so that sqlite3 finds the statement
+    prepared in its cache: preparing costs several times more than running it. (``?1+?`` in
+    each row would do for ``based``, but SQLite prepares that in quadratic time.)
+    """
+    values = "VALUES " + ",".join(["(" + ",".join("?" * len(columns)) + ")"] * rows)
+    verb = "INSERT OR IGNORE" if table == "articles" else "INSERT"
+    head = f"{verb} INTO {table} ({', '.join(columns)})"
+    if not based:
+        return f"{head} {values}"
+    picked = ", ".join(f"v.column{n}" for n in range(2, len(columns) + 1))
+    return f"{head} SELECT b.base + v.column1, {picked} FROM (SELECT ? AS base) b, ({values}) v"
+
+
+def _insert_rows(
+    conn: sqlite3.Connection,
+    table: str,
+    columns: tuple[str, ...],
+    values: Sequence[object],
+    base: int | None = None,
+) -> None:
+    """Insert a flat list of values, ``len(columns)`` per row, in a few many-row statements.
+
+    One statement binds the values of many rows in one C loop (several times faster than
+    ``executemany``) and makes FTS5 write out its pending terms once. With ``base``, it is
+    added to each row's first value (index in the batch -> article id).
+    """
+    width = len(columns)
+    limit = (conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) - 1) // width
+    per_statement = max(1, min(_ROWS_PER_STATEMENT, limit))
+    total = len(values) // width
+    for first in range(0, total, per_statement):
+        rows = min(per_statement, total - first)
+        chunk = values[first * width : (first + rows) * width]
+        sql = _insert(table, columns, rows, base is not None)
+        conn.execute(sql, chunk if base is None else [base, *chunk])
+
+
+def store_batch(conn: sqlite3.Connection, batch: Batch) -> list[tuple[int, bool]]:
+    """Insert a batch inside the caller's transaction: ``(article id, newly imported)`` each.
+
+    A text already stored (by another batch, another process, or earlier in this batch) is
+    ignored and its existing id returned with ``False``.
+    """
+    size = batch.size
+    last = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+    _insert_rows(conn, "articles", ARTICLE_COLUMNS, batch.articles)
+    new, low, high = conn.execute(
+        "SELECT count(*), min(id), max(id) FROM articles WHERE id > ?", (last,)
+    ).fetchone()
+    if new == size and low == last + 1 and high == last + size:
+        # Every row was inserted, in order, with the next free id: index i is id last + 1 + i.
+        _insert_rows(conn, "sentences", _SENTENCE_COLUMNS, batch.sentences, last + 1)
+        return [(last + 1 + index, True) for index in range(size)]
+    return _store_by_hash(conn, batch, last)
+
+
+def _store_by_hash(conn: sqlite3.Connection, batch: Batch, last: int) -> list[tuple[int, bool]]:
+    """The general case: each article's id looked up by its hash; repeated texts get none."""
+    width = len(ARTICLE_COLUMNS)
+    hashes = batch.articles[ARTICLE_COLUMNS.index("content_hash") :: width]
+    new_ids = dict(
+        conn.execute("SELECT content_hash, id FROM articles WHERE id > ?", (last,)).fetchall()
+    )
+    outcome: list[tuple[int, bool]] = []
+    for content_hash in hashes:
+        article_id = new_ids.pop(content_hash, None)
+        if article_id is None:
+            found = conn.execute(
+                "SELECT id FROM articles WHERE content_hash = ?", (content_hash,)
+            ).fetchone()
+            outcome.append((int(found[0]) if found else 0, False))
+        else:
+            outcome.append((article_id, True))
+    rows = zip(*[iter(batch.sentences)] * 5, strict=True)
+    sentences = [(outcome[row[0]][0], *row[1:]) for row in rows if outcome[row[0]][1]]
+    _insert_rows(conn, "sentences", _SENTENCE_COLUMNS, list(chain.from_iterable(sentences)))
+    return outcome
+
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+_QUEUED = 2
+"""Batches prepared ahead of the writer: enough to keep it busy, little memory held."""
+
+
+class BatchWriter(Generic[_T, _R]):
+    """Runs ``write(db, batch)`` for each submitted batch, in order, and keeps the outputs.
+
+    Batches are written at once on the caller's thread until one is submitted with more input
+    still to come; then a writer thread with its own connection takes over, if the database is
+    a WAL file not inside a transaction (otherwise everything stays on the caller's thread).
+    Use as a context manager: leaving it by an exception (or Ctrl-C) drops the batches not yet
+    started, lets the one being written finish or roll back, and joins the thread.
+    """
+
+    def __init__(self, db: Database, write: Callable[[Database, _T], _R]) -> None:
+        self.db = db
+        self.write = write
+        self.outputs: list[_R] = []
+        self._queue: queue.Queue[_T | None] = queue.Queue(_QUEUED)
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._error: BaseException | None = None
+        self._tried = False
+        self._opened = False
+
+    def submit(self, batch: _T, *, more: bool) -> None:
+        """Write ``batch`` now or queue it; ``more`` says whether further batches may follow."""
+        if self._thread is None and more and not self._tried:
+            self._tried = True
+            self._start()
+        if self._thread is None:
+            self.outputs.append(self.write(self.db, batch))
+            return
+        self._raise_error()
+        self._queue.put(batch)
+
+    def close(self) -> list[_R]:
+        """Wait for every queued batch to be written; the outputs in submission order."""
+        self._join()
+        self._raise_error()
+        return self.outputs
+
+    def __enter__(self) -> BatchWriter[_T, _R]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is not None:
+            self._stop.set()
+        self._join()
+
+    def _start(self) -> None:
+        conn = self.db.conn
+        if conn.in_transaction:
+            return
+        path = _file_of(conn)
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if path is None or str(mode).lower() != "wal":
+            return
+        synchronous = int(conn.execute("PRAGMA synchronous").fetchone()[0])
+        ready = threading.Event()
+        thread = threading.Thread(
+            target=self._run, args=(path, synchronous, ready), name="nkreader-import-writer"
+        )
+        thread.start()
+        ready.wait()
+        if self._opened:
+            self._thread = thread
+        else:
+            thread.join()
+
+    def _run(self, path: Path, synchronous: int, ready: threading.Event) -> None:
+        """The writer thread: its own connection (SQLite objects stay in their thread)."""
+        try:
+            conn = connect(path)
+            conn.execute(f"PRAGMA synchronous = {synchronous}")
+            self._opened = True
+        except sqlite3.Error:
+            return  # the caller's thread writes instead
+        finally:
+            ready.set()
+        try:
+            db = Database(conn)
+            while (batch := self._queue.get()) is not None:
+                if self._stop.is_set() or self._error is not None:
+                    continue  # drain, so the submitting thread never blocks on a full queue
+                try:
+                    self.outputs.append(self.write(db, batch))
+                except BaseException as error:  # handed to the caller
+                    self._error = error
+        finally:
+            conn.close()
+
+    def _join(self) -> None:
+        """End the writer thread; called again after Ctrl-C during the wait, it still joins."""
+        thread = self._thread
+        if thread is None:
+            return
+        if self._stop.is_set():
+            _drop_queued(self._queue)  # may drop an earlier end mark too, so put one after
+        self._queue.put(None)
+        thread.join()
+        self._thread = None
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+
+def _drop_queued(items: queue.Queue[_T | None]) -> None:
+    """Empty the queue without blocking (the writer may be taking items at the same time)."""
+    while True:
+        try:
+            items.get_nowait()
+        except queue.Empty:
+            return
+
+
+def _file_of(conn: sqlite3.Connection) -> Path | None:
+    """The main database file of ``conn``; None for an in-memory or temporary database."""
+    rows: Iterable[tuple[int, str, str]] = conn.execute("PRAGMA database_list").fetchall()
+    for _, name, file in rows:
+        if name == "main" and file:
+            return Path(file)
+    return None
