@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from reader.db import open_database, transaction
+from reader.db import StoreError, open_database, transaction
 from reader.models import (
     ACTOR_KINDS,
     MAX_STANCES,
@@ -36,10 +36,6 @@ NO_CLAIM = "no_claim"
 
 CHANGE_ACTIONS = ("add", "edit", "delete", "status")
 """Event actions that change coding and can be undone."""
-
-
-class StoreError(Exception):
-    """A change the Store refused; the message is meant for the user."""
 
 
 class DuplicateAnnotation(StoreError):
