@@ -20,7 +20,7 @@ from click_default_group import DefaultGroup
 
 from reader import __version__
 from reader.db import DatabaseError, open_database, resolve_path
-from reader.store import Store
+from reader.store import Store, StoreError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,7 +68,10 @@ def open_store(db_path: Path | None, annotator: str | None = None) -> Store:
     if new or not store.stances():
         from reader.codebook import load_default_codebook
 
-        load_default_codebook(db)
+        try:
+            load_default_codebook(db)
+        except StoreError as error:  # read-only or busy: browsing still works
+            click.echo(f"warning: default codebook not loaded: {error}", err=True)
     return store
 
 

@@ -106,6 +106,8 @@ def normalise(text: str) -> str:
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:  # a NUL ends a string inside SQLite's text functions: never store one
+        text = text.replace("\x00", "")
     text = text.removeprefix("\ufeff").rstrip()
     if text[:1].isspace():
         first = 0

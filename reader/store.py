@@ -8,6 +8,7 @@ file holds. Undo and redo are read back from that log, which is why they survive
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -48,8 +49,13 @@ def now() -> str:
 
 
 def fts_query(text: str) -> str:
-    """Turn typed words into a safe FTS5 query: every word must match, the last as a prefix."""
-    words = [w for w in text.replace('"', " ").split() if w]
+    """Turn typed words into a safe FTS5 query: every word must match, the last as a prefix.
+
+    Words are cut at punctuation the way FTS5's tokenizer cuts them ("U.N." is "U" and "N"), and
+    each part is its own term: the index keeps no positions (``detail=none``), so it cannot answer
+    phrase queries, and a filter needs none.
+    """
+    words = re.findall(r"\w+", text)
     if not words:
         return ""
     quoted = [f'"{w}"' for w in words]
@@ -198,9 +204,7 @@ class Store:
         return [Stance(*row) for row in rows]
 
     def targets(self) -> list[Target]:
-        rows = self.conn.execute(
-            "SELECT id, name, description FROM targets ORDER BY id"
-        ).fetchall()
+        rows = self.conn.execute("SELECT id, name, description FROM targets ORDER BY id").fetchall()
         return [Target(*row) for row in rows]
 
     def codebook(self) -> Codebook:

@@ -228,9 +228,6 @@ def test_database_in_a_read_only_folder_cannot_be_created(
 # -- hostile input files ------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a NUL inside a JSON string is stored, and SQLite cuts text at a NUL"
-)
 def test_nul_inside_a_json_record_never_corrupts_sentences(coded: Path) -> None:
     """A record whose text holds a NUL (escaped in JSON): every stored sentence is cut right."""
     feed = coded.parent / "feed.jsonl"

@@ -10,6 +10,7 @@ made by any key is redrawn the same way.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import TypeVar
 
 from textual.screen import Screen
@@ -120,7 +121,9 @@ class ArticleScreen(Screen[None]):
         if self.article is not None:
             place = f"{self.article.id}:{sentence.id if sentence else ''}"
             if place != self._saved_place:
-                self.store.set_state(POSITION_KEY, place)
+                # Best effort: a read-only or busy database must not stop the reading.
+                with suppress(StoreError):
+                    self.store.set_state(POSITION_KEY, place)
                 self._saved_place = place
 
     def _refresh_keys(self) -> None:
