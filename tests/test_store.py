@@ -206,3 +206,11 @@ def test_add_actor_refuses_duplicates_and_bad_kinds(store: Store) -> None:
         store.add_actor("mongolia", "state")
     with pytest.raises(StoreError):
         store.add_actor("Someone", "alien")
+
+
+def test_filter_accepts_punctuated_words(store: Store) -> None:
+    """Typed words with periods, apostrophes or hyphens filter instead of failing."""
+    assert store.article_count("U.N. Security") == 3
+    assert store.article_count("Japan's") == 3
+    assert store.article_count("six-party") == 2
+    assert store.article_count("...") == 3
