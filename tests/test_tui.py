@@ -473,3 +473,24 @@ def test_a_surname_counts_only_once_the_article_introduced_the_person(
 
     drive(empty_store, scenario)
     assert [a.actor_id for a in mine(empty_store)] == [actors["Japan"]]
+
+
+def test_refresh_shows_another_coders_change(store: Store, db_path: Path) -> None:
+    """`r` re-reads the file: a second process's annotation and no-claim mark appear on screen."""
+    other = Store(open_database(db_path), "second")
+    seen: dict[str, object] = {}
+
+    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
+        sentence_id = app.current_sentence_id
+        assert sentence_id is not None
+        actor, stance = other.actors()[0], other.stances()[0]
+        other.add_annotation(sentence_id, actor.id, stance.id)
+        screen: Any = app.screen
+        seen["before"] = len(screen.annotations.get(sentence_id, []))
+        await pilot.press("r")
+        await pilot.pause()
+        seen["after"] = [a.annotator for a in screen.annotations.get(sentence_id, [])]
+        seen["still"] = app.current_sentence_id == sentence_id
+
+    drive(store, scenario)
+    assert seen == {"before": 0, "after": ["second"], "still": True}

@@ -54,6 +54,7 @@ class MainScreen(NavigationActions, CodingActions):
         Binding("s", "stats", "Statistics", show=False, id="view.stats"),
         Binding("x", "export", "Export", show=False, id="view.export"),
         Binding("c", "codebook", "Codebook", show=False, id="view.codebook"),
+        Binding("r", "refresh", "Refresh", show=False, id="view.refresh"),
     ]
 
     # -- layout -------------------------------------------------------------------------------
@@ -132,6 +133,14 @@ class MainScreen(NavigationActions, CodingActions):
                 self._codebook_changed()
 
         self.app.push_screen(CodebookScreen(self.store), closed)
+
+    def action_refresh(self) -> None:
+        """Re-read the database: another coder or process may have changed it meanwhile."""
+        done, self.total_sentences = self.store.progress()
+        self.article_list.reload()
+        self._codebook_changed()
+        self._show_progress(done)
+        self.notify("Refreshed from the database")
 
     def action_export(self) -> None:
         from reader.screens.export import ExportDialog, ExportRequest
