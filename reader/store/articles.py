@@ -12,6 +12,16 @@ from reader.db import transaction
 from reader.models import Article, ArticleSummary, Sentence
 from reader.store.base import StoreBase, fts_query
 
+SUMMARY_SELECT = """
+    SELECT a.id, a.title,
+        (SELECT count(*) FROM sentences s WHERE s.article_id = a.id),
+        (SELECT count(*) FROM sentences s WHERE s.article_id = a.id AND (
+            EXISTS (SELECT 1 FROM annotations x WHERE x.annotator = ? AND x.sentence_id = s.id)
+            OR EXISTS (SELECT 1 FROM sentence_status t
+                       WHERE t.sentence_id = s.id AND t.annotator = ?)))
+    FROM articles a"""
+"""An article-list row: id, title, sentences, and those this coder has coded or marked."""
+
 
 class ArticlesMixin(StoreBase):
     """Articles, sentences, progress and the small UI state kept per coder."""
@@ -33,15 +43,7 @@ class ArticlesMixin(StoreBase):
     def article_summaries(self, offset: int, limit: int, query: str = "") -> list[ArticleSummary]:
         """One window of the article list, in import order, with this coder's progress."""
         where, params = self._filter(query)
-        sql = f"""
-            SELECT a.id, a.title,
-                (SELECT count(*) FROM sentences s WHERE s.article_id = a.id),
-                (SELECT count(*) FROM sentences s WHERE s.article_id = a.id AND (
-                    EXISTS (SELECT 1 FROM annotations x
-                            WHERE x.annotator = ? AND x.sentence_id = s.id)
-                    OR EXISTS (SELECT 1 FROM sentence_status t
-                            WHERE t.sentence_id = s.id AND t.annotator = ?)))
-            FROM articles a {where} ORDER BY a.id LIMIT ? OFFSET ?"""
+        sql = f"{SUMMARY_SELECT} {where} ORDER BY a.id LIMIT ? OFFSET ?"
         rows = self.conn.execute(
             sql, [self.annotator, self.annotator, *params, limit, offset]
         ).fetchall()
@@ -152,15 +154,7 @@ class ArticlesMixin(StoreBase):
     def article_summary(self, article_id: int) -> ArticleSummary | None:
         """One article's list row, to redraw it after this coder's progress on it changed."""
         row = self.conn.execute(
-            """
-            SELECT a.id, a.title,
-                (SELECT count(*) FROM sentences s WHERE s.article_id = a.id),
-                (SELECT count(*) FROM sentences s WHERE s.article_id = a.id AND (
-                    EXISTS (SELECT 1 FROM annotations x
-                            WHERE x.annotator = ? AND x.sentence_id = s.id)
-                    OR EXISTS (SELECT 1 FROM sentence_status t
-                            WHERE t.sentence_id = s.id AND t.annotator = ?)))
-            FROM articles a WHERE a.id = ?""",
+            f"{SUMMARY_SELECT} WHERE a.id = ?",
             [self.annotator, self.annotator, article_id],
         ).fetchone()
         return ArticleSummary(*row) if row else None

@@ -92,34 +92,27 @@ class HistoryMixin(CodingMixin, MergeMixin):
 
     def undo(self) -> Event | None:
         """Revert this coder's last change; returns the event it undid, or None if none is left."""
-        with transaction(self.db):
-            undo, _ = self._stacks()
-            if not undo:
-                return None
-            event = undo[-1]
-            self._apply_state(event, event.before)
-            self._log(
-                "undo",
-                event.entity,
-                event.entity_id,
-                event.article_id,
-                event.sentence_id,
-                _load(event.after),
-                _load(event.before),
-                reverts=event.id,
-            )
-        return event
+        return self._step_back("undo")
 
     def redo(self) -> Event | None:
         """Re-apply the change most recently undone; returns the undo event it reversed."""
+        return self._step_back("redo")
+
+    def _step_back(self, action: str) -> Event | None:
+        """Restore the state before the top event of the undo (or redo) stack, and log it.
+
+        Undo and redo are the same move: an undo event's ``before`` is the undone change's
+        ``after``, so redoing restores it exactly.
+        """
         with transaction(self.db):
-            _, redo = self._stacks()
-            if not redo:
+            undo, redo = self._stacks()
+            stack = undo if action == "undo" else redo
+            if not stack:
                 return None
-            event = redo[-1]
+            event = stack[-1]
             self._apply_state(event, event.before)
             self._log(
-                "redo",
+                action,
                 event.entity,
                 event.entity_id,
                 event.article_id,
