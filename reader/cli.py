@@ -357,7 +357,8 @@ def log_command(
     store = open_store(db_path)
     for row in event_rows(store.conn, annotator=annotator, article_id=article_id, limit=limit):
         event_id, at, who, action, entity, entity_id, article, position, change = row
-        where = f"article {article} sentence {position}" if article is not None else "-"
+        # Sentences numbered from 1, as the reader shows them ("Sentence 2 of 18").
+        where = f"article {article} sentence {position + 1}" if position is not None else "-"
         click.echo(f"{event_id}\t{at}\t{who}\t{action}\t{entity} {entity_id}\t{where}\t{change}")
     store.close()
 
