@@ -105,13 +105,12 @@ BARE_READY = (b"three",)
 
 READER_APP = """
 import sys
-from reader.app import ReaderApp
-from reader.db import open_database
-from reader.store import Store
+from reader.cli import main
 
-store = Store(open_database(sys.argv[1]), "bench")
-ReaderApp(store, db_label=sys.argv[1]).run()
+sys.argv = ["nkreader", "--db", sys.argv[1], "--annotator", "bench"]
+main()
 """
+"""Exactly what the ``nkreader`` command runs: the click group, opening the Store, the app."""
 READER_APP_NO_NUMPY = "import sys; sys.modules['numpy'] = None\n" + READER_APP
 """The same, as installed from pyproject.toml: numpy is no dependency, but when it is installed
 sqlite-utils imports it (about 70 ms), and this benchmark's environment has it."""

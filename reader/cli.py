@@ -19,7 +19,7 @@ import click
 from click_default_group import DefaultGroup
 
 from reader import __version__
-from reader.db import DatabaseError, open_database, resolve_path
+from reader.db import DatabaseError, open_connection, resolve_path
 from reader.store import Store, StoreError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -57,19 +57,23 @@ def annotator_option(func: F) -> F:
 
 
 def open_store(db_path: Path | None, annotator: str | None = None) -> Store:
-    """Open the database for a command; a new database gets the default codebook."""
+    """Open the database for a command; a new database gets the default codebook.
+
+    The Store sits on a bare connection, so opening an up-to-date database for the reader does
+    not import sqlite-utils; commands that want its API use ``store.db``.
+    """
     path = resolve_path(db_path)
     new = not path.exists() or path.stat().st_size == 0
     try:
-        db = open_database(path)
+        conn = open_connection(path)
     except DatabaseError as error:
         raise click.ClickException(str(error)) from None
-    store = Store(db, annotator or default_annotator())
+    store = Store(conn, annotator or default_annotator())
     if new or not store.stances():
         from reader.codebook import load_default_codebook
 
         try:
-            load_default_codebook(db)
+            load_default_codebook(store.db)
         except StoreError as error:  # read-only or busy: browsing still works
             click.echo(f"warning: default codebook not loaded: {error}", err=True)
     return store

@@ -1,21 +1,31 @@
 """Open an nkreader database: pragmas, schema migrations and the checks that protect user data.
 
-The schema lives in sqlite-utils ``Migrations`` so that every database records which steps it has
-had; a file written by a newer nkreader (one with steps we do not know) is refused rather than
-guessed at, and an older one is copied aside before it is upgraded. A file is inspected through a
-read-only connection before anything writes to it, so a file that is not ours is left untouched.
+The schema lives in sqlite-utils ``Migrations`` (``reader.schema``) so that every database records
+which steps it has had; a file written by a newer nkreader (one with steps we do not know) is
+refused rather than guessed at, and an older one is copied aside before it is upgraded. A file is
+inspected through a read-only connection before anything writes to it, so a file that is not ours
+is left untouched.
+
+Everything up to "this file is current" is plain ``sqlite3``: sqlite-utils (with dateutil and
+pluggy, a sizeable share of the reader's start-up) is imported only when a step is pending, or when
+a caller asks for a sqlite-utils ``Database`` (``open_database``); the reader opens its Store on the
+bare connection from ``open_connection``.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
 DEFAULT_DB = "annotations.db"
 """The database used when neither ``--db`` nor ``NKREADER_DB`` names another."""
@@ -24,11 +34,32 @@ BUSY_TIMEOUT_MS = 10_000
 """How long a write waits for another nkreader process before giving up."""
 
 MIGRATION_SET = "nkreader"
+"""The name under which the steps are recorded in ``_sqlite_migrations``."""
+
+MIGRATIONS_TABLE = "_sqlite_migrations"
+"""Where sqlite-utils records the applied steps (one row per step and set)."""
+
+SCHEMA_STEPS: tuple[str, ...] = ("m001_initial",)
+"""The names of the steps in ``reader.schema``, oldest first; a test keeps the two equal. With
+them an up-to-date file is recognised without importing sqlite-utils."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite database file."""
 
-migrations = Migrations(MIGRATION_SET)
+
+def __getattr__(name: str) -> Any:
+    """``reader.db.migrations``: the schema's ``Migrations``, imported on first use."""
+    if name == "migrations":
+        from reader.schema import migrations
+
+        globals()["migrations"] = migrations
+        return migrations
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _schema() -> Migrations:
+    """The ``Migrations`` to apply: ``reader.db.migrations`` (importing ``reader.schema``)."""
+    return sys.modules[__name__].migrations  # type: ignore[no-any-return]
 
 
 class DatabaseError(Exception):
@@ -51,157 +82,38 @@ class WriteFailed(StoreError, sqlite3.OperationalError):
     """
 
 
-@migrations()
-def m001_initial(db: Database) -> None:
-    """The first schema: articles, sentences, codebook, annotations, statuses and the event log."""
-    db.execute(
-        """
-        CREATE TABLE articles (
-            id INTEGER PRIMARY KEY,
-            title TEXT NOT NULL,
-            text TEXT NOT NULL,
-            source TEXT NOT NULL,
-            content_hash TEXT NOT NULL UNIQUE,
-            imported_at TEXT NOT NULL,
-            published TEXT,
-            outlet TEXT,
-            url TEXT,
-            metadata TEXT
-        )"""
-    )
-    db.execute(
-        """
-        CREATE TABLE sentences (
-            id INTEGER PRIMARY KEY,
-            article_id INTEGER NOT NULL REFERENCES articles(id),
-            position INTEGER NOT NULL,
-            start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL,
-            paragraph INTEGER NOT NULL,
-            UNIQUE (article_id, position)
-        )"""
-    )
-    db.execute(
-        """
-        CREATE TABLE actors (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
-            kind TEXT NOT NULL DEFAULT 'other',
-            aliases TEXT NOT NULL DEFAULT '[]',
-            parent_id INTEGER REFERENCES actors(id),
-            description TEXT NOT NULL DEFAULT ''
-        )"""
-    )
-    db.execute(
-        """
-        CREATE TABLE stances (
-            id INTEGER PRIMARY KEY,
-            key TEXT NOT NULL UNIQUE COLLATE NOCASE,
-            label TEXT NOT NULL,
-            description TEXT NOT NULL DEFAULT '',
-            score REAL NOT NULL DEFAULT 0,
-            position INTEGER NOT NULL
-        )"""
-    )
-    db.execute(
-        """
-        CREATE TABLE targets (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
-            description TEXT NOT NULL DEFAULT ''
-        )"""
-    )
-    db.execute(
-        """
-        CREATE TABLE annotations (
-            id INTEGER PRIMARY KEY,
-            sentence_id INTEGER NOT NULL REFERENCES sentences(id),
-            actor_id INTEGER NOT NULL REFERENCES actors(id),
-            stance_id INTEGER NOT NULL REFERENCES stances(id),
-            target_id INTEGER REFERENCES targets(id),
-            note TEXT NOT NULL DEFAULT '',
-            annotator TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        )"""
-    )
-    db.execute(
-        """
-        CREATE UNIQUE INDEX annotations_unique ON annotations
-            (sentence_id, actor_id, stance_id, coalesce(target_id, 0), annotator)"""
-    )
-    db.execute("CREATE INDEX annotations_actor ON annotations (actor_id)")
-    db.execute("CREATE INDEX annotations_annotator ON annotations (annotator, sentence_id)")
-    db.execute(
-        """
-        CREATE TABLE sentence_status (
-            sentence_id INTEGER NOT NULL REFERENCES sentences(id),
-            annotator TEXT NOT NULL,
-            status TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (sentence_id, annotator)
-        )"""
-    )
-    db.execute(
-        """
-        CREATE TABLE events (
-            id INTEGER PRIMARY KEY,
-            at TEXT NOT NULL,
-            annotator TEXT NOT NULL,
-            action TEXT NOT NULL,
-            entity TEXT NOT NULL,
-            entity_id INTEGER,
-            article_id INTEGER,
-            sentence_id INTEGER,
-            before TEXT,
-            after TEXT,
-            reverts INTEGER REFERENCES events(id)
-        )"""
-    )
-    db.execute("CREATE INDEX events_annotator ON events (annotator, id)")
-    db.execute(
-        """
-        CREATE TABLE ui_state (
-            annotator TEXT NOT NULL,
-            key TEXT NOT NULL,
-            value TEXT NOT NULL,
-            PRIMARY KEY (annotator, key)
-        )"""
-    )
-    # Full-text search over titles and texts for the article filter; kept in step by triggers so
-    # every writer (CLI, TUI, a second process) updates it in the same transaction.
-    db.execute(
-        """
-        CREATE VIRTUAL TABLE articles_fts USING fts5(
-            title, text, content='articles', content_rowid='id', detail=none
-        )"""
-    )
-    db.execute(
-        """
-        CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
-            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
-        END"""
-    )
-    db.execute(
-        """
-        CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
-            INSERT INTO articles_fts(articles_fts, rowid, title, text)
-                VALUES ('delete', old.id, old.title, old.text);
-        END"""
-    )
-    db.execute(
-        """
-        CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
-            INSERT INTO articles_fts(articles_fts, rowid, title, text)
-                VALUES ('delete', old.id, old.title, old.text);
-            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
-        END"""
-    )
-
-
 def known_migrations() -> list[str]:
-    """Names of every schema step this version of nkreader knows, oldest first."""
-    return [m.name for m in migrations._migrations]
+    """Names of every schema step this version of nkreader knows, oldest first.
+
+    Read from the ``Migrations`` once they are loaded (they are the truth), else from their
+    mirror ``SCHEMA_STEPS``, so that the question costs no sqlite-utils import.
+    """
+    loaded: Migrations | None = globals().get("migrations")
+    if loaded is None:
+        return list(SCHEMA_STEPS)
+    return [m.name for m in loaded._migrations]
+
+
+def _table_names(conn: sqlite3.Connection) -> list[str]:
+    """Every table in the file (``Database.table_names`` without sqlite-utils)."""
+    return [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+
+
+def _applied_steps(conn: sqlite3.Connection, tables: Sequence[str]) -> list[str]:
+    """The nkreader steps recorded in the file, in the order they were applied."""
+    if MIGRATIONS_TABLE not in tables:
+        return []
+    rows = conn.execute(
+        f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
+        [MIGRATION_SET],
+    )
+    return [row[0] for row in rows]
+
+
+def _pending_steps(conn: sqlite3.Connection) -> list[str]:
+    """Known steps the file has not had yet; empty for an up-to-date file."""
+    applied = set(_applied_steps(conn, _table_names(conn)))
+    return [name for name in known_migrations() if name not in applied]
 
 
 def resolve_path(path: str | os.PathLike[str] | None) -> Path:
@@ -294,9 +206,8 @@ def _inspect(target: Path, conn: sqlite3.Connection) -> list[str]:
     version does not know) and a damaged file.
     """
     try:
-        db = Database(conn)
-        names = set(db.table_names())
-        applied = [m.name for m in migrations.applied(db)] if names else []
+        names = set(_table_names(conn))
+        applied = _applied_steps(conn, list(names)) if names else []
     except sqlite3.OperationalError as error:
         if getattr(error, "sqlite_errorname", "") not in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
             raise
@@ -387,14 +298,19 @@ def backup_before_upgrade(target: Path, version: str) -> Path:
     return backup
 
 
-def _migrate(db: Database, target: Path) -> None:
+def _migrate(conn: sqlite3.Connection, target: Path) -> None:
     """Apply pending schema steps under the write lock, after a backup if the file held data.
 
     Under the lock, so two processes opening an old (or new) file at once do not both migrate.
+    An up-to-date file is recognised with plain SQL; only a pending step imports sqlite-utils.
     """
-    if not migrations.pending(db):
+    if not _pending_steps(conn):
         return
-    with transaction(db):
+    from sqlite_utils import Database
+
+    db = Database(conn)
+    migrations = _schema()
+    with transaction(conn):
         if not migrations.pending(db):
             return
         applied = migrations.applied(db)
@@ -408,7 +324,7 @@ def _is_read_only(error: sqlite3.Error) -> bool:
     return name.startswith("SQLITE_READONLY") or "readonly" in str(error).lower()
 
 
-def _open_read_only(target: Path, applied: list[str], busy_timeout_ms: int) -> Database:
+def _open_read_only(target: Path, applied: list[str], busy_timeout_ms: int) -> sqlite3.Connection:
     """Open a file we may not write: browsing and exporting work, every change is refused."""
     if not applied:
         raise DatabaseError(
@@ -420,7 +336,7 @@ def _open_read_only(target: Path, applied: list[str], busy_timeout_ms: int) -> D
             "copy it to a folder you can write to and open the copy"
         )
     try:
-        return Database(connect(target, busy_timeout_ms=busy_timeout_ms, read_only=True))
+        return connect(target, busy_timeout_ms=busy_timeout_ms, read_only=True)
     except sqlite3.Error as error:
         raise DatabaseError(f"{target}: cannot open the read-only database ({error})") from None
 
@@ -431,6 +347,19 @@ def open_database(
     create: bool = True,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
 ) -> Database:
+    """``open_connection`` wrapped in a sqlite-utils ``Database``, for code that wants its API
+    (importing, the codebook, the commands); the checks and the errors are the same."""
+    from sqlite_utils import Database
+
+    return Database(open_connection(path, create=create, busy_timeout_ms=busy_timeout_ms))
+
+
+def open_connection(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    create: bool = True,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+) -> sqlite3.Connection:
     """Open (creating if needed) the database at ``path`` and bring its schema up to date.
 
     Raises ``DatabaseError`` with a one-line message for a directory, a missing folder, a file that
@@ -457,13 +386,12 @@ def open_database(
         conn = connect(target, busy_timeout_ms=busy_timeout_ms)
     except sqlite3.Error as error:
         raise DatabaseError(f"{target}: cannot open the database ({error})") from None
-    db = Database(conn)
     try:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode != "wal":
             conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute("PRAGMA synchronous = FULL")
-        _migrate(db, target)
+        _migrate(conn, target)
     except StoreError as error:
         conn.close()
         raise DatabaseError(str(error)) from None
@@ -472,7 +400,7 @@ def open_database(
         if exists and _is_read_only(error):
             return _open_read_only(target, applied, busy_timeout_ms)
         raise DatabaseError(f"{target}: cannot write the database ({error})") from None
-    return db
+    return conn
 
 
 class transaction:
@@ -482,11 +410,11 @@ class transaction:
     when another process wrote in between; taking the lock first makes it wait (busy timeout)
     instead. A lock still held when the timeout ends, a read-only file or a full disk become a
     ``WriteFailed`` (a ``StoreError``) with a one-line message, after the rollback. Nested use
-    becomes a savepoint.
+    becomes a savepoint. Takes a sqlite-utils ``Database`` or a bare connection.
     """
 
-    def __init__(self, db: Database) -> None:
-        self.conn = db.conn
+    def __init__(self, db: Database | sqlite3.Connection) -> None:
+        self.conn = db if isinstance(db, sqlite3.Connection) else db.conn
         self.savepoint: str | None = None
 
     def __enter__(self) -> sqlite3.Connection:

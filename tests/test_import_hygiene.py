@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from reader.cli import cli
+from reader.store import Store
 
 
 def test_data_layer_does_not_import_textual() -> None:
@@ -18,3 +24,41 @@ def test_data_layer_does_not_import_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_schema_steps_mirror_the_migrations() -> None:
+    """The names an up-to-date file is checked against are exactly the schema's steps."""
+    from reader.db import SCHEMA_STEPS
+    from reader.schema import migrations
+
+    assert [m.name for m in migrations._migrations] == list(SCHEMA_STEPS)
+
+
+def test_reader_opens_an_up_to_date_database_without_sqlite_utils(
+    store: Store, db_path: Path
+) -> None:
+    """The reader's way in (``open_store`` and the app) leaves sqlite-utils unloaded on a current
+    database, and the data commands still work on it afterwards."""
+    path = str(db_path)
+    store.close()
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import reader.app\n"
+        "from reader.cli import open_store\n"
+        f"store = open_store(Path({path!r}), 'tester')\n"
+        "print(store.article_count(), len(store.stances()) > 0, 'sqlite_utils' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["3", "True", "False"]
+
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["articles", "--db", path])
+    assert listed.exit_code == 0, listed.output
+    assert len(listed.stdout.splitlines()) == 2 + 3
+    out = db_path.with_name("codebook.toml")
+    exported = runner.invoke(cli, ["codebook", "export", str(out), "--db", path])
+    assert exported.exit_code == 0, exported.output
+    assert "[[stances]]" in out.read_text(encoding="utf-8")

@@ -143,7 +143,7 @@ class ArticlesMixin(StoreBase):
 
     def set_state(self, key: str, value: str) -> None:
         """Remember a small piece of UI state (last article, last sentence) for this coder."""
-        with transaction(self.db):
+        with transaction(self.conn):
             self.conn.execute(
                 "INSERT OR REPLACE INTO ui_state (annotator, key, value) VALUES (?, ?, ?)",
                 [self.annotator, key, value],

@@ -12,11 +12,12 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from sqlite_utils import Database
+from reader.db import StoreError, open_connection
 
-from reader.db import StoreError, open_database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 __all__ = [
     "ANNOTATION_COLUMNS",
@@ -72,15 +73,31 @@ EVENT_COLUMNS = (
 class StoreBase:
     """Queries and writes for one coder (``annotator``) on one database."""
 
-    def __init__(self, db: Database, annotator: str) -> None:
-        self.db = db
-        self.conn: sqlite3.Connection = db.conn
+    def __init__(self, db: Database | sqlite3.Connection, annotator: str) -> None:
+        """``db`` is a sqlite-utils ``Database`` or a bare connection: every query and write goes
+        through the connection, so the reader can start without importing sqlite-utils."""
+        if isinstance(db, sqlite3.Connection):
+            self.conn = db
+            self._db: Database | None = None
+        else:
+            self.conn = db.conn
+            self._db = db
         self.annotator = annotator
+
+    @property
+    def db(self) -> Database:
+        """The connection as a sqlite-utils ``Database`` (for importing, the codebook and the
+        commands), made on first use."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn)
+        return self._db
 
     @classmethod
     def open(cls, path: str | Path | None, annotator: str) -> Self:
         """Open (and migrate) the database at ``path`` for ``annotator``."""
-        return cls(open_database(path), annotator)
+        return cls(open_connection(path), annotator)
 
     def close(self) -> None:
         self.conn.close()

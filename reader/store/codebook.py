@@ -44,7 +44,7 @@ class CodebookMixin(StoreBase):
         """Create an actor (from the actor picker or the codebook screen); refuses a name or alias
         that another actor already uses, ignoring case."""
         name, alias_list = _clean_actor(name, kind, aliases)
-        with transaction(self.db):
+        with transaction(self.conn):
             self._check_actor(None, name, alias_list, parent_id)
             cursor = self.conn.execute(
                 "INSERT INTO actors (name, kind, aliases, parent_id) VALUES (?, ?, ?, ?)",
@@ -121,7 +121,7 @@ class CodebookMixin(StoreBase):
     ) -> Actor:
         """Change an actor's name, kind, aliases or parent; annotations keep pointing at it."""
         name, alias_list = _clean_actor(name, kind, aliases)
-        with transaction(self.db):
+        with transaction(self.conn):
             before = self._actor_row(actor_id)
             if before is None:
                 raise StoreError(f"actor {actor_id} no longer exists")
@@ -139,7 +139,7 @@ class CodebookMixin(StoreBase):
 
     def delete_actor(self, actor_id: int) -> None:
         """Remove an unused actor; its children move up to its own parent."""
-        with transaction(self.db):
+        with transaction(self.conn):
             before = self._actor_row(actor_id)
             if before is None:
                 raise StoreError(f"actor {actor_id} no longer exists")
@@ -169,7 +169,7 @@ class CodebookMixin(StoreBase):
         name = " ".join(name.split())
         if not name:
             raise StoreError("a target needs a name")
-        with transaction(self.db):
+        with transaction(self.conn):
             self._check_unique("targets", "name", name, None, "target")
             cursor = self.conn.execute(
                 "INSERT INTO targets (name, description) VALUES (?, ?)", [name, description.strip()]
@@ -183,7 +183,7 @@ class CodebookMixin(StoreBase):
         name = " ".join(name.split())
         if not name:
             raise StoreError("a target needs a name")
-        with transaction(self.db):
+        with transaction(self.conn):
             row = self.conn.execute(
                 "SELECT id, name, description FROM targets WHERE id = ?", [target_id]
             ).fetchone()
@@ -207,7 +207,7 @@ class CodebookMixin(StoreBase):
         key = key.strip()
         if not key:
             raise StoreError("a stance needs a key")
-        with transaction(self.db):
+        with transaction(self.conn):
             count = int(self._one("SELECT count(*) FROM stances"))
             if count >= MAX_STANCES:
                 raise StoreError(
@@ -235,7 +235,7 @@ class CodebookMixin(StoreBase):
         key = key.strip()
         if not key:
             raise StoreError("a stance needs a key")
-        with transaction(self.db):
+        with transaction(self.conn):
             row = self.conn.execute(
                 "SELECT id, key, label, score, position, description FROM stances WHERE id = ?",
                 [stance_id],

@@ -65,7 +65,7 @@ class CodingMixin(StoreBase):
     ) -> Annotation:
         """Record that in this sentence the actor takes the stance; committed on return."""
         stamp = now()
-        with transaction(self.db):
+        with transaction(self.conn):
             article_id = self._sentence_article(sentence_id)
             self._check_refs(actor_id, stance_id, target_id)
             try:
@@ -102,7 +102,7 @@ class CodingMixin(StoreBase):
         note: str,
     ) -> Annotation:
         """Change an annotation's actor, stance, target or note; committed on return."""
-        with transaction(self.db):
+        with transaction(self.conn):
             before = self._annotation_row(annotation_id)
             if before is None:
                 raise StoreError(f"annotation {annotation_id} no longer exists")
@@ -133,7 +133,7 @@ class CodingMixin(StoreBase):
 
     def delete_annotation(self, annotation_id: int) -> None:
         """Remove an annotation; the event log keeps it so undo can bring it back."""
-        with transaction(self.db):
+        with transaction(self.conn):
             before = self._annotation_row(annotation_id)
             if before is None:
                 raise StoreError(f"annotation {annotation_id} no longer exists")
@@ -206,7 +206,7 @@ class CodingMixin(StoreBase):
 
     def set_no_claim(self, sentence_id: int, no_claim: bool) -> None:
         """Mark (or unmark) the sentence as reviewed with no claim in it, for this coder."""
-        with transaction(self.db):
+        with transaction(self.conn):
             article_id = self._sentence_article(sentence_id)
             before = self._status_row(sentence_id)
             if no_claim:

@@ -104,7 +104,7 @@ class HistoryMixin(CodingMixin, MergeMixin):
         Undo and redo are the same move: an undo event's ``before`` is the undone change's
         ``after``, so redoing restores it exactly.
         """
-        with transaction(self.db):
+        with transaction(self.conn):
             undo, redo = self._stacks()
             stack = undo if action == "undo" else redo
             if not stack:

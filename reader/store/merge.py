@@ -29,7 +29,7 @@ class MergeMixin(CodebookMixin):
         """
         if source_id == into_id:
             raise StoreError("an actor cannot be merged into itself")
-        with transaction(self.db):
+        with transaction(self.conn):
             source, target = self._actor_row(source_id), self._actor_row(into_id)
             if source is None or target is None:
                 raise StoreError(

@@ -1,0 +1,164 @@
+"""The nkreader schema as sqlite-utils ``Migrations``: every database records the steps it has had.
+
+Imported only when a database needs a step (a new file, or one from an older nkreader): opening
+an up-to-date file compares the recorded step names with ``reader.db.SCHEMA_STEPS`` through plain
+``sqlite3``, which keeps sqlite-utils' import off the way to the reader's first screen. A test
+pins that tuple to the names defined here.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from reader.db import MIGRATION_SET
+
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """The first schema: articles, sentences, codebook, annotations, statuses and the event log."""
+    db.execute(
+        """
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            source TEXT NOT NULL,
+            content_hash TEXT NOT NULL UNIQUE,
+            imported_at TEXT NOT NULL,
+            published TEXT,
+            outlet TEXT,
+            url TEXT,
+            metadata TEXT
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE sentences (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            position INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            paragraph INTEGER NOT NULL,
+            UNIQUE (article_id, position)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE actors (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            kind TEXT NOT NULL DEFAULT 'other',
+            aliases TEXT NOT NULL DEFAULT '[]',
+            parent_id INTEGER REFERENCES actors(id),
+            description TEXT NOT NULL DEFAULT ''
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE stances (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            label TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            score REAL NOT NULL DEFAULT 0,
+            position INTEGER NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE targets (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            description TEXT NOT NULL DEFAULT ''
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE annotations (
+            id INTEGER PRIMARY KEY,
+            sentence_id INTEGER NOT NULL REFERENCES sentences(id),
+            actor_id INTEGER NOT NULL REFERENCES actors(id),
+            stance_id INTEGER NOT NULL REFERENCES stances(id),
+            target_id INTEGER REFERENCES targets(id),
+            note TEXT NOT NULL DEFAULT '',
+            annotator TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE UNIQUE INDEX annotations_unique ON annotations
+            (sentence_id, actor_id, stance_id, coalesce(target_id, 0), annotator)"""
+    )
+    db.execute("CREATE INDEX annotations_actor ON annotations (actor_id)")
+    db.execute("CREATE INDEX annotations_annotator ON annotations (annotator, sentence_id)")
+    db.execute(
+        """
+        CREATE TABLE sentence_status (
+            sentence_id INTEGER NOT NULL REFERENCES sentences(id),
+            annotator TEXT NOT NULL,
+            status TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (sentence_id, annotator)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id INTEGER,
+            article_id INTEGER,
+            sentence_id INTEGER,
+            before TEXT,
+            after TEXT,
+            reverts INTEGER REFERENCES events(id)
+        )"""
+    )
+    db.execute("CREATE INDEX events_annotator ON events (annotator, id)")
+    db.execute(
+        """
+        CREATE TABLE ui_state (
+            annotator TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (annotator, key)
+        )"""
+    )
+    # Full-text search over titles and texts for the article filter; kept in step by triggers so
+    # every writer (CLI, TUI, a second process) updates it in the same transaction.
+    db.execute(
+        """
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='id', detail=none
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        END"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+                VALUES ('delete', old.id, old.title, old.text);
+        END"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+                VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        END"""
+    )
