@@ -561,7 +561,8 @@ def main() -> None:
         print(f"(100k database at {big}: {origin}; {args.presses} timed presses per key)\n")
         if startup is not None:
             print_startup(*startup)
-        print_keys(floor, on_seeds, on_big)
+        if args.presses > 0:
+            print_keys(floor, on_seeds, on_big)
         if profile is not None:
             print_profile(profile, NAMES)
 
