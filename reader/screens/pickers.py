@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import ClassVar, Protocol, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -64,6 +64,18 @@ class FilterInput(Input):
         if character is not None and character.isdigit() and not self.value:
             return False
         return super().check_consume_key(key, character)
+
+
+class _Record(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+def _index_of(rows: Sequence[_Record | None], wanted: _Record | None) -> int:
+    """The row holding ``wanted`` (matched by id), so a picker opens with it highlighted; else 0."""
+    if wanted is None:
+        return 0
+    return next((i for i, row in enumerate(rows) if row is not None and row.id == wanted.id), 0)
 
 
 class ListPicker(ModalScreen[T | None]):
@@ -260,11 +272,7 @@ class ActorPicker(ListPicker[Actor | NewActor]):
         options.append(Option(Content.styled(f"  {label}", "$accent"), id=_NEW))
         rows.append(None)
         self._rows = rows
-        highlight = 0
-        if not typed and self._initial is not None:
-            highlight = next(
-                (i for i, a in enumerate(rows) if a is not None and a.id == self._initial.id), 0
-            )
+        highlight = _index_of(rows, self._initial) if not typed else 0
         return options, highlight, digits
 
     def result_for(self, index: int) -> Actor | NewActor | None:
@@ -392,12 +400,7 @@ class StancePicker(ListPicker[Stance]):
                     )
                 )
             )
-        highlight = 0
-        if self._initial is not None:
-            highlight = next(
-                (i for i, s in enumerate(self._stances) if s.id == self._initial.id), 0
-            )
-        return options, highlight, digits
+        return options, _index_of(self._stances, self._initial), digits
 
     def result_for(self, index: int) -> Stance:
         return self._stances[index]
@@ -450,11 +453,7 @@ class TargetPicker(ListPicker[TargetChoice]):
             options.append(none_row)
             rows.append(None)
         self._rows = rows
-        highlight = 0
-        if not typed and self._initial is not None:
-            highlight = next(
-                (i for i, t in enumerate(rows) if t is not None and t.id == self._initial.id), 0
-            )
+        highlight = _index_of(rows, self._initial) if not typed else 0
         return options, highlight, digits
 
     def result_for(self, index: int) -> TargetChoice:
