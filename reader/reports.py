@@ -6,6 +6,8 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
+from reader.store.history import event_filter
+
 
 def article_rows(
     conn: sqlite3.Connection, annotator: str | None = None
@@ -59,15 +61,7 @@ def event_rows(
 
     Oldest first, so the log reads as a history; ``limit`` keeps the newest ones.
     """
-    clauses: list[str] = []
-    params: list[Any] = []
-    if annotator:
-        clauses.append("e.annotator = ?")
-        params.append(annotator)
-    if article_id is not None:
-        clauses.append("e.article_id = ?")
-        params.append(article_id)
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    where, params = event_filter(annotator, article_id, table="e.")
     newest = "ORDER BY e.id DESC LIMIT ?" if limit else "ORDER BY e.id DESC"
     if limit:
         params.append(limit)

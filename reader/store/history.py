@@ -25,15 +25,7 @@ class HistoryMixin(CodingMixin, MergeMixin):
         self, *, annotator: str | None = None, article_id: int | None = None, limit: int = 1000
     ) -> list[Event]:
         """The newest events first, optionally for one coder or one article."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if annotator:
-            clauses.append("annotator = ?")
-            params.append(annotator)
-        if article_id is not None:
-            clauses.append("article_id = ?")
-            params.append(article_id)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, params = event_filter(annotator, article_id)
         rows = self.conn.execute(
             f"SELECT {EVENT_COLUMNS} FROM events {where} ORDER BY id DESC LIMIT ?",
             [*params, limit],
@@ -122,6 +114,24 @@ class HistoryMixin(CodingMixin, MergeMixin):
                 reverts=event.id,
             )
         return event
+
+
+def event_filter(
+    annotator: str | None, article_id: int | None, table: str = ""
+) -> tuple[str, list[Any]]:
+    """A WHERE clause and its parameters selecting one coder's and/or one article's events.
+
+    ``table`` is the alias the events table has in the caller's query (e.g. ``"e."``).
+    """
+    clauses: list[str] = []
+    params: list[Any] = []
+    if annotator:
+        clauses.append(f"{table}annotator = ?")
+        params.append(annotator)
+    if article_id is not None:
+        clauses.append(f"{table}article_id = ?")
+        params.append(article_id)
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
 
 def _load(value: str | None) -> dict[str, Any] | None:
