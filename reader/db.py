@@ -23,6 +23,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from reader.writes import (
+    StoreError,
+    transaction,
+)
+
 if TYPE_CHECKING:
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
@@ -64,22 +69,6 @@ def _schema() -> Migrations:
 
 class DatabaseError(Exception):
     """A database that cannot be opened as an nkreader database; the message is for the user."""
-
-
-class StoreError(Exception):
-    """A change that was refused or could not be saved; the message is meant for the user.
-
-    Defined here, below the Store, because the transaction itself turns a lock that never came
-    free, a read-only file or a full disk into this error; ``reader.store`` re-exports it.
-    """
-
-
-class WriteFailed(StoreError, sqlite3.OperationalError):
-    """A write SQLite refused (busy, read-only, disk full), explained in one line.
-
-    Also an ``sqlite3.OperationalError``, so code that already reports SQLite errors (a batch
-    import) keeps working and shows this clearer message.
-    """
 
 
 def known_migrations() -> list[str]:
@@ -153,39 +142,6 @@ def connect(
     if read_only:
         conn.execute("PRAGMA query_only = ON")  # also what ``is_read_only`` asks
     return conn
-
-
-def is_read_only(conn: sqlite3.Connection) -> bool:
-    """True for a connection ``open_database`` opened read-only (every change will be refused),
-    so a screen can say so up front instead of at the first key."""
-    return bool(conn.execute("PRAGMA query_only").fetchone()[0])
-
-
-def _database_file(conn: sqlite3.Connection) -> str:
-    """The file a connection writes to, for messages."""
-    try:
-        row = conn.execute("PRAGMA database_list").fetchone()
-    except sqlite3.Error:
-        return "the database"
-    return str(row[2]) if row and row[2] else "the database"
-
-
-def write_error(conn: sqlite3.Connection, error: sqlite3.Error) -> sqlite3.Error:
-    """``error`` as a one-line ``WriteFailed`` when the user can act on it, else unchanged.
-
-    A lock that did not come free within the busy timeout means another nkreader is writing; a
-    read-only file or a full disk each need the user to do something before trying again.
-    """
-    name = str(getattr(error, "sqlite_errorname", "") or "")
-    text = str(error).lower()
-    path = _database_file(conn)
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text:
-        return WriteFailed(f"another nkreader process is busy writing to {path}; try again")
-    if name.startswith("SQLITE_READONLY") or "readonly" in text:
-        return WriteFailed(f"{path} is read-only: changes cannot be saved")
-    if name == "SQLITE_FULL" or "disk is full" in text:
-        return WriteFailed(f"{path}: the disk is full; free some space, then try again")
-    return error
 
 
 def _read_header(target: Path) -> bytes:
@@ -401,53 +357,3 @@ def open_connection(
             return _open_read_only(target, applied, busy_timeout_ms)
         raise DatabaseError(f"{target}: cannot write the database ({error})") from None
     return conn
-
-
-class transaction:
-    """A write transaction that takes the write lock up front (``BEGIN IMMEDIATE``).
-
-    A deferred transaction that reads and then writes can fail at once with "database is locked"
-    when another process wrote in between; taking the lock first makes it wait (busy timeout)
-    instead. A lock still held when the timeout ends, a read-only file or a full disk become a
-    ``WriteFailed`` (a ``StoreError``) with a one-line message, after the rollback. Nested use
-    becomes a savepoint. Takes a sqlite-utils ``Database`` or a bare connection.
-    """
-
-    def __init__(self, db: Database | sqlite3.Connection) -> None:
-        self.conn = db if isinstance(db, sqlite3.Connection) else db.conn
-        self.savepoint: str | None = None
-
-    def __enter__(self) -> sqlite3.Connection:
-        if self.conn.in_transaction:
-            self.savepoint = f"sp_{id(self)}"
-            self.conn.execute(f"SAVEPOINT {self.savepoint}")
-        else:
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:
-                raise write_error(self.conn, error) from None
-        return self.conn
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if self.savepoint:
-            if exc_type is not None and self.conn.in_transaction:
-                self.conn.execute(f"ROLLBACK TO SAVEPOINT {self.savepoint}")
-            if self.conn.in_transaction:
-                self.conn.execute(f"RELEASE SAVEPOINT {self.savepoint}")
-            return
-        if exc_type is not None:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.OperationalError) and not isinstance(exc, WriteFailed):
-                translated = write_error(self.conn, exc)
-                if translated is not exc:
-                    raise translated from None
-            return
-        try:
-            self.conn.execute("COMMIT")
-        except BaseException as error:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            if isinstance(error, sqlite3.OperationalError):
-                raise write_error(self.conn, error) from None
-            raise

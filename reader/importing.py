@@ -27,7 +27,6 @@ from typing import Literal
 
 from sqlite_utils import Database
 
-from reader.db import transaction
 from reader.decoding import NotText, decode, normalise
 from reader.formats import (
     SUFFIXES,
@@ -42,6 +41,7 @@ from reader.formats import (
 )
 from reader.import_writer import Batch, BatchWriter, encode_batch, flatten_spans, store_batch
 from reader.sentences import SentenceSpan, split_sentences
+from reader.writes import transaction
 
 __all__ = [
     "SUFFIXES",

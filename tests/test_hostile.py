@@ -23,10 +23,11 @@ from click.testing import CliRunner, Result
 import reader.db
 import reader.exporting
 from reader.cli import cli
-from reader.db import DatabaseError, StoreError, is_read_only, open_database
+from reader.db import DatabaseError, open_database
 from reader.exporting import write_export
 from reader.importing import import_paths
 from reader.store import Store
+from reader.writes import StoreError, is_read_only
 
 REPO = Path(__file__).resolve().parent.parent
 

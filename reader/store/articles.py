@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from reader.db import transaction
 from reader.models import Article, ArticleSummary, Sentence
 from reader.store.base import StoreBase, fts_query
+from reader.writes import transaction
 
 SUMMARY_SELECT = """
     SELECT a.id, a.title,

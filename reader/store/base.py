@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from reader.db import StoreError, open_connection
+from reader.db import open_connection
+from reader.writes import StoreError
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
