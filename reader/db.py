@@ -44,7 +44,7 @@ MIGRATION_SET = "nkreader"
 MIGRATIONS_TABLE = "_sqlite_migrations"
 """Where sqlite-utils records the applied steps (one row per step and set)."""
 
-SCHEMA_STEPS: tuple[str, ...] = ("m001_initial",)
+SCHEMA_STEPS: tuple[str, ...] = ("m001_initial", "m002_search_index_on_demand")
 """The names of the steps in ``reader.schema``, oldest first; a test keeps the two equal. With
 them an up-to-date file is recognised without importing sqlite-utils."""
 

@@ -51,10 +51,14 @@ FIELDS: dict[str, tuple[str, ...]] = {
 _ALIASES = {name: field for field, names in FIELDS.items() for name in (field, *names)}
 
 
-def display(path: Path) -> str:
-    """The path as users should see it: relative to the current folder when it is inside it."""
+def display(path: Path, cwd: str | None = None) -> str:
+    """The path as users should see it: relative to the current folder when it is inside it.
+
+    ``cwd`` is the current folder with a trailing separator, when the caller already has it.
+    """
     absolute = os.path.abspath(path)
-    cwd = os.path.join(os.getcwd(), "")
+    if cwd is None:
+        cwd = os.path.join(os.getcwd(), "")
     shown = absolute[len(cwd) :] if absolute.startswith(cwd) else os.fspath(path)
     # A file name that is not valid UTF-8 is shown (and stored) with U+FFFD in its place.
     return os.fsencode(shown).decode("utf-8", "replace").replace(os.sep, "/")

@@ -6,7 +6,7 @@ connection to the same file, while the main thread reads, decodes and splits the
 
 Each batch is written with a handful of statements of many rows each: a thread that gave the GIL
 up and took it back for every row (``executemany``) would wait for the busy main thread at each
-one, and FTS5 writes out its pending terms at the end of every statement.
+one. (The search index is not written here at all: ``reader.store.search`` catches it up later.)
 """
 
 from __future__ import annotations
@@ -44,8 +44,9 @@ ARTICLE_COLUMNS = (
 """The order of the values in each article row given to ``encode_batch``."""
 
 _SENTENCE_COLUMNS = ("article_id", "position", "start", '"end"', "paragraph")
-_ROWS_PER_STATEMENT = 1000
-"""Rows per INSERT: few statements per batch, each small enough to prepare quickly."""
+_ROWS_PER_STATEMENT = 6000
+"""Rows per INSERT (at most SQLite's 32,766 values): five statements for a batch's sentences,
+since after each one the writer thread waits to take the GIL back from the main thread."""
 _SPAN_FIELDS = attrgetter("start", "end", "paragraph")
 
 

@@ -17,6 +17,7 @@ article; the old one keeps its annotations.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ _TITLE_ENDS = tuple('.!?:;,"”')
 _DERIVED_MAX = 80
 _BATCH_ARTICLES = 500
 """Articles written per transaction: one fsync for many small files, the lock held briefly."""
+_HASHES_PER_QUERY = 500
 
 Status = Literal["imported", "skipped", "failed"]
 
@@ -111,9 +113,20 @@ def collect_files(paths: Sequence[Path]) -> tuple[list[Path], list[ImportResult]
 # -- reading files into drafts ----------------------------------------------------------------
 
 
-def _prepare(db: Database, path: Path, mapping: dict[str, str]) -> list[_Draft | ImportResult]:
-    """Read, decode and split one file; a failure result for the file or each bad record."""
-    shown = display(path)
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A text read and hashed but not yet split: whether it is new is asked for a whole batch
+    at once, and only new texts are split."""
+
+    record: Record
+    content_hash: str
+    warning: str | None
+
+
+def _read(path: Path, mapping: dict[str, str], cwd: str) -> list[_Read | ImportResult]:
+    """Read and decode one file into its texts; a failure result for the file or each bad
+    record."""
+    shown = display(path, cwd)
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -132,32 +145,49 @@ def _prepare(db: Database, path: Path, mapping: dict[str, str]) -> list[_Draft |
         return [_fail(shown, f"{shown}: only whitespace, nothing to import")]
     suffix = path.suffix.lower()
     if suffix in (".txt", ".md"):
-        return [_draft(db, Record(shown, text), warning)]
-    items: list[_Draft | ImportResult] = []
+        return [_hashed(Record(shown, text), warning)]
+    items: list[_Read | ImportResult] = []
     try:
         for record in read_records(shown, suffix, text, mapping):
             if isinstance(record, Problem):
                 items.append(_fail(record.source, record.message))
             else:
-                items.append(_draft(db, record, warning))
+                items.append(_hashed(record, warning))
     except BadFile as error:
         items.append(_fail(shown, str(error)))
     return items
 
 
-def _draft(db: Database, record: Record, warning: str | None) -> _Draft | ImportResult:
-    """Hash, split and title one text; skipped at once when the same text is already stored."""
-    text, title = record.text, record.title
-    fields = (title, record.source, record.published, record.outlet, record.url, record.metadata)
+def _hashed(record: Record, warning: str | None) -> _Read | ImportResult:
+    """The record with the hash that identifies its text, or why it cannot be stored."""
+    fields = (record.title, record.source, record.published, record.outlet, record.url)
     try:
-        content_hash = hashlib.sha256(text.encode()).hexdigest()
-        "".join(field for field in fields if field).encode()
+        content_hash = hashlib.sha256(record.text.encode()).hexdigest()
+        "".join(field for field in (*fields, record.metadata) if field).encode()
     except UnicodeEncodeError:  # a lone surrogate such as "\\ud800" in a JSON string
         message = f"{record.source}: invalid character (unpaired surrogate); fix the record"
         return _fail(record.source, message)
-    existing = _existing(db.conn, content_hash)
-    if existing is not None:
-        return _skipped(record.source, existing, warning)
+    return _Read(record, content_hash, warning)
+
+
+def _drafts(conn: sqlite3.Connection, texts: Sequence[_Read]) -> list[_Draft | ImportResult]:
+    """Split and title the texts not stored yet; the others are reported as skipped.
+
+    One query asks which of the batch's hashes are stored already, instead of one per text.
+    """
+    stored = _stored_ids(conn, [read.content_hash for read in texts])
+    return [
+        _skipped(read.record.source, stored[read.content_hash], read.warning)
+        if read.content_hash in stored
+        else _draft(read)
+        for read in texts
+    ]
+
+
+def _draft(read: _Read) -> _Draft:
+    """Split a text into sentences and give it a title."""
+    record = read.record
+    text, title = record.text, record.title
     spans = split_sentences(text)
     if title is None:
         title = _title_line(text)
@@ -167,7 +197,8 @@ def _draft(db: Database, record: Record, warning: str | None) -> _Draft | Import
             spans[: len(head)] = [SentenceSpan(head[0].start, head[-1].end, 0)]
         else:
             title = _derived_title(text[spans[0].start : spans[0].end])
-    return _Draft(record, " ".join(title.split()), content_hash, flatten_spans(spans), warning)
+    title = " ".join(title.split())
+    return _Draft(record, title, read.content_hash, flatten_spans(spans), read.warning)
 
 
 def _title_line(text: str) -> str | None:
@@ -190,9 +221,15 @@ def _derived_title(sentence: str) -> str:
     return head.rstrip(" ,;:-–—") + "…"
 
 
-def _existing(conn: sqlite3.Connection, content_hash: str) -> int | None:
-    row = conn.execute("SELECT id FROM articles WHERE content_hash = ?", [content_hash]).fetchone()
-    return int(row[0]) if row else None
+def _stored_ids(conn: sqlite3.Connection, hashes: Sequence[str]) -> dict[str, int]:
+    """The article id of each hash that is already stored."""
+    found: dict[str, int] = {}
+    for first in range(0, len(hashes), _HASHES_PER_QUERY):
+        chunk = hashes[first : first + _HASHES_PER_QUERY]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT content_hash, id FROM articles WHERE content_hash IN ({marks})"
+        found.update(conn.execute(sql, chunk).fetchall())
+    return found
 
 
 def _skipped(source: str, article_id: int, warning: str | None) -> ImportResult:
@@ -264,28 +301,40 @@ def import_paths(
     """
     mapping = resolve_field_map(field_map)
     files, problems = collect_files(paths)
+    cwd = os.path.join(os.getcwd(), "")
     results: list[ImportResult | None] = [*problems]
-    batch: list[tuple[int, _Draft]] = []  # drafts with their place in the results
+    waiting: list[tuple[int, _Read]] = []  # texts read, with their place in the results
     places: list[list[int]] = []  # each submitted batch's places in the results
     with BatchWriter(db, _write) as writer:
 
         def submit(more: bool) -> None:
-            places.append([index for index, _ in batch])
-            writer.submit(_encode([draft for _, draft in batch]), more=more)
-            batch.clear()
+            drafts = _drafts(db.conn, [read for _, read in waiting])
+            batch: list[_Draft] = []
+            places.append([])
+            for (place, _), item in zip(waiting, drafts, strict=True):
+                if isinstance(item, _Draft):
+                    batch.append(item)
+                    places[-1].append(place)
+                else:
+                    results[place] = item
+            waiting.clear()
+            if batch:
+                writer.submit(_encode(batch), more=more)
+            else:
+                places.pop()
 
         for number, path in enumerate(files, start=1):
-            for item in _prepare(db, path, mapping):
-                if isinstance(item, _Draft):
-                    batch.append((len(results), item))
+            for item in _read(path, mapping, cwd):
+                if isinstance(item, _Read):
+                    waiting.append((len(results), item))
                     results.append(None)
                 else:
                     results.append(item)
-            if len(batch) >= _BATCH_ARTICLES:
+            if len(waiting) >= _BATCH_ARTICLES:
                 submit(more=number < len(files))
             if on_file is not None:
                 on_file(path)
-        if batch:
+        if waiting:
             submit(more=False)
         for indexes, written in zip(places, writer.close(), strict=True):
             for index, result in zip(indexes, written, strict=True):

@@ -162,3 +162,55 @@ def m001_initial(db: Database) -> None:
             INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
         END"""
     )
+
+
+@migrations()
+def m002_search_index_on_demand(db: Database) -> None:
+    """Articles enter the search index when it is next brought up to date, not as they are
+    inserted.
+
+    Indexing every word of an article cost as much as splitting it into sentences, which made
+    an import twice as slow for an index that is needed only when someone searches. Now
+    ``search_index.indexed_through`` is the highest article id the index holds: the reader
+    indexes newer articles in the background, and a search scans the few not indexed yet
+    (``reader.store.search``). Article ids only grow, so every article up to the mark is indexed
+    and none after it; the triggers keep that true for the rare article that is edited, deleted,
+    or given an id at or below the mark by hand.
+    """
+    db.execute("DROP TRIGGER articles_ai")
+    db.execute("DROP TRIGGER articles_ad")
+    db.execute("DROP TRIGGER articles_au")
+    db.execute(
+        """
+        CREATE TABLE search_index (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            indexed_through INTEGER NOT NULL
+        )"""
+    )
+    db.execute("INSERT INTO search_index VALUES (1, (SELECT coalesce(max(id), 0) FROM articles))")
+    db.execute(
+        """
+        CREATE TRIGGER articles_ai AFTER INSERT ON articles
+        WHEN new.id <= (SELECT indexed_through FROM search_index) BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        END"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER articles_ad AFTER DELETE ON articles
+        WHEN old.id <= (SELECT indexed_through FROM search_index) BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+                VALUES ('delete', old.id, old.title, old.text);
+        END"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+                SELECT 'delete', old.id, old.title, old.text
+                WHERE old.id <= (SELECT indexed_through FROM search_index);
+            INSERT INTO articles_fts(rowid, title, text)
+                SELECT new.id, new.title, new.text
+                WHERE new.id <= (SELECT indexed_through FROM search_index);
+        END"""
+    )

@@ -343,7 +343,7 @@ def test_processes_creating_one_new_database_at_once_all_succeed(tmp_path: Path)
     with sqlite3.connect(path) as conn:
         steps = conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
     conn.close()
-    assert steps == [("m001_initial",)]
+    assert steps == [("m001_initial",), ("m002_search_index_on_demand",)]
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ def future(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[[Database], No
     def register(step: Callable[[Database], None]) -> None:
         later = Migrations(reader.db.MIGRATION_SET)
         later._migrations = list(reader.db.migrations._migrations)
-        later(name="m002_future")(step)
+        later(name="m099_future")(step)
         monkeypatch.setattr(reader.db, "migrations", later)
 
     return register
@@ -68,7 +68,7 @@ def test_new_database_records_every_schema_step(tmp_path: Path) -> None:
     """The schema version is the list of applied steps in _sqlite_migrations."""
     db = open_database(tmp_path / "new.db")
     names = [row[0] for row in db.conn.execute("SELECT name FROM _sqlite_migrations")]
-    assert names == known_migrations() == ["m001_initial"]
+    assert names == known_migrations() == ["m001_initial", "m002_search_index_on_demand"]
     db.conn.close()
 
 
@@ -101,7 +101,23 @@ def test_first_schema_database_opens_with_every_row_intact(v1: Path) -> None:
     after = dump(v1)
     assert after["articles"] == before["articles"]
     assert after["sentences"] == before["sentences"]
-    assert list(v1.parent.glob("*.bak-*")) == []  # nothing to upgrade, so no backup
+    assert len(list(v1.parent.glob("annotations.db.bak-m001_initial-*"))) == 1
+
+
+def test_first_schema_database_keeps_its_search_index(v1: Path) -> None:
+    """The first schema indexed every article as it was inserted; after the upgrade the index
+    counts as complete, searches still find them, and new articles are indexed on demand."""
+    store = Store(open_database(v1), "alice")
+    assert store.search_backlog() == 0
+    count = store.article_count()
+    word = store.article(1).title.split()[0]
+    assert store.article_count(word) >= 1
+    fts = store.conn.execute(
+        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [f'"{word}"']
+    ).fetchone()[0]
+    assert fts == store.article_count(word)  # the index alone answers: nothing was re-scanned
+    assert count == store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    store.close()
 
 
 def test_upgrade_takes_a_backup_first_and_keeps_all_data(
@@ -118,7 +134,7 @@ def test_upgrade_takes_a_backup_first_and_keeps_all_data(
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
     steps = [row[0] for row in db.conn.execute("SELECT name FROM _sqlite_migrations")]
-    assert steps == ["m001_initial", "m002_future"]
+    assert steps == ["m001_initial", "m002_search_index_on_demand", "m099_future"]
     upgraded = db.conn.execute(
         "SELECT id, sentence_id, actor_id, stance_id, target_id, note, annotator, created_at,"
         " updated_at, confidence FROM annotations ORDER BY id"

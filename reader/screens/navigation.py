@@ -6,15 +6,29 @@ they only choose what ``ArticleScreen`` shows.
 
 from __future__ import annotations
 
+from contextlib import suppress
+from pathlib import Path
+
 from textual import on
 from textual.widgets import Input
+from textual.worker import Worker, get_current_worker
 
+from reader.db import DatabaseError
 from reader.screens.article_screen import ArticleScreen
+from reader.store import StoreError
+from reader.store.search import update_search_index_at
 from reader.widgets import ArticleList, SentenceView
+from reader.writes import is_read_only
+
+SEARCH_INDEX_DELAY = 1.0
+"""Seconds after the screen opens before articles imported since the last session are indexed
+for search: the first frame and the first keys go first."""
 
 
 class NavigationActions(ArticleScreen):
     """Actions and handlers that move the highlight or change which articles are listed."""
+
+    _indexer: Worker[None] | None = None
 
     # -- moving -------------------------------------------------------------------------------
 
@@ -67,7 +81,34 @@ class NavigationActions(ArticleScreen):
 
     # -- filtering ----------------------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        self.set_timer(SEARCH_INDEX_DELAY, self._index_for_search)
+
+    def _index_for_search(self) -> None:
+        """Index the articles the search index does not hold yet, in a background thread.
+
+        A filter typed meanwhile is still complete (the store scans the rest), only slower; each
+        chunk is a short transaction, so the coder's own writes never wait long.
+        """
+        if self._indexer is not None and not self._indexer.is_finished:
+            return
+        path = self.store.path
+        if path is None or is_read_only(self.store.conn) or not self.store.search_backlog():
+            return
+        self._indexer = self.run_worker(
+            lambda: self._catch_up(path), thread=True, group="search-index", exit_on_error=False
+        )
+
+    @staticmethod
+    def _catch_up(path: Path) -> None:
+        worker = get_current_worker()
+        # Another process holding the lock too long, or the file gone: searches keep scanning
+        # what is not indexed, and the next filter or start tries again.
+        with suppress(StoreError, DatabaseError):
+            update_search_index_at(path, stop=lambda: worker.is_cancelled)
+
     def action_filter(self) -> None:
+        self._index_for_search()
         box = self.filter_box
         box.display = True
         # Focus now, not after the next refresh: letters typed right after / must filter, not

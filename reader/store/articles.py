@@ -6,10 +6,8 @@ table fast on a large corpus, since the screen asks only for the rows it shows.
 
 from __future__ import annotations
 
-from typing import Any
-
 from reader.models import Article, ArticleSummary, Sentence
-from reader.store.base import StoreBase, fts_query
+from reader.store.search import SearchMixin
 from reader.writes import transaction
 
 SUMMARY_SELECT = """
@@ -23,22 +21,13 @@ SUMMARY_SELECT = """
 """An article-list row: id, title, sentences, and those this coder has coded or marked."""
 
 
-class ArticlesMixin(StoreBase):
+class ArticlesMixin(SearchMixin):
     """Articles, sentences, progress and the small UI state kept per coder."""
 
     def article_count(self, query: str = "") -> int:
         """How many articles there are (matching ``query``, if given)."""
-        match = fts_query(query)
-        if not match:
-            return int(self._one("SELECT count(*) FROM articles"))
-        sql = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
-        return int(self._one(sql, [match]))
-
-    def _filter(self, query: str) -> tuple[str, list[Any]]:
-        match = fts_query(query)
-        if not match:
-            return "", []
-        return "WHERE a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)", [match]
+        where, params = self._filter(query)
+        return int(self._one(f"SELECT count(*) FROM articles a {where}", params))
 
     def article_summaries(self, offset: int, limit: int, query: str = "") -> list[ArticleSummary]:
         """One window of the article list, in import order, with this coder's progress."""

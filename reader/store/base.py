@@ -103,6 +103,12 @@ class StoreBase:
     def close(self) -> None:
         self.conn.close()
 
+    @property
+    def path(self) -> Path | None:
+        """The database file; None for an in-memory database."""
+        row = self.conn.execute("PRAGMA database_list").fetchone()
+        return Path(row[2]) if row and row[2] else None
+
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
