@@ -145,6 +145,12 @@ def connect(
 
 
 def _read_header(target: Path) -> bytes:
+    """The file's first bytes, read before SQLite is let near a file that may not be a database.
+
+    Only for a file this process has no connection to: closing any descriptor of a file drops all
+    of the process's POSIX locks on it, SQLite's included (a second connection in the same
+    process uses ``connect``).
+    """
     try:
         with target.open("rb") as handle:
             return handle.read(len(SQLITE_HEADER))

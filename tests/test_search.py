@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ import reader.db
 from reader.db import open_database
 from reader.importing import import_paths
 from reader.store import Store, StoreError
+from reader.store.search import update_search_index_at
 from reader.writes import is_read_only
 from tests.conftest import ANNOTATOR
 
@@ -169,3 +172,28 @@ def test_read_only_database_searches_without_an_index(
     with pytest.raises(StoreError, match="read-only"):
         viewer.update_search_index()
     viewer.close()
+
+
+def test_indexing_in_the_background_keeps_the_readers_writes_visible(
+    store: Store, db_path: Path
+) -> None:
+    """The background catch-up opens a second connection in the reader's process; after it, and
+    after another process has opened and closed the file, what the reader saves still reaches
+    the file (its write-ahead log must not have been dropped under it)."""
+    peek = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+        " print(c.execute('SELECT count(*) FROM annotations').fetchone()[0]); c.close()"
+    )
+
+    def annotations_seen_elsewhere() -> int:
+        done = subprocess.run(
+            [sys.executable, "-c", peek, str(db_path)], capture_output=True, text=True, check=True
+        )
+        return int(done.stdout)
+
+    assert update_search_index_at(db_path) == 3
+    assert annotations_seen_elsewhere() == 0
+    sentence = store.sentences(1)[1]
+    store.add_annotation(sentence.id, store.actors()[0].id, store.stances()[0].id)
+    assert annotations_seen_elsewhere() == 1
+    assert db_path.with_name(db_path.name + "-wal").exists()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reader.db import open_connection
+from reader.db import connect
 from reader.store.base import StoreBase, fts_query
 from reader.writes import transaction
 
@@ -89,8 +89,14 @@ class SearchMixin(StoreBase):
 
 def update_search_index_at(path: Path, stop: Callable[[], bool] = lambda: False) -> int:
     """``update_search_index`` for the database at ``path``, on a connection of its own: what a
-    background thread needs, since a SQLite connection belongs to the thread that opened it."""
-    conn = open_connection(path, create=False)
+    background thread needs, since a SQLite connection belongs to the thread that opened it.
+
+    ``path`` is a file this process already has open, so it is connected to directly, without
+    ``open_connection``'s checks: those read the file's header with a plain ``open()``, and
+    closing any descriptor of a file drops every SQLite lock this process holds on it — after
+    which another process could delete the write-ahead log the open connection still writes to.
+    """
+    conn = connect(path)
     try:
         return SearchMixin(conn, "").update_search_index(stop=stop)
     finally:
