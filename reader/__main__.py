@@ -1,6 +1,6 @@
 """Run the command line: ``python -m reader``."""
 
-from reader.cli import cli
+from reader.cli import main
 
 if __name__ == "__main__":
-    cli()
+    main()

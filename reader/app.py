@@ -6,6 +6,7 @@ never opens a file itself, so tests and benchmarks run it on any database they b
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
@@ -103,6 +104,11 @@ class ReaderApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         return self.main
+
+    def on_ready(self) -> None:
+        """The first frame is on screen: collect cycles again (``reader.cli.run_reader`` pauses
+        the collector while the reader starts, and says why)."""
+        gc.enable()
 
     @property
     def current_article_id(self) -> int | None:

@@ -1,410 +1,188 @@
-"""The ``nkreader`` command: bare, it opens the TUI; subcommands import, export and report.
+"""The ``nkreader`` command's entry point: bare, it opens the reader; anything else goes to click.
 
-This module owns paths and the ``--db`` / ``--annotator`` options. It imports the TUI lazily, only
-inside the command that runs it, so shell commands start fast and never load Textual. Data goes to
-stdout; messages and errors go to stderr; every failure is one line and exit status 1.
+Opening the reader is what coders do many times a day, and click with the table of commands
+takes about 15 ms of that start. So ``main`` first recognises the reader's own command line
+(``nkreader``, with at most ``--db`` and ``--annotator``, before or after ``tui``) and opens the
+reader without loading click. Anything else (a command, ``--help``, ``--version``, an option or
+value it is unsure of, shell completion) goes to the click group in ``reader.commands``. Both ways
+end in ``run_reader`` and report a refused database the way click reports a
+``click.ClickException``, so their messages and exit statuses are the same. The TUI itself is
+imported only inside ``run_reader``, so shell commands never load Textual.
 """
 
 from __future__ import annotations
 
-import getpass
+import gc
 import os
-import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import click
-from click_default_group import DefaultGroup
+if TYPE_CHECKING:
+    from reader.store import Store
 
-from reader import __version__
-from reader.db import DatabaseError, open_connection, resolve_path
-from reader.store import Store, StoreError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-LARGE_IMPORT = 20
-"""From this many files on, ``import`` shows a progress bar."""
+READER_OPTIONS: dict[str, str] = {"--db": "NKREADER_DB", "--annotator": "NKREADER_ANNOTATOR"}
+"""The options of bare ``nkreader`` (the group's and ``tui``'s), with their environment
+variables."""
 
 
 def default_annotator() -> str:
     """The login name, which identifies a coder when no ``--annotator`` is given."""
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):
         return "anonymous"
 
 
-def db_option(func: F) -> F:
-    return click.option(
-        "--db",
-        "db_path",
-        type=click.Path(dir_okay=True, path_type=Path),
-        envvar="NKREADER_DB",
-        default=None,
-        help="Database file (default: ./annotations.db, or $NKREADER_DB).",
-    )(func)
+def open_reader_store(db_path: Path | None, annotator: str | None = None) -> Store:
+    """Open the database for the reader or a command; a new database gets the default codebook.
 
-
-def annotator_option(func: F) -> F:
-    return click.option(
-        "--annotator",
-        envvar="NKREADER_ANNOTATOR",
-        default=None,
-        help="Coder name (default: $NKREADER_ANNOTATOR, else your login name).",
-    )(func)
-
-
-def open_store(db_path: Path | None, annotator: str | None = None) -> Store:
-    """Open the database for a command; a new database gets the default codebook.
-
-    The Store sits on a bare connection, so opening an up-to-date database for the reader does
-    not import sqlite-utils; commands that want its API use ``store.db``.
+    A file that cannot be used raises ``DatabaseError`` (``reader.commands.open_store`` turns it
+    into click's one-line error). The Store sits on a bare connection, so opening an up-to-date
+    database for the reader does not import sqlite-utils; commands that want its API use
+    ``store.db``.
     """
+    from reader.db import open_connection, resolve_path
+    from reader.store import Store, StoreError
+
     path = resolve_path(db_path)
     new = not path.exists() or path.stat().st_size == 0
-    try:
-        conn = open_connection(path)
-    except DatabaseError as error:
-        raise click.ClickException(str(error)) from None
-    store = Store(conn, annotator or default_annotator())
+    store = Store(open_connection(path), annotator or default_annotator())
     if new or not store.stances():
         from reader.codebook import load_default_codebook
 
         try:
             load_default_codebook(store.db)
         except StoreError as error:  # read-only or busy: browsing still works
-            click.echo(f"warning: default codebook not loaded: {error}", err=True)
+            print(f"warning: default codebook not loaded: {error}", file=sys.stderr)
     return store
 
 
-def report_import(results: Sequence[Any]) -> int:
-    """Print one line per problem and a summary to stderr; return how many failed."""
-    from reader.importing import summarize
+def run_reader(db_path: Path | None, annotator: str | None) -> None:
+    """Open the database (importing the seed articles into an empty one) and run the reader.
 
-    for result in results:
-        if result.status == "failed":
-            click.echo(f"error: {result.message}", err=True)
-        elif result.status == "skipped":
-            click.echo(f"skipped: {result.message}", err=True)
-        if result.warning:
-            click.echo(f"warning: {result.warning}", err=True)
-    summary = summarize(results)
-    click.echo(
-        f"imported {summary.imported}, skipped {summary.skipped}, failed {summary.failed}",
-        err=True,
-    )
-    return summary.failed
-
-
-@click.group(cls=DefaultGroup, default="tui", default_if_no_args=True)
-@click.version_option(__version__, prog_name="nkreader")
-def cli() -> None:
-    """Code which actor takes which stance in news articles, sentence by sentence.
-
-    Run without a command to open the reader on ./annotations.db (importing the bundled seed
-    articles into a new database first).
-
-    Example:
-
-        nkreader import articles/ && nkreader && nkreader export -o codes.csv
+    A file that cannot be used raises ``DatabaseError`` before the screen changes. Everything
+    made on the way in (modules, classes, the Store, the screens) lives as long as the reader, so
+    the cycle collector is paused until the first frame is on screen (``ReaderApp.on_ready``
+    resumes it) and leaves those objects alone from then on (``gc.freeze``): collecting while
+    they were made freed a few hundred objects and took about a twentieth of the start. Cycles
+    made while coding are collected as usual.
     """
+    from reader.db import resolve_path
 
-
-@cli.command(name="tui")
-@db_option
-@annotator_option
-def tui_command(db_path: Path | None, annotator: str | None) -> None:
-    """Open the reader (the default command).
-
-    Example:
-
-        nkreader --db project.db --annotator alice
-    """
-    store = open_store(db_path, annotator)
-    if store.article_count() == 0:
-        from reader.importing import import_seeds
-
-        import_seeds(store.db)
-    from reader.app import ReaderApp
-
-    ReaderApp(store, db_label=str(resolve_path(db_path))).run()
-
-
-@cli.command(name="import")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--map",
-    "mappings",
-    multiple=True,
-    metavar="FIELD=COLUMN",
-    help="Read FIELD (title, text, date, outlet, url, id) from another column; repeatable.",
-)
-@db_option
-def import_command(
-    paths: tuple[Path, ...], mappings: tuple[str, ...], db_path: Path | None
-) -> None:
-    """Import articles from files and folders (.txt .md .jsonl .json .csv).
-
-    With no PATH, imports the bundled seed articles. Content already in the database is skipped;
-    a changed file becomes a new article. Exits 1 if any file failed, after importing the rest.
-
-    Example:
-
-        nkreader import news/ extra.jsonl --map text=content --map title=headline
-    """
-    from reader.importing import collect_files, import_paths, import_seeds
-
-    field_map: dict[str, str] = {}
-    for mapping in mappings:
-        field, sep, column = mapping.partition("=")
-        if not sep or not field.strip() or not column.strip():
-            raise click.BadParameter(f"{mapping!r}: write FIELD=COLUMN, e.g. text=content")
-        field_map[field.strip()] = column.strip()
-    store = open_store(db_path)
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        if not paths:
-            results = import_seeds(store.db)
-        else:
-            files, _ = collect_files(list(paths))
-            if len(files) >= LARGE_IMPORT and sys.stderr.isatty():
-                with click.progressbar(
-                    length=len(files), label="importing", file=sys.stderr
-                ) as bar:
-                    results = import_paths(
-                        store.db, list(paths), field_map=field_map, on_file=lambda _: bar.update(1)
-                    )
-            else:
-                results = import_paths(store.db, list(paths), field_map=field_map)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--map") from None
-    failed = report_import(results)
-    store.close()
-    if failed:
+        store = open_reader_store(db_path, annotator)
+        if store.article_count() == 0:
+            from reader.importing import import_seeds
+
+            import_seeds(store.db)
+        from reader.app import ReaderApp
+
+        app = ReaderApp(store, db_label=str(resolve_path(db_path)))
+        gc.freeze()
+        app.run()  # collects again once its first frame is on screen (ReaderApp.on_ready)
+    finally:
+        gc.unfreeze()
+        (gc.enable if collecting else gc.disable)()
+
+
+# -- the reader's command line, without click ---------------------------------------------------
+
+
+def reader_arguments(args: Sequence[str]) -> dict[str, str] | None:
+    """The ``--db`` and ``--annotator`` values of a command line that just opens the reader.
+
+    Recognises ``[OPTION VALUE]... [tui [OPTION VALUE]...]`` with OPTION one of
+    ``READER_OPTIONS``, also written ``OPTION=VALUE``; as in click, a later value wins, so the
+    options after ``tui`` win over those before it. Returns None for anything else (a command,
+    ``--help``, an empty value or one that starts with ``-``), which is then click's to parse and,
+    if need be, to refuse with its usual message.
+    """
+    values: dict[str, str] = {}
+    rest = list(args)
+    before_command = True
+    while rest:
+        arg = rest.pop(0)
+        if arg == "tui" and before_command:
+            before_command = False
+            continue
+        option, equals, value = arg.partition("=")
+        if option not in READER_OPTIONS:
+            return None
+        if not equals:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        if not value or value.startswith("-"):
+            return None
+        values[option] = value
+    return values
+
+
+def _completing() -> bool:
+    """Whether a shell may be asking click for completions (``_NKREADER_COMPLETE`` and the like;
+    any variable of that shape sends the command line to click, which knows the exact name)."""
+    return any(name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ)
+
+
+def _open_reader(values: dict[str, str]) -> None:
+    """Run the reader as the ``tui`` command would, reporting failures as click would."""
+    from reader.db import DatabaseError
+
+    # As click reads them: the option, else its environment variable; an empty value is none.
+    db, annotator = (
+        values.get(option) or os.environ.get(variable) or None
+        for option, variable in READER_OPTIONS.items()
+    )
+    try:
+        run_reader(Path(db) if db else None, annotator)
+    except DatabaseError as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        import click
+
+        click.echo(file=sys.stderr)  # ends the terminal's ^C echo, as click does
+        click.echo("Aborted!", file=sys.stderr)
         sys.exit(1)
 
 
-@cli.command(name="export")
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "jsonl"]),
-    help="Default: from the extension, else csv.",
-)
-@click.option(
-    "--all-sentences", is_flag=True, help="One row per sentence and coder, uncoded included."
-)
-@click.option("--annotator", default=None, help="Only this coder's annotations.")
-@click.option("--article", "article_id", type=int, default=None, help="Only this article id.")
-@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
-@db_option
-def export_command(
-    output: Path | None,
-    fmt: str | None,
-    all_sentences: bool,
-    annotator: str | None,
-    article_id: int | None,
-    force: bool,
-    db_path: Path | None,
-) -> None:
-    """Export annotations, one row per annotation (RFC 4180 CSV or JSON lines).
+def _fail(message: str) -> NoReturn:
+    """Report ``message`` and exit exactly as click does for a ``ClickException``."""
+    import click
 
-    Example:
-
-        nkreader export -o codes.csv --annotator alice
-    """
-    from reader.exporting import ExportError, export_to_path, format_for_path, write_export
-
-    path = resolve_path(db_path)
-    if not path.exists():
-        raise click.ClickException(f"{path} does not exist: run `nkreader import` first")
-    store = open_store(db_path)
-    filters: dict[str, Any] = {
-        "annotator": annotator,
-        "article_id": article_id,
-        "all_sentences": all_sentences,
-    }
-    try:
-        if output is None or str(output) == "-":
-            count = write_export(store.conn, sys.stdout, fmt=fmt or "csv", **filters)
-        else:
-            chosen = format_for_path(output, fmt)
-            count = export_to_path(store.conn, output, fmt=chosen, force=force, **filters)
-            click.echo(f"{count} rows written to {output}", err=True)
-    except ExportError as error:
-        raise click.ClickException(str(error)) from None
-    finally:
-        store.close()
-
-
-@cli.command(name="articles")
-@click.option("--annotator", default=None, help="Count only this coder's work as coded.")
-@db_option
-def articles_command(annotator: str | None, db_path: Path | None) -> None:
-    """List articles with their sentence counts and how many sentences are coded.
-
-    Example:
-
-        nkreader articles --annotator alice
-    """
-    from reader.reports import article_rows, format_table
-
-    store = open_store(db_path)
-    rows = [
-        [str(i), title, str(n), str(coded)]
-        for i, title, n, coded in article_rows(store.conn, annotator)
-    ]
-    store.close()
-    click.echo(format_table(["id", "title", "sentences", "coded"], rows))
-
-
-@cli.command(name="stats")
-@click.option("--annotator", default=None, help="Only this coder's annotations.")
-@db_option
-def stats_command(annotator: str | None, db_path: Path | None) -> None:
-    """Print how often each actor took each stance.
-
-    Example:
-
-        nkreader stats --annotator alice
-    """
-    from reader.exporting import stance_table
-    from reader.reports import format_table
-
-    store = open_store(db_path)
-    keys, rows = stance_table(store.conn, annotator)
-    store.close()
-    if not rows:
-        click.echo("no annotations yet", err=True)
-        return
-    table = [[actor, *(str(n) for n in counts), str(total)] for actor, counts, total in rows]
-    click.echo(format_table(["actor", *keys, "total"], table))
-
-
-@cli.group(name="codebook")
-def codebook_group() -> None:
-    """Move the codebook (actors, stances, targets) in and out as TOML."""
-
-
-@codebook_group.command(name="export")
-@click.argument("file", type=click.Path(path_type=Path))
-@db_option
-def codebook_export(file: Path, db_path: Path | None) -> None:
-    """Write the codebook to a TOML file.
-
-    Example:
-
-        nkreader codebook export codebook.toml
-    """
-    from reader.codebook import CodebookError, export_codebook
-
-    store = open_store(db_path)
-    try:
-        export_codebook(store.db, file)
-    except (CodebookError, OSError) as error:
-        raise click.ClickException(f"{file}: {error}") from None
-    finally:
-        store.close()
-    click.echo(f"codebook written to {file}", err=True)
-
-
-@codebook_group.command(name="import")
-@click.argument("file", type=click.Path(path_type=Path))
-@db_option
-@annotator_option
-def codebook_import(file: Path, db_path: Path | None, annotator: str | None) -> None:
-    """Merge a TOML codebook into the database, by name; nothing in use is ever deleted.
-
-    Example:
-
-        nkreader codebook import codebook.toml
-    """
-    from reader.codebook import CodebookError, merge_codebook, read_codebook
-
-    try:
-        spec = read_codebook(file)
-    except CodebookError as error:
-        raise click.ClickException(str(error)) from None
-    store = open_store(db_path, annotator)
-    try:
-        report = merge_codebook(store.db, spec, annotator=store.annotator)
-    except CodebookError as error:
-        raise click.ClickException(str(error)) from None
-    finally:
-        store.close()
-    click.echo(report.summary(), err=True)
-
-
-@cli.command(name="log")
-@click.option("--annotator", default=None, help="Only this coder's changes.")
-@click.option("--article", "article_id", type=int, default=None, help="Only this article id.")
-@click.option("-n", "--limit", type=int, default=None, help="Only the newest N changes.")
-@db_option
-def log_command(
-    annotator: str | None, article_id: int | None, limit: int | None, db_path: Path | None
-) -> None:
-    """Show who changed what, when: the append-only event log, oldest first.
-
-    Example:
-
-        nkreader log --annotator alice --article 2 -n 50
-    """
-    from reader.reports import event_rows
-
-    path = resolve_path(db_path)
-    if not path.exists():
-        raise click.ClickException(f"{path} does not exist: there is no log to show")
-    store = open_store(db_path)
-    for row in event_rows(store.conn, annotator=annotator, article_id=article_id, limit=limit):
-        event_id, at, who, action, entity, entity_id, article, position, change = row
-        # Sentences numbered from 1, as the reader shows them ("Sentence 2 of 18").
-        where = f"article {article} sentence {position + 1}" if position is not None else "-"
-        click.echo(f"{event_id}\t{at}\t{who}\t{action}\t{entity} {entity_id}\t{where}\t{change}")
-    store.close()
-
-
-@cli.command(name="backup")
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@db_option
-def backup_command(file: Path, force: bool, db_path: Path | None) -> None:
-    """Copy the database safely, even while someone is coding in it.
-
-    Example:
-
-        nkreader backup backups/annotations-monday.db
-    """
-    from reader.reports import backup_database
-
-    source = resolve_path(db_path)
-    if not source.exists():
-        raise click.ClickException(f"{source} does not exist: nothing to back up")
-    if file.exists() and not force:
-        raise click.ClickException(f"{file} exists; pass --force to overwrite it")
-    if not file.parent.exists():
-        raise click.ClickException(f"{file}: the folder {file.parent} does not exist")
-    store = open_store(db_path)
-    partial = file.with_name(file.name + ".partial")
-    try:
-        backup_database(store.conn, str(partial))
-        os.replace(partial, file)
-    except (OSError, sqlite3.Error) as error:
-        partial.unlink(missing_ok=True)
-        raise click.ClickException(f"{file}: backup failed ({error})") from None
-    finally:
-        store.close()
-    click.echo(f"backed up {source} to {file}", err=True)
+    error = click.ClickException(message)
+    error.show()
+    sys.exit(error.exit_code)
 
 
 def main() -> None:
-    """Entry point that keeps a broken pipe (``nkreader export | head``) quiet."""
+    """Entry point: the reader at once, other commands through click (see the module docstring).
+
+    A broken pipe (``nkreader export | head``) ends the command quietly.
+    """
     try:
-        cli()
+        values = None if _completing() else reader_arguments(sys.argv[1:])
+        if values is not None:
+            _open_reader(values)
+        else:
+            from reader.commands import cli
+
+            cli()
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
+
+
+def __getattr__(name: str) -> Any:
+    """``reader.cli.cli``: the click group of ``reader.commands``, imported on first use."""
+    if name == "cli":
+        from reader.commands import cli
+
+        return cli
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

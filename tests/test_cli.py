@@ -265,3 +265,96 @@ def test_backup_copies_a_database_in_use(runner: CliRunner, tmp_path: Path) -> N
     again = runner.invoke(cli, ["backup", str(copy), "--db", str(db)])
     assert again.exit_code == 1 and "--force" in again.stderr
     live.close()
+
+
+# -- --db and --annotator before the command ------------------------------------------------------
+
+
+def test_db_before_the_command_applies_to_it(runner: CliRunner, tmp_path: Path) -> None:
+    """`nkreader --db X import`, `articles`, `codebook export` all use X."""
+    db = tmp_path / "a.db"
+    imported = runner.invoke(cli, ["--db", str(db), "import"])
+    assert imported.exit_code == 0, imported.output
+    assert count(db, "articles") == 3
+    listed = runner.invoke(cli, ["--db", str(db), "articles"])
+    assert listed.exit_code == 0, listed.output
+    assert len(listed.stdout.splitlines()) == 2 + 3
+    book = tmp_path / "book.toml"
+    exported = runner.invoke(cli, ["--db", str(db), "codebook", "export", str(book)])
+    assert exported.exit_code == 0, exported.output
+    assert "[[stances]]" in book.read_text(encoding="utf-8")
+
+
+def test_db_after_the_command_wins(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command's own --db beats one before it, which beats $NKREADER_DB."""
+    first, second, from_env = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "env.db"
+    monkeypatch.setenv("NKREADER_DB", str(from_env))
+    runner.invoke(cli, ["--db", str(first), "import", "--db", str(second)])
+    runner.invoke(cli, ["--db", str(first), "import"])
+    assert (first.exists(), second.exists(), from_env.exists()) == (True, True, False)
+    runner.invoke(cli, ["import"])
+    assert from_env.exists()
+
+
+def test_annotator_before_a_filtering_command_filters(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`nkreader --annotator bob export` exports bob's codes; $NKREADER_ANNOTATOR never filters."""
+    db = tmp_path / "a.db"
+    runner.invoke(cli, ["import", "--db", str(db)])
+    code_one(db, "alice")
+    code_one(db, "bob", note="bob's")
+    typed = runner.invoke(cli, ["--annotator", "bob", "--db", str(db), "export"])
+    assert typed.exit_code == 0, typed.output
+    assert [row["annotator"] for row in csv.DictReader(io.StringIO(typed.stdout))] == ["bob"]
+    monkeypatch.setenv("NKREADER_ANNOTATOR", "bob")
+    everyone = runner.invoke(cli, ["--db", str(db), "export"])
+    rows = csv.DictReader(io.StringIO(everyone.stdout))
+    assert sorted(row["annotator"] for row in rows) == ["alice", "bob"]
+
+
+def test_annotator_before_codebook_import_is_the_coder(runner: CliRunner, tmp_path: Path) -> None:
+    """The coder named before `codebook import` is the one its changes are logged under."""
+    db = tmp_path / "a.db"
+    runner.invoke(cli, ["import", "--db", str(db)])
+    book = tmp_path / "book.toml"
+    book.write_text('[[actors]]\nname = "Brand New Actor"\nkind = "person"\n', encoding="utf-8")
+    result = runner.invoke(
+        cli, ["--annotator", "dana", "--db", str(db), "codebook", "import", str(book)]
+    )
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db) as conn:
+        coders = {
+            row[0] for row in conn.execute("SELECT annotator FROM events WHERE entity = 'codebook'")
+        }
+    conn.close()
+    assert "dana" in coders
+
+
+def test_options_alone_open_the_reader(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`nkreader --db X --annotator Y` (no command) opens the reader on X as Y, as `tui` does."""
+    from reader.app import ReaderApp
+
+    opened: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        ReaderApp, "run", lambda app: opened.append((app.db_label, app.store.annotator))
+    )
+    db = tmp_path / "a.db"
+    for args in (
+        ["--db", str(db), "--annotator", "eve"],
+        ["--db", str(db), "tui", "--annotator", "eve"],
+    ):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+    assert opened == [(str(db), "eve")] * 2
+
+
+def test_group_help_lists_db_and_annotator(runner: CliRunner) -> None:
+    """`nkreader --help` documents the options that apply to every command."""
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    assert "--db PATH" in result.output and "--annotator TEXT" in result.output

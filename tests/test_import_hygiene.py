@@ -37,16 +37,16 @@ def test_schema_steps_mirror_the_migrations() -> None:
 def test_reader_opens_an_up_to_date_database_without_sqlite_utils(
     store: Store, db_path: Path
 ) -> None:
-    """The reader's way in (``open_store`` and the app) leaves sqlite-utils unloaded on a current
-    database, and the data commands still work on it afterwards."""
+    """The reader's way in (``open_reader_store`` and the app) leaves sqlite-utils unloaded on a
+    current database, and the data commands still work on it afterwards."""
     path = str(db_path)
     store.close()
     code = (
         "import sys\n"
         "from pathlib import Path\n"
         "import reader.app\n"
-        "from reader.cli import open_store\n"
-        f"store = open_store(Path({path!r}), 'tester')\n"
+        "from reader.cli import open_reader_store\n"
+        f"store = open_reader_store(Path({path!r}), 'tester')\n"
         "print(store.article_count(), len(store.stances()) > 0, 'sqlite_utils' in sys.modules)\n"
     )
     result = subprocess.run(

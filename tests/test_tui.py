@@ -15,6 +15,7 @@ from reader.app import ReaderApp
 from reader.db import open_database
 from reader.mentions import suggest_actors
 from reader.models import Annotation
+from reader.screens.article_screen import POSITION_KEY
 from reader.store import NO_CLAIM, Store
 from reader.widgets import ArticleList
 
@@ -95,6 +96,24 @@ def test_sentence_and_article_keys_move_the_highlight(store: Store) -> None:
         (second, sentence_ids(store, second)[0]),
         (first, ids[0]),
     ]
+
+
+def test_reader_reopens_at_the_saved_place_without_writing(store: Store) -> None:
+    """The coder's saved place is where the reader opens; reopening it writes nothing, and the
+    next move saves the new place."""
+    _, second, _ = article_ids(store)
+    ids = sentence_ids(store, second)
+    store.set_state(POSITION_KEY, f"{second}:{ids[2]}")
+    seen: list[tuple[int | None, int | None, int]] = []
+
+    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
+        seen.append((app.current_article_id, app.current_sentence_id, store.conn.total_changes))
+        await pilot.press("j")
+
+    changes = store.conn.total_changes
+    drive(store, scenario)
+    assert seen == [(second, ids[2], changes)]
+    assert store.get_state(POSITION_KEY) == f"{second}:{ids[3]}"
 
 
 def test_brackets_skip_coded_sentences_and_cross_articles(store: Store) -> None:

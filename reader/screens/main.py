@@ -89,10 +89,16 @@ class MainScreen(NavigationActions, CodingActions):
             self._show_panel()
 
     def _saved_position(self) -> tuple[int | None, int | None]:
+        """The coder's place from the last session, if its article still exists.
+
+        Noted as already saved: reopening it then writes nothing, so starting the reader does
+        not wait for a commit (a disk flush) that would store the same place again.
+        """
         saved = self.store.get_state(POSITION_KEY) or ""
         article, _, sentence = saved.partition(":")
         if not article.isdigit() or self.store.article(int(article)) is None:
             return None, None
+        self._saved_place = saved
         return int(article), int(sentence) if sentence.isdigit() else None
 
     # -- which keys apply now -----------------------------------------------------------------

@@ -1,0 +1,416 @@
+"""The ``nkreader`` commands as a click group: import, export, reports, the codebook, backups.
+
+Reached through ``reader.cli.main`` for every command line but the bare reader's. This module
+owns the ``--db`` / ``--annotator`` options: given before a command they apply to it, given
+after it they win. Data goes to stdout; messages and errors go to stderr; every failure is one
+line and exit status 1.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from click.core import ParameterSource
+from click_default_group import DefaultGroup
+
+from reader import __version__
+from reader.cli import open_reader_store, run_reader
+from reader.db import DatabaseError, resolve_path
+from reader.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+LARGE_IMPORT = 20
+"""From this many files on, ``import`` shows a progress bar."""
+
+DB_HELP = "Database file (default: ./annotations.db, or $NKREADER_DB)."
+ANNOTATOR_HELP = "Coder name (default: $NKREADER_ANNOTATOR, else your login name)."
+
+
+def _given_before(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """A command's ``--db`` or ``--annotator`` left out takes the value given before the command
+    (``nkreader --db x.db import``), which is also where ``$NKREADER_DB`` and
+    ``$NKREADER_ANNOTATOR`` are read."""
+    if value is not None or param.name is None:
+        return value
+    return ctx.find_root().params.get(param.name)
+
+
+def _typed_before(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """A coder filter left out takes an ``--annotator`` typed before the command, never
+    ``$NKREADER_ANNOTATOR``: the coder's own name must not silently narrow an export."""
+    if value is not None or param.name is None:
+        return value
+    root = ctx.find_root()
+    if root.get_parameter_source(param.name) is not ParameterSource.COMMANDLINE:
+        return None
+    return root.params.get(param.name)
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=True, path_type=Path),
+        default=None,
+        callback=_given_before,
+        help=DB_HELP,
+    )(func)
+
+
+def annotator_option(func: F) -> F:
+    """The coder whose work a command records (``tui``, ``codebook import``)."""
+    option = click.option("--annotator", default=None, callback=_given_before, help=ANNOTATOR_HELP)
+    return option(func)
+
+
+def coder_filter(description: str) -> Callable[[F], F]:
+    """``--annotator`` as a filter: only this coder's rows (export, articles, stats, log)."""
+    return click.option("--annotator", default=None, callback=_typed_before, help=description)
+
+
+def open_store(db_path: Path | None, annotator: str | None = None) -> Store:
+    """``reader.cli.open_reader_store`` for a command: a refused file is click's one-line error."""
+    try:
+        return open_reader_store(db_path, annotator)
+    except DatabaseError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def report_import(results: Sequence[Any]) -> int:
+    """Print one line per problem and a summary to stderr; return how many failed."""
+    from reader.importing import summarize
+
+    for result in results:
+        if result.status == "failed":
+            click.echo(f"error: {result.message}", err=True)
+        elif result.status == "skipped":
+            click.echo(f"skipped: {result.message}", err=True)
+        if result.warning:
+            click.echo(f"warning: {result.warning}", err=True)
+    summary = summarize(results)
+    click.echo(
+        f"imported {summary.imported}, skipped {summary.skipped}, failed {summary.failed}",
+        err=True,
+    )
+    return summary.failed
+
+
+@click.group(cls=DefaultGroup, default="tui", default_if_no_args=True, invoke_without_command=True)
+@click.version_option(__version__, prog_name="nkreader")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=True, path_type=Path),
+    envvar="NKREADER_DB",
+    default=None,
+    help=DB_HELP,
+)
+@click.option("--annotator", envvar="NKREADER_ANNOTATOR", default=None, help=ANNOTATOR_HELP)
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path | None, annotator: str | None) -> None:
+    """Code which actor takes which stance in news articles, sentence by sentence.
+
+    Run without a command to open the reader on ./annotations.db (importing the bundled seed
+    articles into a new database first). --db and --annotator given before a command apply to it.
+
+    Example:
+
+        nkreader import articles/ && nkreader && nkreader export -o codes.csv
+    """
+    if ctx.invoked_subcommand is None:  # options alone: ``nkreader --db x.db``
+        _reader(db_path, annotator)
+
+
+@cli.command(name="tui")
+@db_option
+@annotator_option
+def tui_command(db_path: Path | None, annotator: str | None) -> None:
+    """Open the reader (the default command).
+
+    Example:
+
+        nkreader --db project.db --annotator alice
+    """
+    _reader(db_path, annotator)
+
+
+def _reader(db_path: Path | None, annotator: str | None) -> None:
+    try:
+        run_reader(db_path, annotator)
+    except DatabaseError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@cli.command(name="import")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Read FIELD (title, text, date, outlet, url, id) from another column; repeatable.",
+)
+@db_option
+def import_command(
+    paths: tuple[Path, ...], mappings: tuple[str, ...], db_path: Path | None
+) -> None:
+    """Import articles from files and folders (.txt .md .jsonl .json .csv).
+
+    With no PATH, imports the bundled seed articles. Content already in the database is skipped;
+    a changed file becomes a new article. Exits 1 if any file failed, after importing the rest.
+
+    Example:
+
+        nkreader import news/ extra.jsonl --map text=content --map title=headline
+    """
+    from reader.importing import collect_files, import_paths, import_seeds
+
+    field_map: dict[str, str] = {}
+    for mapping in mappings:
+        field, sep, column = mapping.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise click.BadParameter(f"{mapping!r}: write FIELD=COLUMN, e.g. text=content")
+        field_map[field.strip()] = column.strip()
+    store = open_store(db_path)
+    try:
+        if not paths:
+            results = import_seeds(store.db)
+        else:
+            files, _ = collect_files(list(paths))
+            if len(files) >= LARGE_IMPORT and sys.stderr.isatty():
+                with click.progressbar(
+                    length=len(files), label="importing", file=sys.stderr
+                ) as bar:
+                    results = import_paths(
+                        store.db, list(paths), field_map=field_map, on_file=lambda _: bar.update(1)
+                    )
+            else:
+                results = import_paths(store.db, list(paths), field_map=field_map)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--map") from None
+    failed = report_import(results)
+    store.close()
+    if failed:
+        sys.exit(1)
+
+
+@cli.command(name="export")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl"]),
+    help="Default: from the extension, else csv.",
+)
+@click.option(
+    "--all-sentences", is_flag=True, help="One row per sentence and coder, uncoded included."
+)
+@coder_filter("Only this coder's annotations.")
+@click.option("--article", "article_id", type=int, default=None, help="Only this article id.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@db_option
+def export_command(
+    output: Path | None,
+    fmt: str | None,
+    all_sentences: bool,
+    annotator: str | None,
+    article_id: int | None,
+    force: bool,
+    db_path: Path | None,
+) -> None:
+    """Export annotations, one row per annotation (RFC 4180 CSV or JSON lines).
+
+    Example:
+
+        nkreader export -o codes.csv --annotator alice
+    """
+    from reader.exporting import ExportError, export_to_path, format_for_path, write_export
+
+    path = resolve_path(db_path)
+    if not path.exists():
+        raise click.ClickException(f"{path} does not exist: run `nkreader import` first")
+    store = open_store(db_path)
+    filters: dict[str, Any] = {
+        "annotator": annotator,
+        "article_id": article_id,
+        "all_sentences": all_sentences,
+    }
+    try:
+        if output is None or str(output) == "-":
+            count = write_export(store.conn, sys.stdout, fmt=fmt or "csv", **filters)
+        else:
+            chosen = format_for_path(output, fmt)
+            count = export_to_path(store.conn, output, fmt=chosen, force=force, **filters)
+            click.echo(f"{count} rows written to {output}", err=True)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        store.close()
+
+
+@cli.command(name="articles")
+@coder_filter("Count only this coder's work as coded.")
+@db_option
+def articles_command(annotator: str | None, db_path: Path | None) -> None:
+    """List articles with their sentence counts and how many sentences are coded.
+
+    Example:
+
+        nkreader articles --annotator alice
+    """
+    from reader.reports import article_rows, format_table
+
+    store = open_store(db_path)
+    rows = [
+        [str(i), title, str(n), str(coded)]
+        for i, title, n, coded in article_rows(store.conn, annotator)
+    ]
+    store.close()
+    click.echo(format_table(["id", "title", "sentences", "coded"], rows))
+
+
+@cli.command(name="stats")
+@coder_filter("Only this coder's annotations.")
+@db_option
+def stats_command(annotator: str | None, db_path: Path | None) -> None:
+    """Print how often each actor took each stance.
+
+    Example:
+
+        nkreader stats --annotator alice
+    """
+    from reader.exporting import stance_table
+    from reader.reports import format_table
+
+    store = open_store(db_path)
+    keys, rows = stance_table(store.conn, annotator)
+    store.close()
+    if not rows:
+        click.echo("no annotations yet", err=True)
+        return
+    table = [[actor, *(str(n) for n in counts), str(total)] for actor, counts, total in rows]
+    click.echo(format_table(["actor", *keys, "total"], table))
+
+
+@cli.group(name="codebook")
+def codebook_group() -> None:
+    """Move the codebook (actors, stances, targets) in and out as TOML."""
+
+
+@codebook_group.command(name="export")
+@click.argument("file", type=click.Path(path_type=Path))
+@db_option
+def codebook_export(file: Path, db_path: Path | None) -> None:
+    """Write the codebook to a TOML file.
+
+    Example:
+
+        nkreader codebook export codebook.toml
+    """
+    from reader.codebook import CodebookError, export_codebook
+
+    store = open_store(db_path)
+    try:
+        export_codebook(store.db, file)
+    except (CodebookError, OSError) as error:
+        raise click.ClickException(f"{file}: {error}") from None
+    finally:
+        store.close()
+    click.echo(f"codebook written to {file}", err=True)
+
+
+@codebook_group.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path))
+@db_option
+@annotator_option
+def codebook_import(file: Path, db_path: Path | None, annotator: str | None) -> None:
+    """Merge a TOML codebook into the database, by name; nothing in use is ever deleted.
+
+    Example:
+
+        nkreader codebook import codebook.toml
+    """
+    from reader.codebook import CodebookError, merge_codebook, read_codebook
+
+    try:
+        spec = read_codebook(file)
+    except CodebookError as error:
+        raise click.ClickException(str(error)) from None
+    store = open_store(db_path, annotator)
+    try:
+        report = merge_codebook(store.db, spec, annotator=store.annotator)
+    except CodebookError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        store.close()
+    click.echo(report.summary(), err=True)
+
+
+@cli.command(name="log")
+@coder_filter("Only this coder's changes.")
+@click.option("--article", "article_id", type=int, default=None, help="Only this article id.")
+@click.option("-n", "--limit", type=int, default=None, help="Only the newest N changes.")
+@db_option
+def log_command(
+    annotator: str | None, article_id: int | None, limit: int | None, db_path: Path | None
+) -> None:
+    """Show who changed what, when: the append-only event log, oldest first.
+
+    Example:
+
+        nkreader log --annotator alice --article 2 -n 50
+    """
+    from reader.reports import event_rows
+
+    path = resolve_path(db_path)
+    if not path.exists():
+        raise click.ClickException(f"{path} does not exist: there is no log to show")
+    store = open_store(db_path)
+    for row in event_rows(store.conn, annotator=annotator, article_id=article_id, limit=limit):
+        event_id, at, who, action, entity, entity_id, article, position, change = row
+        # Sentences numbered from 1, as the reader shows them ("Sentence 2 of 18").
+        where = f"article {article} sentence {position + 1}" if position is not None else "-"
+        click.echo(f"{event_id}\t{at}\t{who}\t{action}\t{entity} {entity_id}\t{where}\t{change}")
+    store.close()
+
+
+@cli.command(name="backup")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@db_option
+def backup_command(file: Path, force: bool, db_path: Path | None) -> None:
+    """Copy the database safely, even while someone is coding in it.
+
+    Example:
+
+        nkreader backup backups/annotations-monday.db
+    """
+    from reader.reports import backup_database
+
+    source = resolve_path(db_path)
+    if not source.exists():
+        raise click.ClickException(f"{source} does not exist: nothing to back up")
+    if file.exists() and not force:
+        raise click.ClickException(f"{file} exists; pass --force to overwrite it")
+    if not file.parent.exists():
+        raise click.ClickException(f"{file}: the folder {file.parent} does not exist")
+    store = open_store(db_path)
+    partial = file.with_name(file.name + ".partial")
+    try:
+        backup_database(store.conn, str(partial))
+        os.replace(partial, file)
+    except (OSError, sqlite3.Error) as error:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"{file}: backup failed ({error})") from None
+    finally:
+        store.close()
+    click.echo(f"backed up {source} to {file}", err=True)
