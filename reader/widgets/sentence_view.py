@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from reader.mentions import Mention
 from reader.models import Article, Sentence
@@ -142,7 +143,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         height = self._block_height(index)
         if height != self._heights[index]:
             self._heights[index] = height
-            self._recount_offsets()
+            self._recount_offsets(same_width=True)
             self.refresh()
         else:
             self.refresh_lines(self._offsets[index], height)
@@ -179,13 +180,40 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         self._heights = [self._block_height(i) for i in range(len(self._blocks))]
         self._recount_offsets()
 
-    def _recount_offsets(self) -> None:
+    def _recount_offsets(self, same_width: bool = False) -> None:
         offsets, line = [], len(self._header)
         for height in self._heights:
             offsets.append(line)
             line += height
         self._offsets = offsets
-        self.virtual_size = Size(self._width, line)
+        size = Size(self._width, line)
+        if same_width:
+            self._grow_or_shrink(size)
+        else:
+            self.virtual_size = size
+
+    def _grow_or_shrink(self, size: Size) -> None:
+        """Take the new height of the text (one sentence's badges changed) and update the
+        scrollbar in the same frame.
+
+        Assigning ``virtual_size`` asks for a layout pass of the whole screen, which redraws the
+        scrollbar's thumb one frame after the new lines (some 30 ms later, after every key that
+        adds a badge). When the scrollbar stays as it is (shown, because the text still overflows
+        the window, or hidden, because it still fits), the size is set without that pass and the
+        thumb is redrawn at once, as Textual's own ``ScrollView`` does when it scrolls. A
+        scrollbar that appears or goes away changes the width the text wraps to, which needs
+        the layout pass.
+        """
+        if size == self.virtual_size:
+            return
+        window = self.scrollable_content_region.height
+        overflows = size.height > window
+        unchanged = self.show_vertical_scrollbar == overflows == (self.virtual_size.height > window)
+        if not (self.is_mounted and window and unchanged):
+            self.virtual_size = size
+            return
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)
 
     def _wrap(self, index: int) -> list[Text]:
         lines = self._wrapped.get(index)
