@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+import reader.db
 from reader.db import open_database
 from reader.store import Store
 
@@ -43,3 +45,19 @@ def store(db_path: Path) -> Iterator[Store]:
     _bootstrap(store)
     yield store
     store.close()
+
+
+@pytest.fixture
+def deny_write(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
+    """``deny_write(path)``: nkreader sees ``path`` as a file it may not write. Faked through
+    ``os.access``, because the tests run as root, whom permission bits do not stop."""
+    real = os.access
+    denied: set[Path] = set()
+
+    def access(path: str | os.PathLike[str], mode: int, **kwargs: object) -> bool:
+        if Path(path) in denied and mode & os.W_OK:
+            return False
+        return real(path, mode)
+
+    monkeypatch.setattr(reader.db.os, "access", access)
+    return denied.add

@@ -9,12 +9,11 @@ import csv
 import errno
 import io
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -77,17 +76,10 @@ def coded(tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) ->
 
 
 @pytest.fixture
-def read_only(coded: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The database as a file nkreader may not write (tests run as root, so access is faked)."""
-    real = os.access
-
-    def access(path: str | os.PathLike[str], mode: int, **kwargs: object) -> bool:
-        if Path(path) == coded and mode & os.W_OK:
-            return False
-        return real(path, mode)
-
-    monkeypatch.setattr(reader.db.os, "access", access)
-    yield coded
+def read_only(coded: Path, deny_write: Callable[[Path], None]) -> Path:
+    """The database as a file nkreader may not write."""
+    deny_write(coded)
+    return coded
 
 
 def test_read_only_database_can_be_read_but_refuses_changes(read_only: Path) -> None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-import reader.db
 from reader.db import open_database
 from reader.importing import import_paths
 from reader.store import Store, StoreError
@@ -151,20 +150,13 @@ def test_article_reusing_an_id_at_or_below_the_mark_is_indexed_at_once(store: St
 
 
 def test_read_only_database_searches_without_an_index(
-    store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, db_path: Path, deny_write: Callable[[Path], None]
 ) -> None:
     """A file nkreader may not write still filters (by scanning); catching up is refused in one
-    line. (Tests run as root, so the permission is faked the way ``test_hostile`` does.)"""
+    line."""
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
-    real = os.access
-
-    def access(path: str | os.PathLike[str], mode: int, **kwargs: object) -> bool:
-        if Path(path) == db_path and mode & os.W_OK:
-            return False
-        return real(path, mode)
-
-    monkeypatch.setattr(reader.db.os, "access", access)
+    deny_write(db_path)
     viewer = Store(open_database(db_path), ANNOTATOR)
     assert is_read_only(viewer.conn)
     assert viewer.article_count("Nakasone") == 1
