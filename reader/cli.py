@@ -12,83 +12,19 @@ imported only inside ``run_reader``, so shell commands never load Textual.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
-if TYPE_CHECKING:
-    from reader.store import Store
+from reader.launch import default_annotator, open_reader_store, run_reader
+
+__all__ = ["default_annotator", "main", "open_reader_store", "reader_arguments", "run_reader"]
 
 READER_OPTIONS: dict[str, str] = {"--db": "NKREADER_DB", "--annotator": "NKREADER_ANNOTATOR"}
 """The options of bare ``nkreader`` (the group's and ``tui``'s), with their environment
 variables."""
-
-
-def default_annotator() -> str:
-    """The login name, which identifies a coder when no ``--annotator`` is given."""
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "anonymous"
-
-
-def open_reader_store(db_path: Path | None, annotator: str | None = None) -> Store:
-    """Open the database for the reader or a command; a new database gets the default codebook.
-
-    A file that cannot be used raises ``DatabaseError`` (``reader.commands.open_store`` turns it
-    into click's one-line error). The Store sits on a bare connection, so opening an up-to-date
-    database for the reader does not import sqlite-utils; commands that want its API use
-    ``store.db``.
-    """
-    from reader.db import open_connection, resolve_path
-    from reader.store import Store, StoreError
-
-    path = resolve_path(db_path)
-    new = not path.exists() or path.stat().st_size == 0
-    store = Store(open_connection(path), annotator or default_annotator())
-    if new or not store.stances():
-        from reader.codebook import load_default_codebook
-
-        try:
-            load_default_codebook(store.db)
-        except StoreError as error:  # read-only or busy: browsing still works
-            print(f"warning: default codebook not loaded: {error}", file=sys.stderr)
-    return store
-
-
-def run_reader(db_path: Path | None, annotator: str | None) -> None:
-    """Open the database (importing the seed articles into an empty one) and run the reader.
-
-    A file that cannot be used raises ``DatabaseError`` before the screen changes. Everything
-    made on the way in (modules, classes, the Store, the screens) lives as long as the reader, so
-    the cycle collector is paused until the first frame is on screen (``ReaderApp.on_ready``
-    resumes it) and leaves those objects alone from then on (``gc.freeze``): collecting while
-    they were made freed a few hundred objects and took about a twentieth of the start. Cycles
-    made while coding are collected as usual.
-    """
-    from reader.db import resolve_path
-
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        store = open_reader_store(db_path, annotator)
-        if store.article_count() == 0:
-            from reader.importing import import_seeds
-
-            import_seeds(store.db)
-        from reader.app import ReaderApp
-
-        app = ReaderApp(store, db_label=str(resolve_path(db_path)))
-        gc.freeze()
-        app.run()  # collects again once its first frame is on screen (ReaderApp.on_ready)
-    finally:
-        gc.unfreeze()
-        (gc.enable if collecting else gc.disable)()
 
 
 # -- the reader's command line, without click ---------------------------------------------------

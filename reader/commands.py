@@ -20,8 +20,8 @@ from click.core import ParameterSource
 from click_default_group import DefaultGroup
 
 from reader import __version__
-from reader.cli import open_reader_store, run_reader
 from reader.db import DatabaseError, resolve_path
+from reader.launch import open_reader_store, run_reader
 from reader.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,7 +76,7 @@ def coder_filter(description: str) -> Callable[[F], F]:
 
 
 def open_store(db_path: Path | None, annotator: str | None = None) -> Store:
-    """``reader.cli.open_reader_store`` for a command: a refused file is click's one-line error."""
+    """``open_reader_store`` for a command: a refused file is click's one-line error."""
     try:
         return open_reader_store(db_path, annotator)
     except DatabaseError as error:
