@@ -14,7 +14,7 @@ from __future__ import annotations
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, count, repeat
@@ -27,6 +27,7 @@ from sqlite_utils import Database
 
 from reader.db import connect
 from reader.sentences import SentenceSpan
+from reader.writes import database_file
 
 __all__ = [
     "ARTICLE_COLUMNS",
@@ -227,7 +228,7 @@ class BatchWriter(Generic[_T, _R]):
         conn = self.db.conn
         if conn.in_transaction:
             return
-        path = _file_of(conn)
+        path = database_file(conn)
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
         if path is None or str(mode).lower() != "wal":
             return
@@ -289,12 +290,3 @@ def _drop_queued(items: queue.Queue[_T | None]) -> None:
             items.get_nowait()
         except queue.Empty:
             return
-
-
-def _file_of(conn: sqlite3.Connection) -> Path | None:
-    """The main database file of ``conn``; None for an in-memory or temporary database."""
-    rows: Iterable[tuple[int, str, str]] = conn.execute("PRAGMA database_list").fetchall()
-    for _, name, file in rows:
-        if name == "main" and file:
-            return Path(file)
-    return None

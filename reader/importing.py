@@ -62,6 +62,7 @@ _DERIVED_MAX = 80
 _BATCH_ARTICLES = 500
 """Articles written per transaction: one fsync for many small files, the lock held briefly."""
 _HASHES_PER_QUERY = 500
+"""Hashes asked about in one ``IN (...)`` query, well inside SQLite's limit on parameters."""
 
 Status = Literal["imported", "skipped", "failed"]
 
@@ -160,10 +161,11 @@ def _read(path: Path, mapping: dict[str, str], cwd: str) -> list[_Read | ImportR
 
 def _hashed(record: Record, warning: str | None) -> _Read | ImportResult:
     """The record with the hash that identifies its text, or why it cannot be stored."""
-    fields = (record.title, record.source, record.published, record.outlet, record.url)
+    text_fields = (record.title, record.source, record.published, record.outlet, record.url)
+    fields = (*text_fields, record.metadata)
     try:
         content_hash = hashlib.sha256(record.text.encode()).hexdigest()
-        "".join(field for field in (*fields, record.metadata) if field).encode()
+        "".join(field for field in fields if field).encode()
     except UnicodeEncodeError:  # a lone surrogate such as "\\ud800" in a JSON string
         message = f"{record.source}: invalid character (unpaired surrogate); fix the record"
         return _fail(record.source, message)

@@ -8,6 +8,7 @@ failures a coder can meet (another process holding the lock, a read-only file, a
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -36,13 +37,21 @@ def is_read_only(conn: sqlite3.Connection) -> bool:
     return bool(conn.execute("PRAGMA query_only").fetchone()[0])
 
 
+def database_file(conn: sqlite3.Connection) -> Path | None:
+    """The main database file of ``conn``; None for an in-memory or temporary database."""
+    for _, name, file in conn.execute("PRAGMA database_list").fetchall():
+        if name == "main" and file:
+            return Path(file)
+    return None
+
+
 def _database_file(conn: sqlite3.Connection) -> str:
     """The file a connection writes to, for messages."""
     try:
-        row = conn.execute("PRAGMA database_list").fetchone()
+        path = database_file(conn)
     except sqlite3.Error:
         return "the database"
-    return str(row[2]) if row and row[2] else "the database"
+    return str(path) if path else "the database"
 
 
 def write_error(conn: sqlite3.Connection, error: sqlite3.Error) -> sqlite3.Error:

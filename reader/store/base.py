@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from reader.db import open_connection
-from reader.writes import StoreError
+from reader.writes import StoreError, database_file
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -30,6 +30,7 @@ __all__ = [
     "StoreError",
     "fts_query",
     "now",
+    "search_words",
 ]
 
 NO_CLAIM = "no_claim"
@@ -48,6 +49,11 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def search_words(text: str) -> list[str]:
+    """The words of a typed query, cut the way the index's tokenizer cuts them."""
+    return re.findall(r"\w+", text)
+
+
 def fts_query(text: str) -> str:
     """Turn typed words into a safe FTS5 query: every word must match, the last as a prefix.
 
@@ -55,7 +61,7 @@ def fts_query(text: str) -> str:
     each part is its own term: the index keeps no positions (``detail=none``), so it cannot answer
     phrase queries, and a filter needs none.
     """
-    words = re.findall(r"\w+", text)
+    words = search_words(text)
     if not words:
         return ""
     quoted = [f'"{w}"' for w in words]
@@ -106,8 +112,7 @@ class StoreBase:
     @property
     def path(self) -> Path | None:
         """The database file; None for an in-memory database."""
-        row = self.conn.execute("PRAGMA database_list").fetchone()
-        return Path(row[2]) if row and row[2] else None
+        return database_file(self.conn)
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()

@@ -10,26 +10,21 @@ mark, so results are complete from the first keystroke — and on a read-only fi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from reader.db import connect
-from reader.store.base import StoreBase, fts_query
+from reader.store.base import StoreBase, fts_query, search_words
 from reader.writes import transaction
 
-__all__ = ["INDEX_CHUNK", "SearchMixin", "search_words", "update_search_index_at"]
+__all__ = ["INDEX_CHUNK", "SearchMixin", "update_search_index_at"]
 
 INDEX_CHUNK = 200
 """Articles indexed per transaction: about 20 ms of work on news-length texts."""
 
 _MARK = "(SELECT indexed_through FROM search_index)"
-
-
-def search_words(text: str) -> list[str]:
-    """The words of a typed query, cut the way the index's tokenizer cuts them."""
-    return re.findall(r"\w+", text)
+"""The highest article id the search index holds, as a subquery."""
 
 
 class SearchMixin(StoreBase):
@@ -69,7 +64,7 @@ class SearchMixin(StoreBase):
         done = 0
         while not stop():
             with transaction(self.conn):
-                mark = int(self._one("SELECT indexed_through FROM search_index"))
+                mark = int(self._one(f"SELECT {_MARK}"))
                 last = self._one(
                     "SELECT max(id) FROM"
                     " (SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT ?)",
