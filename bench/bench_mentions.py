@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import GOLD, SEEDS, build_corpus  # noqa: E402
 
-from reader.mentions import MentionFinder  # noqa: E402
 from reader.models import Actor  # noqa: E402
+from reader.text.mentions import MentionFinder  # noqa: E402
 
 SYLLABLES = tuple(
     [

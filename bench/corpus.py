@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from reader.sentences import split_sentences  # noqa: E402
+from reader.text.sentences import split_sentences  # noqa: E402
 
 GOLD = ROOT.parent / "shared" / "bench" / "gum_news_gold.json"
 """The GUM news gold data, next to the repository (``../shared/bench``)."""

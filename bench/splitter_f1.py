@@ -5,7 +5,7 @@ Usage::
     python bench/splitter_f1.py [--gold PATH] [--seconds S]
 
 Prints a Markdown table with boundary precision, recall and F1, exact-sentence
-accuracy and throughput for ``reader.sentences.split_sentences`` and for every
+accuracy and throughput for ``reader.text.sentences.split_sentences`` and for every
 candidate library that is installed.  A boundary is the end offset of a
 sentence once trailing whitespace is stripped; a sentence counts as exact when
 both its stripped start and end match a gold sentence.  Candidates are run one
@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reader.sentences import split_sentences  # noqa: E402
+from reader.text.sentences import split_sentences  # noqa: E402
 
 Span = tuple[int, int]
 LineSplitter = Callable[[str], list[Span]]
@@ -90,7 +90,7 @@ def _candidates() -> dict[str, Callable[[str], list[Span]]]:
     which is what the import-time column measures.
     """
     found: dict[str, Callable[[str], list[Span]]] = {
-        "reader.sentences (sentencex + rules)": lambda t: [
+        "reader.text.sentences (sentencex + rules)": lambda t: [
             (s.start, s.end) for s in split_sentences(t)
         ]
     }

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reader.decoding import normalise
+from reader.text.decoding import normalise
 
 __all__ = [
     "FIELDS",

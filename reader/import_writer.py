@@ -26,7 +26,7 @@ from typing import Generic, TypeVar
 from sqlite_utils import Database
 
 from reader.db import connect
-from reader.sentences import SentenceSpan
+from reader.text.sentences import SentenceSpan
 from reader.writes import database_file
 
 __all__ = [

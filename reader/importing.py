@@ -28,7 +28,6 @@ from typing import Literal
 
 from sqlite_utils import Database
 
-from reader.decoding import NotText, decode, normalise
 from reader.formats import (
     SUFFIXES,
     BadFile,
@@ -41,7 +40,8 @@ from reader.formats import (
     why,
 )
 from reader.import_writer import Batch, BatchWriter, encode_batch, flatten_spans, store_batch
-from reader.sentences import SentenceSpan, split_sentences
+from reader.text.decoding import NotText, decode, normalise
+from reader.text.sentences import SentenceSpan, split_sentences
 from reader.writes import transaction
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.fuzzy import normalize, rank
+from reader.text.fuzzy import normalize, rank
 
 ACTORS: list[tuple[str, tuple[str, ...]]] = [
     ("kor-n", ("North Korea", "DPRK", "Pyongyang")),

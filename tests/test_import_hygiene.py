@@ -17,7 +17,7 @@ def test_data_layer_does_not_import_textual() -> None:
     code = (
         "import sys\n"
         "import reader.store, reader.importing, reader.exporting, reader.codebook, reader.cli\n"
-        "import reader.mentions, reader.sentences\n"
+        "import reader.text.mentions, reader.text.sentences\n"
         "print('textual' in sys.modules)\n"
     )
     result = subprocess.run(

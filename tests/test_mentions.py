@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reader.mentions import MentionFinder, suggest_actors
 from reader.models import Actor
+from reader.text.mentions import MentionFinder, suggest_actors
 
 ACTORS = [
     Actor(1, "North Korea", "state", ("Pyongyang", "the North", "North Korean")),

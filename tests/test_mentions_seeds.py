@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from reader.mentions import MentionFinder, suggest_actors
 from reader.models import Actor
 from reader.store import Store
+from reader.text.mentions import MentionFinder, suggest_actors
 
 NK, SK, US, JP, CN, RU, UK = (
     "North Korea",

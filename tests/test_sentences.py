@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.sentences import SentenceSpan, split_sentences
+from reader.text.sentences import SentenceSpan, split_sentences
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

@@ -13,10 +13,10 @@ from textual.pilot import Pilot
 
 from reader.app import ReaderApp
 from reader.db import open_database
-from reader.mentions import suggest_actors
 from reader.models import Annotation
 from reader.screens.article_screen import POSITION_KEY
 from reader.store import NO_CLAIM, Store
+from reader.text.mentions import suggest_actors
 from reader.widgets import ArticleList
 
 APPS = Path(__file__).parent / "snapshot_apps"

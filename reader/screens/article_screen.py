@@ -16,9 +16,9 @@ from typing import TypeVar
 from textual.screen import Screen
 from textual.widgets import Input
 
-from reader.mentions import Mention, MentionFinder
 from reader.models import Annotation, Article, Codebook, Sentence
 from reader.store import Store, StoreError
+from reader.text.mentions import Mention, MentionFinder
 from reader.widgets import AnnotationPanel, ArticleList, Badge, PanelItem, SentenceView, StatusBar
 
 T = TypeVar("T")

@@ -21,11 +21,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from reader.fuzzy import rank
 from reader.models import ACTOR_KINDS, MAX_STANCES, Actor, Stance, Target
 from reader.screens.dialogs import ConfirmDialog
 from reader.screens.pickers import ActorPicker, format_score
 from reader.store import Store, StoreError
+from reader.text.fuzzy import rank
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from reader.mentions import suggest_actors
 from reader.models import Actor, Annotation, Event, Sentence
 from reader.screens.article_screen import ArticleScreen
 from reader.store import StoreError
+from reader.text.mentions import suggest_actors
 
 if TYPE_CHECKING:
     from reader.screens.pickers import NewActor

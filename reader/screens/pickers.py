@@ -21,7 +21,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from reader.fuzzy import rank
 from reader.models import ACTOR_KINDS, Actor, Stance, Target
 from reader.screens.list_picker import (
     MAX_NUMBERED,
@@ -30,6 +29,7 @@ from reader.screens.list_picker import (
     index_of,
     number_gutter,
 )
+from reader.text.fuzzy import rank
 
 # --- actors -------------------------------------------------------------------------------------
 

@@ -26,8 +26,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from reader.mentions import Mention
 from reader.models import Article, Sentence
+from reader.text.mentions import Mention
 
 GUTTER = 2
 """Cells left of the text: the highlight bar and a space."""
