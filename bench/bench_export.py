@@ -68,9 +68,8 @@ BASELINE = "import sqlite3, sys, time\nfrom pathlib import Path\nimport reader.e
 
 def build(path: Path, annotations: int) -> None:
     """Fill a new database at ``path``: bulk inserts, one transaction, no Store overhead."""
-    from reader.db import open_database
+    from reader.db import open_database, transaction
     from reader.text.sentences import split_sentences
-    from reader.writes import transaction
 
     seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
     spans = [split_sentences(text) for text in seeds]

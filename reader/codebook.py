@@ -20,8 +20,8 @@ from typing import Any
 import tomli_w
 from sqlite_utils import Database
 
+from reader.db import transaction
 from reader.models import ACTOR_KINDS, MAX_STANCES
-from reader.writes import transaction
 
 SYSTEM_ANNOTATOR = "nkreader"
 """Who the event log names for a codebook import that no coder started (a new database)."""

@@ -25,9 +25,8 @@ from typing import Generic, TypeVar
 
 from sqlite_utils import Database
 
-from reader.db import connect
+from reader.db import connect, database_file
 from reader.text.sentences import SentenceSpan
-from reader.writes import database_file
 
 __all__ = [
     "ARTICLE_COLUMNS",

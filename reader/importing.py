@@ -28,6 +28,7 @@ from typing import Literal
 
 from sqlite_utils import Database
 
+from reader.db import transaction
 from reader.formats import (
     SUFFIXES,
     BadFile,
@@ -42,7 +43,6 @@ from reader.formats import (
 from reader.import_writer import Batch, BatchWriter, encode_batch, flatten_spans, store_batch
 from reader.text.decoding import NotText, decode, normalise
 from reader.text.sentences import SentenceSpan, split_sentences
-from reader.writes import transaction
 
 __all__ = [
     "SUFFIXES",

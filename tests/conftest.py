@@ -59,5 +59,5 @@ def deny_write(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
             return False
         return real(path, mode)
 
-    monkeypatch.setattr(reader.db.os, "access", access)
+    monkeypatch.setattr(reader.db.connection.os, "access", access)
     return denied.add

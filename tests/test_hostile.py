@@ -22,11 +22,10 @@ from click.testing import CliRunner, Result
 import reader.db
 import reader.exporting
 from reader.cli import cli
-from reader.db import DatabaseError, open_database
+from reader.db import DatabaseError, StoreError, is_read_only, open_database
 from reader.exporting import write_export
 from reader.importing import import_paths
 from reader.store import Store
-from reader.writes import StoreError, is_read_only
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -138,7 +137,7 @@ def test_empty_read_only_file_is_refused(tmp_path: Path, monkeypatch: pytest.Mon
     """A read-only empty file holds nothing to read: one line, nothing written."""
     path = tmp_path / "empty.db"
     path.touch()
-    monkeypatch.setattr(reader.db.os, "access", lambda p, m, **k: Path(p) != path)
+    monkeypatch.setattr(reader.db.connection.os, "access", lambda p, m, **k: Path(p) != path)
     with pytest.raises(DatabaseError, match="read-only and holds no nkreader data"):
         open_database(path)
     assert path.read_bytes() == b""
@@ -212,7 +211,7 @@ def test_database_in_a_read_only_folder_cannot_be_created(
     """A new database in a folder nkreader may not write: one line, nothing created."""
     folder = tmp_path / "locked"
     folder.mkdir()
-    monkeypatch.setattr(reader.db.os, "access", lambda p, m, **k: Path(p) != folder)
+    monkeypatch.setattr(reader.db.connection.os, "access", lambda p, m, **k: Path(p) != folder)
     with pytest.raises(DatabaseError, match="read-only folder"):
         open_database(folder / "a.db")
     assert list(folder.iterdir()) == []

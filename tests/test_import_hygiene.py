@@ -26,14 +26,6 @@ def test_data_layer_does_not_import_textual() -> None:
     assert result.stdout.strip() == "False"
 
 
-def test_schema_steps_mirror_the_migrations() -> None:
-    """The names an up-to-date file is checked against are exactly the schema's steps."""
-    from reader.db import SCHEMA_STEPS
-    from reader.schema import migrations
-
-    assert [m.name for m in migrations._migrations] == list(SCHEMA_STEPS)
-
-
 def test_reader_opens_an_up_to_date_database_without_sqlite_utils(
     store: Store, db_path: Path
 ) -> None:

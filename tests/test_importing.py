@@ -13,7 +13,7 @@ import pytest
 from sqlite_utils import Database
 
 from reader import importing
-from reader.db import open_database
+from reader.db import open_database, transaction
 from reader.importing import (
     ImportResult,
     ImportSummary,
@@ -24,7 +24,6 @@ from reader.importing import (
     seed_dir,
     summarize,
 )
-from reader.writes import transaction
 
 REPO = Path(__file__).resolve().parent.parent
 BINARY_MESSAGE = "binary file, not text; skip it or convert it to UTF-8 text"

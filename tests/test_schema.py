@@ -14,11 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
-import reader.db
 from reader.cli import cli
-from reader.db import DatabaseError, known_migrations, open_database
+from reader.db import DatabaseError, known_migrations, open_database, schema
 from reader.store import Store
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "schema_v1.db"
@@ -52,10 +50,10 @@ def future(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[[Database], No
     """Register one more schema step, as a later nkreader release would."""
 
     def register(step: Callable[[Database], None]) -> None:
-        later = Migrations(reader.db.MIGRATION_SET)
-        later._migrations = list(reader.db.migrations._migrations)
-        later(name="m099_future")(step)
-        monkeypatch.setattr(reader.db, "migrations", later)
+        def m099_future(db: Database) -> None:
+            step(db)
+
+        monkeypatch.setattr(schema, "STEPS", (*schema.STEPS, m099_future))
 
     return register
 

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from reader.db import open_database
+from reader.db import is_read_only, open_database
 from reader.importing import import_paths
 from reader.store import Store, StoreError
 from reader.store.search import update_search_index_at
-from reader.writes import is_read_only
 from tests.conftest import ANNOTATOR
 
 QUERIES = (

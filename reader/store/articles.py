@@ -6,9 +6,9 @@ table fast on a large corpus, since the screen asks only for the rows it shows.
 
 from __future__ import annotations
 
+from reader.db import transaction
 from reader.models import Article, ArticleSummary, Sentence
 from reader.store.search import SearchMixin
-from reader.writes import transaction
 
 SUMMARY_SELECT = """
     SELECT a.id, a.title,

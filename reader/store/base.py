@@ -14,8 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from reader.db import open_connection
-from reader.writes import StoreError, database_file
+from reader.db import StoreError, database_file, open_connection
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -11,9 +11,9 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from reader.db import StoreError, transaction
 from reader.models import ACTOR_KINDS, MAX_STANCES, Actor, Codebook, Stance, Target
 from reader.store.base import StoreBase
-from reader.writes import StoreError, transaction
 
 
 class CodebookMixin(StoreBase):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from reader.db import StoreError, transaction
 from reader.models import Annotation
 from reader.store.base import ANNOTATION_COLUMNS, NO_CLAIM, DuplicateAnnotation, StoreBase, now
-from reader.writes import StoreError, transaction
 
 
 class CodingMixin(StoreBase):

@@ -10,11 +10,11 @@ import json
 import sqlite3
 from typing import Any
 
+from reader.db import StoreError, transaction
 from reader.models import Event
 from reader.store.base import ANNOTATION_COLUMNS, EVENT_COLUMNS
 from reader.store.coding import CodingMixin
 from reader.store.merge import MergeMixin
-from reader.writes import StoreError, transaction
 
 
 class HistoryMixin(CodingMixin, MergeMixin):

@@ -11,10 +11,10 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from reader.db import StoreError, transaction
 from reader.models import Actor
 from reader.store.base import ANNOTATION_COLUMNS
 from reader.store.codebook import CodebookMixin, _actor
-from reader.writes import StoreError, transaction
 
 
 class MergeMixin(CodebookMixin):

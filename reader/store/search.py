@@ -14,9 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reader.db import connect
+from reader.db import connect, transaction
 from reader.store.base import StoreBase, fts_query, search_words
-from reader.writes import transaction
 
 __all__ = ["INDEX_CHUNK", "SearchMixin", "update_search_index_at"]
 

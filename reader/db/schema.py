@@ -1,22 +1,27 @@
-"""The nkreader schema as sqlite-utils ``Migrations``: every database records the steps it has had.
+"""The nkreader schema as steps for sqlite-utils ``Migrations``: every database records the steps
+it has had.
 
-Imported only when a database needs a step (a new file, or one from an older nkreader): opening
-an up-to-date file compares the recorded step names with ``reader.db.SCHEMA_STEPS`` through plain
-``sqlite3``, which keeps sqlite-utils' import off the way to the reader's first screen. A test
-pins that tuple to the names defined here.
+The steps are plain functions listed in ``STEPS``; ``build_migrations`` registers them with
+sqlite-utils only when a database needs one (a new file, or one from an older nkreader). Opening
+an up-to-date file compares the recorded step names with ``step_names()`` through plain
+``sqlite3``, which keeps sqlite-utils' import off the way to the reader's first screen.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from reader.db import MIGRATION_SET
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
-migrations = Migrations(MIGRATION_SET)
+MIGRATION_SET = "nkreader"
+"""The name under which the steps are recorded in ``_sqlite_migrations``."""
+
+Step = Callable[["Database"], None]
 
 
-@migrations()
 def m001_initial(db: Database) -> None:
     """The first schema: articles, sentences, codebook, annotations, statuses and the event log."""
     db.execute(
@@ -164,7 +169,6 @@ def m001_initial(db: Database) -> None:
     )
 
 
-@migrations()
 def m002_search_index_on_demand(db: Database) -> None:
     """Articles enter the search index when it is next brought up to date, not as they are
     inserted.
@@ -214,3 +218,23 @@ def m002_search_index_on_demand(db: Database) -> None:
                 WHERE new.id <= (SELECT indexed_through FROM search_index);
         END"""
     )
+
+
+STEPS: tuple[Step, ...] = (m001_initial, m002_search_index_on_demand)
+"""Every schema step, oldest first. A step, once released, is never edited: a later change is a
+new step appended here."""
+
+
+def step_names(steps: Sequence[Step] | None = None) -> list[str]:
+    """The names of the steps, oldest first, as ``_sqlite_migrations`` records them."""
+    return [step.__name__ for step in (STEPS if steps is None else steps)]
+
+
+def build_migrations(steps: Sequence[Step] | None = None) -> Migrations:
+    """The steps registered as sqlite-utils ``Migrations`` (importing sqlite-utils)."""
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for step in STEPS if steps is None else steps:
+        migrations()(step)
+    return migrations

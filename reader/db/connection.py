@@ -1,10 +1,10 @@
-"""Open an nkreader database: pragmas, schema migrations and the checks that protect user data.
+"""Open an nkreader database: pragmas, schema steps and the checks that protect user data.
 
-The schema lives in sqlite-utils ``Migrations`` (``reader.schema``) so that every database records
-which steps it has had; a file written by a newer nkreader (one with steps we do not know) is
-refused rather than guessed at, and an older one is copied aside before it is upgraded. A file is
-inspected through a read-only connection before anything writes to it, so a file that is not ours
-is left untouched.
+The schema lives in steps for sqlite-utils ``Migrations`` (``reader.db.schema``) so that every
+database records which steps it has had; a file written by a newer nkreader (one with steps we do
+not know) is refused rather than guessed at, and an older one is copied aside before it is
+upgraded. A file is inspected through a read-only connection before anything writes to it, so a
+file that is not ours is left untouched.
 
 Everything up to "this file is current" is plain ``sqlite3``: sqlite-utils (with dateutil and
 pluggy, a sizeable share of the reader's start-up) is imported only when a step is pending, or when
@@ -16,21 +16,18 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from reader.writes import (
-    StoreError,
-    transaction,
-)
+from reader.db import schema
+from reader.db.schema import MIGRATION_SET
+from reader.db.transactions import StoreError, transaction
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-    from sqlite_utils.migrations import Migrations
 
 DEFAULT_DB = "annotations.db"
 """The database used when neither ``--db`` nor ``NKREADER_DB`` names another."""
@@ -38,33 +35,11 @@ DEFAULT_DB = "annotations.db"
 BUSY_TIMEOUT_MS = 10_000
 """How long a write waits for another nkreader process before giving up."""
 
-MIGRATION_SET = "nkreader"
-"""The name under which the steps are recorded in ``_sqlite_migrations``."""
-
 MIGRATIONS_TABLE = "_sqlite_migrations"
 """Where sqlite-utils records the applied steps (one row per step and set)."""
 
-SCHEMA_STEPS: tuple[str, ...] = ("m001_initial", "m002_search_index_on_demand")
-"""The names of the steps in ``reader.schema``, oldest first; a test keeps the two equal. With
-them an up-to-date file is recognised without importing sqlite-utils."""
-
 SQLITE_HEADER = b"SQLite format 3\x00"
 """The first 16 bytes of every SQLite database file."""
-
-
-def __getattr__(name: str) -> Any:
-    """``reader.db.migrations``: the schema's ``Migrations``, imported on first use."""
-    if name == "migrations":
-        from reader.schema import migrations
-
-        globals()["migrations"] = migrations
-        return migrations
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def _schema() -> Migrations:
-    """The ``Migrations`` to apply: ``reader.db.migrations`` (importing ``reader.schema``)."""
-    return sys.modules[__name__].migrations  # type: ignore[no-any-return]
 
 
 class DatabaseError(Exception):
@@ -72,15 +47,8 @@ class DatabaseError(Exception):
 
 
 def known_migrations() -> list[str]:
-    """Names of every schema step this version of nkreader knows, oldest first.
-
-    Read from the ``Migrations`` once they are loaded (they are the truth), else from their
-    mirror ``SCHEMA_STEPS``, so that the question costs no sqlite-utils import.
-    """
-    loaded: Migrations | None = globals().get("migrations")
-    if loaded is None:
-        return list(SCHEMA_STEPS)
-    return [m.name for m in loaded._migrations]
+    """Names of every schema step this version of nkreader knows, oldest first."""
+    return schema.step_names()
 
 
 def _table_names(conn: sqlite3.Connection) -> list[str]:
@@ -271,7 +239,7 @@ def _migrate(conn: sqlite3.Connection, target: Path) -> None:
     from sqlite_utils import Database
 
     db = Database(conn)
-    migrations = _schema()
+    migrations = schema.build_migrations()
     with transaction(conn):
         if not migrations.pending(db):
             return
