@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reader.exporting import EXPORT_SQL  # noqa: E402
+from reader.exchange.exporting import EXPORT_SQL  # noqa: E402
 
 ARTICLES = 20_000
 ACTORS = 50
@@ -57,13 +57,13 @@ MAX_RATIO = 2.0
 CHILD = """
 import sqlite3, sys, time
 from pathlib import Path
-from reader.exporting import export_to_path
+from reader.exchange.exporting import export_to_path
 conn = sqlite3.connect(sys.argv[1])
 started = time.perf_counter()
 rows = export_to_path(conn, Path(sys.argv[2]), fmt="csv", force=True)
 print(rows, time.perf_counter() - started)
 """
-BASELINE = "import sqlite3, sys, time\nfrom pathlib import Path\nimport reader.exporting\n"
+BASELINE = "import sqlite3, sys, time\nfrom pathlib import Path\nimport reader.exchange.exporting\n"
 
 
 def build(path: Path, annotations: int) -> None:

@@ -42,9 +42,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import GOLD, SEEDS, build_corpus  # noqa: E402
 
-from reader import importing  # noqa: E402
 from reader.db import open_database  # noqa: E402
-from reader.importing import import_paths, summarize  # noqa: E402
+from reader.exchange import importing  # noqa: E402
+from reader.exchange.importing import import_paths, summarize  # noqa: E402
 from reader.store import Store  # noqa: E402
 from reader.text.decoding import normalise  # noqa: E402
 from reader.text.sentences import split_sentences  # noqa: E402

@@ -165,9 +165,9 @@ afresh, one file per kind of key."""
 
 def seeds_database(folder: Path) -> Path:
     """A database holding the default codebook and the seed articles."""
-    from reader.codebook import load_default_codebook
     from reader.db import open_database
-    from reader.importing import import_seeds
+    from reader.exchange.codebook_file import load_default_codebook
+    from reader.exchange.importing import import_seeds
 
     path = folder / "seeds.db"
     db = open_database(path)

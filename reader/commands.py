@@ -85,7 +85,7 @@ def open_store(db_path: Path | None, annotator: str | None = None) -> Store:
 
 def report_import(results: Sequence[Any]) -> int:
     """Print one line per problem and a summary to stderr; return how many failed."""
-    from reader.importing import summarize
+    from reader.exchange.importing import summarize
 
     for result in results:
         if result.status == "failed":
@@ -170,7 +170,7 @@ def import_command(
 
         nkreader import news/ extra.jsonl --map text=content --map title=headline
     """
-    from reader.importing import collect_files, import_paths, import_seeds
+    from reader.exchange.importing import collect_files, import_paths, import_seeds
 
     field_map: dict[str, str] = {}
     for mapping in mappings:
@@ -233,7 +233,7 @@ def export_command(
 
         nkreader export -o codes.csv --annotator alice
     """
-    from reader.exporting import ExportError, export_to_path, format_for_path, write_export
+    from reader.exchange.exporting import ExportError, export_to_path, format_for_path, write_export
 
     path = resolve_path(db_path)
     if not path.exists():
@@ -267,7 +267,7 @@ def articles_command(annotator: str | None, db_path: Path | None) -> None:
 
         nkreader articles --annotator alice
     """
-    from reader.reports import article_rows, format_table
+    from reader.exchange.reports import article_rows, format_table
 
     store = open_store(db_path)
     rows = [
@@ -288,8 +288,8 @@ def stats_command(annotator: str | None, db_path: Path | None) -> None:
 
         nkreader stats --annotator alice
     """
-    from reader.exporting import stance_table
-    from reader.reports import format_table
+    from reader.exchange.exporting import stance_table
+    from reader.exchange.reports import format_table
 
     store = open_store(db_path)
     keys, rows = stance_table(store.conn, annotator)
@@ -316,7 +316,7 @@ def codebook_export(file: Path, db_path: Path | None) -> None:
 
         nkreader codebook export codebook.toml
     """
-    from reader.codebook import CodebookError, export_codebook
+    from reader.exchange.codebook_file import CodebookError, export_codebook
 
     store = open_store(db_path)
     try:
@@ -339,7 +339,7 @@ def codebook_import(file: Path, db_path: Path | None, annotator: str | None) -> 
 
         nkreader codebook import codebook.toml
     """
-    from reader.codebook import CodebookError, merge_codebook, read_codebook
+    from reader.exchange.codebook_file import CodebookError, merge_codebook, read_codebook
 
     try:
         spec = read_codebook(file)
@@ -369,7 +369,7 @@ def log_command(
 
         nkreader log --annotator alice --article 2 -n 50
     """
-    from reader.reports import event_rows
+    from reader.exchange.reports import event_rows
 
     path = resolve_path(db_path)
     if not path.exists():
@@ -394,7 +394,7 @@ def backup_command(file: Path, force: bool, db_path: Path | None) -> None:
 
         nkreader backup backups/annotations-monday.db
     """
-    from reader.reports import backup_database
+    from reader.exchange.reports import backup_database
 
     source = resolve_path(db_path)
     if not source.exists():

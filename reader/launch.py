@@ -42,7 +42,7 @@ def open_reader_store(db_path: Path | None, annotator: str | None = None) -> Sto
     new = not path.exists() or path.stat().st_size == 0
     store = Store(open_connection(path), annotator or default_annotator())
     if new or not store.stances():
-        from reader.codebook import load_default_codebook
+        from reader.exchange.codebook_file import load_default_codebook
 
         try:
             load_default_codebook(store.db)
@@ -68,7 +68,7 @@ def run_reader(db_path: Path | None, annotator: str | None) -> None:
     try:
         store = open_reader_store(db_path, annotator)
         if store.article_count() == 0:
-            from reader.importing import import_seeds
+            from reader.exchange.importing import import_seeds
 
             import_seeds(store.db)
         from reader.app import ReaderApp

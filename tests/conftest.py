@@ -31,8 +31,8 @@ def empty_store(db_path: Path) -> Iterator[Store]:
 
 
 def _bootstrap(store: Store) -> None:
-    from reader.codebook import load_default_codebook
-    from reader.importing import import_seeds
+    from reader.exchange.codebook_file import load_default_codebook
+    from reader.exchange.importing import import_seeds
 
     load_default_codebook(store.db)
     import_seeds(store.db)

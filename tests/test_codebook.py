@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from reader.codebook import (
+from reader.db import open_database
+from reader.exchange.codebook_file import (
     CodebookError,
     Counts,
     codebook_to_toml,
@@ -18,7 +19,6 @@ from reader.codebook import (
     merge_codebook,
     read_codebook,
 )
-from reader.db import open_database
 from reader.models import ACTOR_KINDS
 from reader.store import Store
 

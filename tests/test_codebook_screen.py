@@ -12,8 +12,8 @@ from typing import Any
 from textual.app import App
 from textual.widgets import OptionList
 
-from reader.codebook import codebook_to_toml, merge_codebook, parse_codebook
 from reader.db import open_database
+from reader.exchange.codebook_file import codebook_to_toml, merge_codebook, parse_codebook
 from reader.screens.codebook import CodebookScreen
 from reader.store import Store
 

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.codebook import load_default_codebook
 from reader.db import BUSY_TIMEOUT_MS, StoreError, open_database
-from reader.importing import import_paths, import_seeds
+from reader.exchange.codebook_file import load_default_codebook
+from reader.exchange.importing import import_paths, import_seeds
 from reader.store import Store
 
 REPO = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import reader.exporting as exporting
-from reader.exporting import (
+import reader.exchange.exporting as exporting
+from reader.exchange.exporting import (
     ALL_SENTENCES_COLUMNS,
     EXPORT_COLUMNS,
     ExportError,

@@ -16,7 +16,8 @@ def test_data_layer_does_not_import_textual() -> None:
     """Importing the store, importer, exporter, codebook and CLI leaves textual unloaded."""
     code = (
         "import sys\n"
-        "import reader.store, reader.importing, reader.exporting, reader.codebook, reader.cli\n"
+        "import reader.store, reader.exchange.importing, reader.exchange.exporting\n"
+        "import reader.exchange.codebook_file, reader.cli\n"
         "import reader.text.mentions, reader.text.sentences\n"
         "print('textual' in sys.modules)\n"
     )

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from reader import importing
 from reader.db import open_database, transaction
-from reader.importing import (
+from reader.exchange import importing
+from reader.exchange.importing import (
     ImportResult,
     ImportSummary,
     collect_files,

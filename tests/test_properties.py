@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from reader.db import open_database
-from reader.exporting import export_to_path
-from reader.importing import import_paths
+from reader.exchange.exporting import export_to_path
+from reader.exchange.importing import import_paths
 from reader.store import Store
 
 TEXT = st.text(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reader.db import is_read_only, open_database
-from reader.importing import import_paths
+from reader.exchange.importing import import_paths
 from reader.store import Store, StoreError
 from reader.store.search import update_search_index_at
 from tests.conftest import ANNOTATOR

@@ -475,8 +475,8 @@ def test_a_surname_counts_only_once_the_article_introduced_the_person(
     empty_store: Store, tmp_path: Path
 ) -> None:
     """ "Kishida said Japan agreed" before "Fumio Kishida" is named: Japan is suggested first."""
-    from reader.codebook import load_default_codebook
-    from reader.importing import import_file
+    from reader.exchange.codebook_file import load_default_codebook
+    from reader.exchange.importing import import_file
 
     load_default_codebook(empty_store.db)
     text = (

@@ -122,7 +122,7 @@ class MainScreen(NavigationActions, CodingActions):
     # -- other screens ------------------------------------------------------------------------
 
     def action_stats(self) -> None:
-        from reader.exporting import stance_table
+        from reader.exchange.exporting import stance_table
         from reader.screens.stats import StatsScreen
 
         keys, rows = stance_table(self.store.conn, annotator=self.store.annotator)
@@ -161,7 +161,7 @@ class MainScreen(NavigationActions, CodingActions):
         """Write the export file and say how many rows went where (or why none did)."""
         from pathlib import Path
 
-        from reader.exporting import ExportError, export_to_path
+        from reader.exchange.exporting import ExportError, export_to_path
 
         try:
             rows = export_to_path(

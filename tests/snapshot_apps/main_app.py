@@ -11,9 +11,9 @@ import tempfile
 from pathlib import Path
 
 from reader.app import ReaderApp
-from reader.codebook import load_default_codebook
 from reader.db import open_database
-from reader.importing import import_seeds
+from reader.exchange.codebook_file import load_default_codebook
+from reader.exchange.importing import import_seeds
 from reader.store import Store
 
 _folder = tempfile.TemporaryDirectory(prefix="nkreader-snapshot-")

@@ -5,8 +5,8 @@ exception, so a folder of ten thousand files with three bad ones imports the res
 three failed. Texts are read, decoded and split before any transaction starts; only the
 inserts run under the write lock, a batch of articles per transaction (one commit and one fsync
 for hundreds of small files). When there is more than one batch, a second thread writes each
-batch while the next one is split (``reader.import_writer``). An article and its sentences are
-always in the same transaction, so each is stored whole or not at all.
+batch while the next one is split (``reader.store.article_batches``). An article and its
+sentences are always in the same transaction, so each is stored whole or not at all.
 
 An article is identified by the SHA-256 of its normalised text alone (``content_hash``): the same
 text imported again, from any file or with another title, is skipped and reported, because a
@@ -29,7 +29,7 @@ from typing import Literal
 from sqlite_utils import Database
 
 from reader.db import transaction
-from reader.formats import (
+from reader.exchange.formats import (
     SUFFIXES,
     BadFile,
     Problem,
@@ -40,7 +40,13 @@ from reader.formats import (
     resolve_field_map,
     why,
 )
-from reader.import_writer import Batch, BatchWriter, encode_batch, flatten_spans, store_batch
+from reader.store.article_batches import (
+    Batch,
+    BatchWriter,
+    encode_batch,
+    flatten_spans,
+    store_batch,
+)
 from reader.text.decoding import NotText, decode, normalise
 from reader.text.sentences import SentenceSpan, split_sentences
 
