@@ -71,7 +71,7 @@ def run_reader(db_path: Path | None, annotator: str | None) -> None:
             from reader.exchange.importing import import_seeds
 
             import_seeds(store.db)
-        from reader.app import ReaderApp
+        from reader.tui.app import ReaderApp
 
         app = ReaderApp(store, db_label=str(resolve_path(db_path)))
         gc.freeze()

@@ -337,7 +337,7 @@ def test_options_alone_open_the_reader(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`nkreader --db X --annotator Y` (no command) opens the reader on X as Y, as `tui` does."""
-    from reader.app import ReaderApp
+    from reader.tui.app import ReaderApp
 
     opened: list[tuple[str, str]] = []
     monkeypatch.setattr(

@@ -14,10 +14,10 @@ from textual.widgets import OptionList
 
 from reader.db import open_database
 from reader.exchange.codebook_file import codebook_to_toml, merge_codebook, parse_codebook
-from reader.screens.codebook import CodebookScreen
 from reader.store import Store
+from reader.tui.screens.codebook import CodebookScreen
 
-CSS = Path(__file__).resolve().parent.parent / "reader" / "screens" / "screens.tcss"
+CSS = Path(__file__).resolve().parent.parent / "reader" / "tui" / "screens" / "screens.tcss"
 
 
 def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:

@@ -12,12 +12,12 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, OptionList, Static
 
-import reader.screens
+import reader.tui.screens
 from reader.models import Actor, Stance, Target
-from reader.screens.dialogs import ChooseAnnotation, ConfirmDialog, NoteDialog
-from reader.screens.export import ExportDialog, ExportRequest, with_format
-from reader.screens.help import HelpScreen
-from reader.screens.pickers import (
+from reader.tui.screens.dialogs import ChooseAnnotation, ConfirmDialog, NoteDialog
+from reader.tui.screens.export import ExportDialog, ExportRequest, with_format
+from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.pickers import (
     ActorPicker,
     NewActor,
     NewActorDialog,
@@ -25,7 +25,7 @@ from reader.screens.pickers import (
     TargetChoice,
     TargetPicker,
 )
-from reader.screens.stats import StatsScreen, segment_widths
+from reader.tui.screens.stats import StatsScreen, segment_widths
 
 APPS = Path(__file__).parent / "snapshot_apps"
 
@@ -50,7 +50,7 @@ TARGETS = [SANCTIONS, SUMMIT]
 class Host(App[None]):
     """Pushes dialogs and records what each dismisses with, as the coding screen would."""
 
-    CSS_PATH = str(Path(reader.screens.__file__).with_name("screens.tcss"))
+    CSS_PATH = str(Path(reader.tui.screens.__file__).with_name("screens.tcss"))
 
     def __init__(self) -> None:
         super().__init__()

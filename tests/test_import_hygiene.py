@@ -37,7 +37,7 @@ def test_reader_opens_an_up_to_date_database_without_sqlite_utils(
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "import reader.app\n"
+        "import reader.tui.app\n"
         "from reader.cli import open_reader_store\n"
         f"store = open_reader_store(Path({path!r}), 'tester')\n"
         "print(store.article_count(), len(store.stances()) > 0, 'sqlite_utils' in sys.modules)\n"

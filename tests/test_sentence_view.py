@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from reader.app import ReaderApp
 from reader.store import Store
-from reader.widgets import Badge, SentenceView
+from reader.tui.app import ReaderApp
+from reader.tui.widgets import Badge, SentenceView
 
 
 def test_new_badge_line_updates_the_scrollbar_at_once(store: Store) -> None:

@@ -19,9 +19,9 @@ import pytest
 from click.testing import CliRunner
 
 from reader import cli as cli_module
-from reader.app import ReaderApp
 from reader.cli import cli, main, reader_arguments
 from reader.store import Store
+from reader.tui.app import ReaderApp
 
 
 @pytest.fixture(autouse=True)
@@ -109,7 +109,7 @@ def test_reader_starts_without_importing_click(store: Store, db_path: Path) -> N
     store.close()
     code = (
         "import sys\n"
-        "from reader.app import ReaderApp\n"
+        "from reader.tui.app import ReaderApp\n"
         "ReaderApp.run = lambda app: print(app.store.annotator, app.store.article_count())\n"
         "from reader.cli import main\n"
         f"sys.argv = ['nkreader', '--db', {str(db_path)!r}, '--annotator', 'alice']\n"

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from reader.app import ReaderApp
 from reader.db import open_database
 from reader.models import Annotation
-from reader.screens.article_screen import POSITION_KEY
 from reader.store import NO_CLAIM, Store
 from reader.text.mentions import suggest_actors
-from reader.widgets import ArticleList
+from reader.tui.app import ReaderApp
+from reader.tui.screens.article_screen import POSITION_KEY
+from reader.tui.widgets import ArticleList
 
 APPS = Path(__file__).parent / "snapshot_apps"
 
@@ -375,8 +375,8 @@ def test_export_writes_a_csv_file(
 
 def test_stats_help_and_palette_open(store: Store) -> None:
     """s, ? and ctrl+p open their screens; the palette can jump to an article by title."""
-    from reader.screens.help import HelpScreen
-    from reader.screens.stats import StatsScreen
+    from reader.tui.screens.help import HelpScreen
+    from reader.tui.screens.stats import StatsScreen
 
     _, _, third = article_ids(store)
     title = store.article(third)
@@ -426,7 +426,7 @@ def test_snapshot_statistics(snap_compare: Any) -> None:
 
 def test_codebook_key_opens_the_codebook_and_escape_returns(store: Store) -> None:
     """c opens the codebook; an actor added there is offered for coding once escape returns."""
-    from reader.screens.codebook import CodebookScreen
+    from reader.tui.screens.codebook import CodebookScreen
 
     opened: list[str] = []
 

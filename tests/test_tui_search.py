@@ -8,10 +8,10 @@ from collections.abc import Awaitable, Callable
 import pytest
 from textual.pilot import Pilot
 
-from reader.app import ReaderApp
-from reader.screens import navigation
 from reader.store import Store
-from reader.widgets import ArticleList
+from reader.tui.app import ReaderApp
+from reader.tui.screens import navigation
+from reader.tui.widgets import ArticleList
 
 Scenario = Callable[[Pilot[None], ReaderApp], Awaitable[None]]
 

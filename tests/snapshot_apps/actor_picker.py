@@ -7,9 +7,9 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual.widgets import Footer, Static
 
-import reader.screens
+import reader.tui.screens
 from reader.models import Actor
-from reader.screens.pickers import ActorPicker
+from reader.tui.screens.pickers import ActorPicker
 
 SENTENCE = (
     "Former Prime Minister Hirofumi Nakasone said Pyongyang would return to the talks "
@@ -27,7 +27,7 @@ ACTORS = [
 
 
 class PickerHost(App[None]):
-    CSS_PATH = str(Path(reader.screens.__file__).with_name("screens.tcss"))
+    CSS_PATH = str(Path(reader.tui.screens.__file__).with_name("screens.tcss"))
 
     def compose(self) -> ComposeResult:
         yield Static(SENTENCE)

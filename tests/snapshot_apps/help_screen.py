@@ -7,8 +7,8 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-import reader.screens
-from reader.screens.help import HelpScreen
+import reader.tui.screens
+from reader.tui.screens.help import HelpScreen
 
 GROUPS = [
     ("Move", [("j, down", "next sentence"), ("k, up", "previous sentence"), ("[ ]", "article")]),
@@ -18,7 +18,7 @@ GROUPS = [
 
 
 class HelpHost(App[None]):
-    CSS_PATH = str(Path(reader.screens.__file__).with_name("screens.tcss"))
+    CSS_PATH = str(Path(reader.tui.screens.__file__).with_name("screens.tcss"))
 
     def compose(self) -> ComposeResult:
         yield Static("The coding screen")

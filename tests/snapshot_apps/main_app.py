@@ -10,11 +10,11 @@ import atexit
 import tempfile
 from pathlib import Path
 
-from reader.app import ReaderApp
 from reader.db import open_database
 from reader.exchange.codebook_file import load_default_codebook
 from reader.exchange.importing import import_seeds
 from reader.store import Store
+from reader.tui.app import ReaderApp
 
 _folder = tempfile.TemporaryDirectory(prefix="nkreader-snapshot-")
 atexit.register(_folder.cleanup)

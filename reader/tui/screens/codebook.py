@@ -22,10 +22,10 @@ from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from reader.models import ACTOR_KINDS, MAX_STANCES, Actor, Stance, Target
-from reader.screens.dialogs import ConfirmDialog
-from reader.screens.pickers import ActorPicker, format_score
 from reader.store import Store, StoreError
 from reader.text.fuzzy import rank
+from reader.tui.screens.dialogs import ConfirmDialog
+from reader.tui.screens.pickers import ActorPicker, format_score
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from reader.models import Actor, Annotation, Event, Sentence
-from reader.screens.article_screen import ArticleScreen
 from reader.store import StoreError
 from reader.text.mentions import suggest_actors
+from reader.tui.screens.article_screen import ArticleScreen
 
 if TYPE_CHECKING:
-    from reader.screens.pickers import NewActor
+    from reader.tui.screens.pickers import NewActor
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ class CodingActions(ArticleScreen):
 
     async def _choose_codes(self, sentence: Sentence, initial: Annotation | None) -> Codes | None:
         """Ask for actor, stance and target in turn, each preselected from what is likely."""
-        from reader.screens.pickers import ActorPicker, NewActor, StancePicker, TargetPicker
+        from reader.tui.screens.pickers import ActorPicker, NewActor, StancePicker, TargetPicker
 
         actors = list(self.codebook.actors)
         by_id = {actor.id: actor for actor in actors}
@@ -141,7 +141,7 @@ class CodingActions(ArticleScreen):
 
     async def _pick_mine(self, sentence: Sentence, verb: str) -> Annotation | None:
         """This coder's one annotation on the sentence, or the one chosen from a list."""
-        from reader.screens.dialogs import ChooseAnnotation
+        from reader.tui.screens.dialogs import ChooseAnnotation
 
         mine = self.my_annotations(sentence.id)
         if len(mine) <= 1:
@@ -159,7 +159,7 @@ class CodingActions(ArticleScreen):
 
     @work(exclusive=True, group="coding")
     async def _edit(self, sentence: Sentence) -> None:
-        from reader.screens.dialogs import NoteDialog
+        from reader.tui.screens.dialogs import NoteDialog
 
         annotation = await self._pick_mine(sentence, "Edit")
         if annotation is None:

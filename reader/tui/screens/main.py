@@ -14,10 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 
-from reader.screens.article_screen import POSITION_KEY
-from reader.screens.coding import CodingActions
-from reader.screens.navigation import NavigationActions
-from reader.widgets import KeyBar
+from reader.tui.screens.article_screen import POSITION_KEY
+from reader.tui.screens.coding import CodingActions
+from reader.tui.screens.navigation import NavigationActions
+from reader.tui.widgets import KeyBar
 
 
 class MainScreen(NavigationActions, CodingActions):
@@ -123,7 +123,7 @@ class MainScreen(NavigationActions, CodingActions):
 
     def action_stats(self) -> None:
         from reader.exchange.exporting import stance_table
-        from reader.screens.stats import StatsScreen
+        from reader.tui.screens.stats import StatsScreen
 
         keys, rows = stance_table(self.store.conn, annotator=self.store.annotator)
         self.app.push_screen(
@@ -132,7 +132,7 @@ class MainScreen(NavigationActions, CodingActions):
 
     def action_codebook(self) -> None:
         """Edit actors, stances and targets; on return, mentions and labels follow the edits."""
-        from reader.screens.codebook import CodebookScreen
+        from reader.tui.screens.codebook import CodebookScreen
 
         def closed(changed: bool | None) -> None:
             if changed:
@@ -149,7 +149,7 @@ class MainScreen(NavigationActions, CodingActions):
         self.notify("Refreshed from the database")
 
     def action_export(self) -> None:
-        from reader.screens.export import ExportDialog, ExportRequest
+        from reader.tui.screens.export import ExportDialog, ExportRequest
 
         def export(request: ExportRequest | None) -> None:
             if request is not None:

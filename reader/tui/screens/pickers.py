@@ -22,14 +22,14 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from reader.models import ACTOR_KINDS, Actor, Stance, Target
-from reader.screens.list_picker import (
+from reader.text.fuzzy import rank
+from reader.tui.screens.list_picker import (
     MAX_NUMBERED,
     NAME_COLUMN,
     ListPicker,
     index_of,
     number_gutter,
 )
-from reader.text.fuzzy import rank
 
 # --- actors -------------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet
 
-from reader.screens.dialogs import ConfirmDialog
+from reader.tui.screens.dialogs import ConfirmDialog
 
 FORMATS: tuple[str, ...] = ("csv", "jsonl")
 """Formats offered, in display order; each is also the file extension."""

@@ -16,9 +16,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from reader.screens.main import MainScreen
 from reader.store import Store
-from reader.widgets import ArticleList
+from reader.tui.screens.main import MainScreen
+from reader.tui.widgets import ArticleList
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -153,7 +153,7 @@ class ReaderApp(App[None]):
         return (remapped or binding.key).split(",")
 
     def action_help(self) -> None:
-        from reader.screens.help import HelpScreen
+        from reader.tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(self.key_groups()))
 

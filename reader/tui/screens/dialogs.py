@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 from textual.widgets.option_list import Option
 
-from reader.screens.list_picker import MAX_NUMBERED, ListPicker, number_gutter
+from reader.tui.screens.list_picker import MAX_NUMBERED, ListPicker, number_gutter
 
 
 class NoteDialog(ModalScreen[str | None]):

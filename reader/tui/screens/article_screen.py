@@ -19,7 +19,14 @@ from textual.widgets import Input
 from reader.models import Annotation, Article, Codebook, Sentence
 from reader.store import Store, StoreError
 from reader.text.mentions import Mention, MentionFinder
-from reader.widgets import AnnotationPanel, ArticleList, Badge, PanelItem, SentenceView, StatusBar
+from reader.tui.widgets import (
+    AnnotationPanel,
+    ArticleList,
+    Badge,
+    PanelItem,
+    SentenceView,
+    StatusBar,
+)
 
 T = TypeVar("T")
 

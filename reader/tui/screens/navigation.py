@@ -14,10 +14,10 @@ from textual.widgets import Input
 from textual.worker import Worker, get_current_worker
 
 from reader.db import DatabaseError, is_read_only
-from reader.screens.article_screen import ArticleScreen
 from reader.store import StoreError
 from reader.store.search import update_search_index_at
-from reader.widgets import ArticleList, SentenceView
+from reader.tui.screens.article_screen import ArticleScreen
+from reader.tui.widgets import ArticleList, SentenceView
 
 SEARCH_INDEX_DELAY = 1.0
 """Seconds after the screen opens before articles imported since the last session are indexed
