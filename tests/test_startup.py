@@ -244,7 +244,7 @@ def test_shell_completion_reaches_click(tmp_path: Path) -> None:
 
 
 def test_cli_group_is_the_commands_group() -> None:
-    """`reader.cli.cli` is the click group of `reader.commands`, loaded on first use."""
-    from reader import commands
+    """`reader.cli.cli` is the click group of `reader.cli.commands`, loaded on first use."""
+    from reader.cli import commands
 
     assert cli_module.cli is commands.cli is cli

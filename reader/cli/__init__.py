@@ -4,8 +4,8 @@ Opening the reader is what coders do many times a day, and click with the table 
 takes about 15 ms of that start. So ``main`` first recognises the reader's own command line
 (``nkreader``, with at most ``--db`` and ``--annotator``, before or after ``tui``) and opens the
 reader without loading click. Anything else (a command, ``--help``, ``--version``, an option or
-value it is unsure of, shell completion) goes to the click group in ``reader.commands``. Both ways
-end in ``run_reader`` and report a refused database the way click reports a
+value it is unsure of, shell completion) goes to the click group in ``reader.cli.commands``.
+Both ways end in ``run_reader`` and report a refused database the way click reports a
 ``click.ClickException``, so their messages and exit statuses are the same. The TUI itself is
 imported only inside ``run_reader``, so shell commands never load Textual.
 """
@@ -16,9 +16,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from reader.launch import default_annotator, open_reader_store, run_reader
+from reader.cli.launch import default_annotator, open_reader_store, run_reader
+
+if TYPE_CHECKING:
+    import click
 
 __all__ = ["default_annotator", "main", "open_reader_store", "reader_arguments", "run_reader"]
 
@@ -106,7 +109,7 @@ def main() -> None:
         if values is not None:
             _open_reader(values)
         else:
-            from reader.commands import cli
+            from reader.cli.commands import cli
 
             cli()
     except BrokenPipeError:
@@ -115,10 +118,10 @@ def main() -> None:
         sys.exit(1)
 
 
-def __getattr__(name: str) -> Any:
-    """``reader.cli.cli``: the click group of ``reader.commands``, imported on first use."""
+def __getattr__(name: str) -> click.Group:
+    """``reader.cli.cli``: the click group of ``reader.cli.commands``, imported on first use."""
     if name == "cli":
-        from reader.commands import cli
+        from reader.cli.commands import cli
 
         return cli
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

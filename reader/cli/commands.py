@@ -20,8 +20,8 @@ from click.core import ParameterSource
 from click_default_group import DefaultGroup
 
 from reader import __version__
+from reader.cli.launch import open_reader_store, run_reader
 from reader.db import DatabaseError, resolve_path
-from reader.launch import open_reader_store, run_reader
 from reader.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])

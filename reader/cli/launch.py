@@ -1,7 +1,7 @@
 """Opening a database for the reader or a command, and running the reader on it.
 
 Shared by the two ways in (``reader.cli``, which opens the reader without click, and the click
-commands in ``reader.commands``), and free of click itself, so that the first of them stays so.
+commands in ``reader.cli.commands``), and free of click itself, so that the first of them stays so.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def default_annotator() -> str:
 def open_reader_store(db_path: Path | None, annotator: str | None = None) -> Store:
     """Open the database for the reader or a command; a new database gets the default codebook.
 
-    A file that cannot be used raises ``DatabaseError`` (``reader.commands.open_store`` turns it
+    A file that cannot be used raises ``DatabaseError`` (``reader.cli.commands.open_store`` turns it
     into click's one-line error). The Store sits on a bare connection, so opening an up-to-date
     database for the reader does not import sqlite-utils; commands that want its API use
     ``store.db``.
