@@ -17,7 +17,7 @@ from reader.exchange.codebook_file import codebook_to_toml, merge_codebook, pars
 from reader.store import Store
 from reader.tui.screens.codebook import CodebookScreen
 
-CSS = Path(__file__).resolve().parent.parent / "reader" / "tui" / "screens" / "screens.tcss"
+CSS = Path(__file__).resolve().parent.parent / "reader" / "tui" / "reader.tcss"
 
 
 def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:

@@ -50,7 +50,7 @@ TARGETS = [SANCTIONS, SUMMIT]
 class Host(App[None]):
     """Pushes dialogs and records what each dismisses with, as the coding screen would."""
 
-    CSS_PATH = str(Path(reader.tui.screens.__file__).with_name("screens.tcss"))
+    CSS_PATH = str(Path(reader.tui.screens.__file__).parent.with_name("reader.tcss"))
 
     def __init__(self) -> None:
         super().__init__()

@@ -86,7 +86,7 @@ class ReaderApp(App[None]):
     """Read articles sentence by sentence and code who takes which stance."""
 
     TITLE = "nkreader"
-    CSS_PATH = [HERE / "reader.tcss", HERE / "screens" / "screens.tcss"]  # noqa: RUF012
+    CSS_PATH = HERE / "reader.tcss"
     """Absolute, so that subclasses defined elsewhere (tests, benchmarks) find the styles."""
     COMMANDS: ClassVar = App.COMMANDS | {article_jump_provider}
 

@@ -18,7 +18,7 @@ GROUPS = [
 
 
 class HelpHost(App[None]):
-    CSS_PATH = str(Path(reader.tui.screens.__file__).with_name("screens.tcss"))
+    CSS_PATH = str(Path(reader.tui.screens.__file__).parent.with_name("reader.tcss"))
 
     def compose(self) -> ComposeResult:
         yield Static("The coding screen")

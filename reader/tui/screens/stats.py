@@ -66,10 +66,6 @@ def segment_widths(counts: Sequence[int], width: int) -> list[int]:
 class StanceBars(Widget):
     """One stacked horizontal bar per actor, scaled so the largest total fills the width."""
 
-    DEFAULT_CSS = """
-    StanceBars { height: auto; }
-    """
-
     def __init__(self, rows: Sequence[StatsRow], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._rows = list(rows)
