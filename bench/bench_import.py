@@ -43,9 +43,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import GOLD, SEEDS, build_corpus  # noqa: E402
 
 from reader.db import open_database  # noqa: E402
-from reader.exchange import importing  # noqa: E402
 from reader.exchange.importing import import_paths, summarize  # noqa: E402
-from reader.store import Store  # noqa: E402
+from reader.store import Store, article_batches  # noqa: E402
 from reader.text.decoding import normalise  # noqa: E402
 from reader.text.sentences import split_sentences  # noqa: E402
 
@@ -63,7 +62,7 @@ class _WriteTimer:
 
     def __init__(self) -> None:
         self.seconds = 0.0
-        self.write = importing._write
+        self.write = article_batches.write_batch
 
     def __call__(self, *args: Any) -> Any:
         start = time.perf_counter()
@@ -85,14 +84,14 @@ class _Import:
 
 
 def _import_all(folder: Path, db_path: Path) -> _Import:
-    db = open_database(db_path)
+    db = Store(open_database(db_path), "bench")
     timer = _WriteTimer()
-    importing._write = timer  # type: ignore[assignment]
+    article_batches.write_batch = timer  # type: ignore[assignment]
     start, cpu = time.perf_counter(), time.process_time()
     try:
         results = import_paths(db, [folder])
     finally:
-        importing._write = timer.write  # type: ignore[assignment]
+        article_batches.write_batch = timer.write  # type: ignore[assignment]
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     summary = summarize(results)
     if summary.failed or summary.skipped:

@@ -168,12 +168,13 @@ def seeds_database(folder: Path) -> Path:
     from reader.db import open_database
     from reader.exchange.codebook_file import load_default_codebook
     from reader.exchange.importing import import_seeds
+    from reader.store import Store
 
     path = folder / "seeds.db"
-    db = open_database(path)
-    load_default_codebook(db)
-    import_seeds(db)
-    db.conn.close()
+    store = Store(open_database(path), "bench")
+    load_default_codebook(store)
+    import_seeds(store)
+    store.close()
     return path
 
 
@@ -220,9 +221,12 @@ def big_database(path: Path, seeds: Path, n: int = BIG_ARTICLES) -> Path:
     conn.close()
     # What a coder's reader has done in the background by the second session: keys are timed
     # on a corpus whose search index is complete, with no indexing thread running beside them.
-    from reader.store.search import update_search_index_at
+    from reader.db import connect
+    from reader.store import Store
 
-    update_search_index_at(path)
+    indexing = Store(connect(path), "bench")
+    indexing.update_search_index()
+    indexing.close()
     return path
 
 

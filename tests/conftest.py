@@ -34,8 +34,8 @@ def _bootstrap(store: Store) -> None:
     from reader.exchange.codebook_file import load_default_codebook
     from reader.exchange.importing import import_seeds
 
-    load_default_codebook(store.db)
-    import_seeds(store.db)
+    load_default_codebook(store)
+    import_seeds(store)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlite_utils import Database
 
 from reader.db import open_database
 from reader.exchange.codebook_file import (
@@ -26,12 +25,12 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TABLES = ("actors", "stances", "targets", "events", "annotations")
 
 
-def dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+def dump(db: Store) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the tables an import may touch, to compare before and after."""
     return {t: db.conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in TABLES}
 
 
-def actors(db: Database) -> dict[str, dict[str, Any]]:
+def actors(db: Store) -> dict[str, dict[str, Any]]:
     """Actors by name, with aliases decoded and the parent given by name."""
     rows = db.conn.execute(
         "SELECT a.name, a.kind, a.aliases, p.name, a.description"
@@ -43,28 +42,28 @@ def actors(db: Database) -> dict[str, dict[str, Any]]:
     }
 
 
-def stances(db: Database) -> list[tuple[str, str, float, int]]:
+def stances(db: Store) -> list[tuple[str, str, float, int]]:
     return db.conn.execute(
         "SELECT key, label, score, position FROM stances ORDER BY position"
     ).fetchall()
 
 
-def import_text(db: Database, path: Path, text: str, annotator: str = "tester") -> Any:
+def import_text(db: Store, path: Path, text: str, annotator: str = "tester") -> Any:
     path.write_text(text, encoding="utf-8")
-    return merge_codebook(db, read_codebook(path), annotator=annotator)
+    return merge_codebook(Store(db.conn, annotator), read_codebook(path))
 
 
 @pytest.fixture
-def db(empty_store: Store) -> Database:
+def db(empty_store: Store) -> Store:
     """A new database holding the default codebook."""
-    load_default_codebook(empty_store.db)
-    return empty_store.db
+    load_default_codebook(empty_store)
+    return empty_store
 
 
 # -- the default codebook -----------------------------------------------------------------------
 
 
-def test_default_stances_in_order_with_scores(db: Database) -> None:
+def test_default_stances_in_order_with_scores(db: Store) -> None:
     """The digit keys 1, 2, 3 pick support, oppose and neutral, scored 1, -1 and 0."""
     assert stances(db) == [
         ("support", "Support", 1.0, 1),
@@ -97,7 +96,7 @@ def test_default_stances_in_order_with_scores(db: Database) -> None:
         ("South Korean Presidential Office", "organization", {"Roh's office"}),
     ],
 )
-def test_default_actor_aliases(db: Database, name: str, kind: str, aliases: set[str]) -> None:
+def test_default_actor_aliases(db: Store, name: str, kind: str, aliases: set[str]) -> None:
     """The ways the seed articles refer to an actor are its aliases."""
     actor = actors(db)[name]
     assert actor["kind"] == kind
@@ -121,7 +120,7 @@ def test_default_actor_aliases(db: Database, name: str, kind: str, aliases: set[
         ("North Korea", None),
     ],
 )
-def test_default_parents(db: Database, name: str, parent: str | None) -> None:
+def test_default_parents(db: Store, name: str, parent: str | None) -> None:
     """Persons and bodies hang under the state (or body) they speak for."""
     assert actors(db)[name]["parent"] == parent
 
@@ -153,7 +152,7 @@ def test_default_parents(db: Database, name: str, parent: str | None) -> None:
         ("Security Council", "U.N. Security Council"),
     ],
 )
-def test_seed_actors_are_in_the_codebook(db: Database, mention: str, name: str) -> None:
+def test_seed_actors_are_in_the_codebook(db: Store, mention: str, name: str) -> None:
     """An actor named in a seed article is found by the words the article uses for it."""
     assert any(mention in path.read_text() for path in SEEDS.glob("*.txt"))
     found = [n for n, a in actors(db).items() if mention.casefold() in
@@ -161,14 +160,14 @@ def test_seed_actors_are_in_the_codebook(db: Database, mention: str, name: str) 
     assert found == [name]
 
 
-def test_default_names_and_aliases_are_unambiguous(db: Database) -> None:
+def test_default_names_and_aliases_are_unambiguous(db: Store) -> None:
     """No word picks two actors: aliases are unique and never another actor's name."""
     words = [w.casefold() for n, a in actors(db).items() for w in (n, *a["aliases"])]
     assert len(words) == len(set(words))
     assert {a["kind"] for a in actors(db).values()} <= set(ACTOR_KINDS)
 
 
-def test_default_targets(db: Database) -> None:
+def test_default_targets(db: Store) -> None:
     """The policy targets the seeds argue about are there, each described."""
     rows = dict(db.conn.execute("SELECT name, description FROM targets").fetchall())
     for name in (
@@ -186,7 +185,7 @@ def test_default_targets(db: Database) -> None:
     assert all(rows.values())
 
 
-def test_default_load_is_idempotent(db: Database) -> None:
+def test_default_load_is_idempotent(db: Store) -> None:
     """Loading the default codebook again changes nothing and logs nothing."""
     before = dump(db)
     report = load_default_codebook(db)
@@ -197,7 +196,7 @@ def test_default_load_is_idempotent(db: Database) -> None:
 
 def test_import_logs_one_event(empty_store: Store) -> None:
     """An import records who ran it and what it counted, in one event."""
-    report = load_default_codebook(empty_store.db)
+    report = load_default_codebook(empty_store)
     events = empty_store.events()
     assert [(e.action, e.entity, e.annotator) for e in events] == [
         ("import", "codebook", "nkreader")
@@ -210,13 +209,13 @@ def test_import_logs_one_event(empty_store: Store) -> None:
 # -- export and import --------------------------------------------------------------------------
 
 
-def test_export_import_round_trip(db: Database, tmp_path: Path) -> None:
+def test_export_import_round_trip(db: Store, tmp_path: Path) -> None:
     """Export, import into an empty database and export again gives the same text."""
     path = tmp_path / "codebook.toml"
     export_codebook(db, path)
     text = path.read_text(encoding="utf-8")
     assert text == codebook_to_toml(db)
-    fresh = open_database(tmp_path / "fresh.db")
+    fresh = Store(open_database(tmp_path / "fresh.db"), "tester")
     report = merge_codebook(fresh, read_codebook(path))
     assert report.actors == Counts(added=len(actors(db)))
     assert codebook_to_toml(fresh) == text
@@ -224,14 +223,14 @@ def test_export_import_round_trip(db: Database, tmp_path: Path) -> None:
     assert 'parent = "Japan"' in text
 
 
-def test_export_to_missing_folder_fails_cleanly(db: Database, tmp_path: Path) -> None:
+def test_export_to_missing_folder_fails_cleanly(db: Store, tmp_path: Path) -> None:
     """A path that cannot be written gives one line naming it."""
     path = tmp_path / "nowhere" / "codebook.toml"
     with pytest.raises(CodebookError, match="nowhere"):
         export_codebook(db, path)
 
 
-def test_merge_updates_and_adds_without_deleting(db: Database, tmp_path: Path) -> None:
+def test_merge_updates_and_adds_without_deleting(db: Store, tmp_path: Path) -> None:
     """Listed entries are added or updated; entries the file leaves out stay as they were."""
     before = actors(db)
     report = import_text(
@@ -280,7 +279,7 @@ def test_merge_updates_and_adds_without_deleting(db: Database, tmp_path: Path) -
     assert db.conn.execute("SELECT count(*) FROM targets").fetchone()[0] == 15
 
 
-def test_merge_reorders_stances_listed(db: Database, tmp_path: Path) -> None:
+def test_merge_reorders_stances_listed(db: Store, tmp_path: Path) -> None:
     """The file's stance order wins; a stance it leaves out keeps its digit key."""
     report = import_text(
         db,
@@ -294,7 +293,7 @@ def test_merge_reorders_stances_listed(db: Database, tmp_path: Path) -> None:
 
 def test_actor_in_use_survives_import_that_omits_it(empty_store: Store, tmp_path: Path) -> None:
     """An import never deletes, so an annotation keeps its actor, stance and target."""
-    db = empty_store.db
+    db = empty_store
     load_default_codebook(db)
     db.conn.execute(
         "INSERT INTO articles (id, title, text, source, content_hash, imported_at)"
@@ -319,7 +318,7 @@ def test_actor_in_use_survives_import_that_omits_it(empty_store: Store, tmp_path
     assert len(empty_store.stances()) == 3
 
 
-def test_import_names_the_annotator(db: Database, tmp_path: Path) -> None:
+def test_import_names_the_annotator(db: Store, tmp_path: Path) -> None:
     """The import event names whoever ran it and the file."""
     path = tmp_path / "one.toml"
     import_text(db, path, '[[targets]]\nname = "Famine relief"\n', annotator="alice")
@@ -379,7 +378,7 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
-def test_bad_file_is_refused_and_nothing_written(db: Database, tmp_path: Path, case: str) -> None:
+def test_bad_file_is_refused_and_nothing_written(db: Store, tmp_path: Path, case: str) -> None:
     """Each mistake gives one line naming the file and the value; the database is untouched."""
     text, expected = BAD_FILES[case]
     path = tmp_path / f"{case}.toml"
@@ -402,7 +401,7 @@ def test_unreadable_file(tmp_path: Path, name: str) -> None:
         read_codebook(tmp_path / name)
 
 
-def test_partial_file_may_name_a_parent_from_the_database(db: Database, tmp_path: Path) -> None:
+def test_partial_file_may_name_a_parent_from_the_database(db: Store, tmp_path: Path) -> None:
     """A file holding only new actors may hang them under actors the database already has."""
     import_text(
         db, tmp_path / "p.toml", '[[actors]]\nname = "NHK"\nkind = "media"\nparent = "Japan"\n'
@@ -410,7 +409,7 @@ def test_partial_file_may_name_a_parent_from_the_database(db: Database, tmp_path
     assert actors(db)["NHK"]["parent"] == "Japan"
 
 
-def test_names_match_ignoring_case_beyond_ascii(db: Database, tmp_path: Path) -> None:
+def test_names_match_ignoring_case_beyond_ascii(db: Store, tmp_path: Path) -> None:
     """Ö and ö name the same actor, though SQLite's NOCASE tells them apart."""
     import_text(db, tmp_path / "a.toml", '[[actors]]\nname = "Ölwerke"\nkind = "organization"\n')
     report = import_text(db, tmp_path / "b.toml", '[[actors]]\nname = "ölwerke"\nkind = "other"\n')

@@ -54,8 +54,10 @@ def test_update_actor_changes_the_row_and_logs_before_and_after(store: Store) ->
         "SELECT action, entity, entity_id, before, after FROM events ORDER BY id DESC LIMIT 1"
     ).fetchone()
     assert event[:3] == ("edit", "actor", lee)
-    assert json.loads(event[3])["name"] == "Lee Jong-seok"
-    assert json.loads(event[4])["name"] == "Lee Jong Seok"
+    [[_, before]] = json.loads(event[3])["rows"]["actors"]
+    [[_, after]] = json.loads(event[4])["rows"]["actors"]
+    assert before["name"] == "Lee Jong-seok"
+    assert after["name"] == "Lee Jong Seok"
 
 
 def test_update_actor_refuses_cycles_duplicates_and_unknown_kinds(store: Store) -> None:
@@ -89,7 +91,7 @@ def test_delete_actor_moves_children_up(store: Store) -> None:
     ishikane = by_name(store, "Kimihiro Ishikane")
     store.delete_actor(ministry)
     assert ministry not in {a.id for a in store.actors()}
-    parent = store._one("SELECT parent_id FROM actors WHERE id = ?", [ishikane])
+    parent = store._value("SELECT parent_id FROM actors WHERE id = ?", [ishikane])
     assert parent == by_name(store, "Japan")
     assert last_event(store) == ("delete", "actor")
 
@@ -107,11 +109,11 @@ def test_merge_moves_annotations_children_and_names(store: Store) -> None:
     rows = dict(store.conn.execute("SELECT id, actor_id FROM annotations").fetchall())
     assert rows == {moved.id: china, kept.id: china}
     assert repeat.id not in rows
-    assert store._one("SELECT parent_id FROM actors WHERE id = ?", [hong]) == china
-    aliases = json.loads(store._one("SELECT aliases FROM actors WHERE id = ?", [china]))
+    assert store._value("SELECT parent_id FROM actors WHERE id = ?", [hong]) == china
+    aliases = json.loads(store._value("SELECT aliases FROM actors WHERE id = ?", [china]))
     assert {"Chinese Foreign Ministry", "China's Foreign Ministry"} <= set(aliases)
     assert cfm not in {a.id for a in store.actors()}
-    after = json.loads(store._one("SELECT after FROM events ORDER BY id DESC LIMIT 1"))
+    after = json.loads(store._value("SELECT after FROM events ORDER BY id DESC LIMIT 1"))
     assert after["removed_duplicates"] == [repeat.id]
     assert last_event(store) == ("merge", "actor")
 
@@ -176,3 +178,67 @@ def test_stances_add_edit_and_refuse_a_tenth(store: Store) -> None:
     assert store.stances()[-1] == edited
     assert edited.position == MAX_STANCES
     assert last_event(store) == ("edit", "stance")
+
+
+def codebook_rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the codebook tables and the annotations."""
+    return {
+        t: store.conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
+        for t in ("actors", "stances", "targets", "annotations")
+    }
+
+
+EDITS = {
+    "add actor": lambda s: s.add_actor("Local Mayor", "person", ["Mayor"], by_name(s, "Japan")),
+    "edit actor": lambda s: s.update_actor(
+        by_name(s, "Japan"), name="Nippon", kind="state", aliases=["Tokyo"], parent_id=None
+    ),
+    "delete actor": lambda s: s.delete_actor(by_name(s, "Japan")),
+    "add target": lambda s: s.add_target("Famine relief", "Food aid."),
+    "edit target": lambda s: s.update_target(s.targets()[0].id, name="Renamed", description="x"),
+    "add stance": lambda s: s.add_stance("mixed", "Mixed", 0.5),
+    "edit stance": lambda s: s.update_stance(
+        s.stances()[0].id, key="pro", label="Pro", score=2
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_every_codebook_edit_is_one_undoable_step(store: Store, edit: str) -> None:
+    """Each codebook change is one event that undo reverts exactly and redo reapplies."""
+    japan = by_name(store, "Japan")
+    if edit == "delete actor":  # Japan has children; they move up and come back on undo
+        assert store.conn.execute(
+            "SELECT count(*) FROM actors WHERE parent_id = ?", [japan]
+        ).fetchone()[0]
+    before = codebook_rows(store)
+    EDITS[edit](store)
+    after = codebook_rows(store)
+    assert after != before
+    assert store.undo() is not None
+    assert codebook_rows(store) == before
+    assert store.redo() is not None
+    assert codebook_rows(store) == after
+
+
+def test_undo_of_an_actor_someone_has_used_since_is_refused(store: Store) -> None:
+    """Undoing the creation of an actor another coder has coded with changes nothing."""
+    mayor = store.add_actor("Local Mayor", "person")
+    other = Store(store.conn, "bob")
+    sentence = store.sentences(1)[0]
+    used = other.add_annotation(sentence.id, mayor.id, store.stances()[0].id)
+    before = codebook_rows(store)
+    with pytest.raises(StoreError, match="cannot be undone"):
+        store.undo()
+    assert codebook_rows(store) == before
+    other.delete_annotation(used.id)  # once nothing uses the actor, the same undo goes through
+    assert store.undo() is not None
+    assert all(actor.name != "Local Mayor" for actor in store.actors())
+
+
+def test_undo_stack_reads_the_kind_column(store: Store) -> None:
+    """Undo takes the event kind from its column: an event with a kind cleared is skipped."""
+    store.add_target("Famine relief")
+    store.conn.execute("UPDATE events SET kind = NULL WHERE entity = 'target'")
+    assert store.undo() is None
+    assert any(t.name == "Famine relief" for t in store.targets())

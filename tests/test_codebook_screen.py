@@ -57,7 +57,7 @@ def actor(store: Store, name: str) -> tuple[Any, ...] | None:
 
 
 def actor_id(store: Store, name: str) -> int:
-    return int(store._one("SELECT id FROM actors WHERE name = ?", [name]))
+    return int(store._value("SELECT id FROM actors WHERE name = ?", [name]))
 
 
 def highlight(app: App[None], option_id: str) -> None:
@@ -118,7 +118,7 @@ async def test_merge_then_undo_restores_everything(store: Store) -> None:
         highlight(app, f"actor:{cfm}")
         await pilot.press("m", *"China", "enter", "y")
         assert actor(store, "Chinese Foreign Ministry") is None
-        assert store._one("SELECT actor_id FROM annotations WHERE id = ?", [note.id]) == china
+        assert store._value("SELECT actor_id FROM annotations WHERE id = ?", [note.id]) == china
         assert "Chinese Foreign Ministry" in json.loads(actor(store, "China")[1])
         await pilot.press("escape")
     assert app.result is True
@@ -152,7 +152,7 @@ async def test_targets_and_stances_up_to_nine(store: Store) -> None:
     app = Host(store)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("t", *"Aid", "enter")
-        assert store._one("SELECT count(*) FROM targets WHERE name = 'Aid'") == 1
+        assert store._value("SELECT count(*) FROM targets WHERE name = 'Aid'") == 1
         await pilot.press("s", "k", "tab", "L", "tab", "backspace", "2", "enter")
         ninth = store.stances()[-1]
         assert (ninth.key, ninth.label, ninth.score, ninth.position) == ("k", "L", 2.0, 9)
@@ -183,9 +183,9 @@ async def test_edits_survive_a_toml_round_trip(store: Store, tmp_path: Path) -> 
         await pilot.press("a", *"Taro Kono", "tab", "tab", *"Kono", "tab", *"Japan", "enter")
         highlight(app, f"actor:{actor_id(store, 'Wang Yi')}")
         await pilot.press("m", *"Wang Qishan", "enter", "y", "t", *"Food aid", "enter")
-    fresh = open_database(tmp_path / "fresh.db")
-    merge_codebook(fresh, parse_codebook(codebook_to_toml(store.db), "export"))
-    assert codebook_to_toml(fresh) == codebook_to_toml(store.db)
+    fresh = Store(open_database(tmp_path / "fresh.db"), "tester")
+    merge_codebook(fresh, parse_codebook(codebook_to_toml(store), "export"))
+    assert codebook_to_toml(fresh) == codebook_to_toml(store)
     assert fresh.conn.execute(
         "SELECT a.aliases, p.name FROM actors a JOIN actors p ON p.id = a.parent_id"
         " WHERE a.name = 'Taro Kono'"

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.db import BUSY_TIMEOUT_MS, StoreError, open_database
+from reader.db import BUSY_TIMEOUT_MS, StoreError, known_migrations, open_database
 from reader.exchange.codebook_file import load_default_codebook
 from reader.exchange.importing import import_paths, import_seeds
 from reader.store import Store
@@ -213,7 +213,7 @@ def long_article_db(tmp_path: Path) -> Path:
     article = tmp_path / "long.txt"
     article.write_text(f"Talks on North Korea\n\n{sentences}\n", encoding="utf-8")
     db_path = tmp_path / "crash.db"
-    db = open_database(db_path)
+    db = Store(open_database(db_path), "tester")
     load_default_codebook(db)
     [result] = import_paths(db, [article])
     assert result.status == "imported"
@@ -286,7 +286,7 @@ def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A database file with the default codebook and the seed articles."""
     monkeypatch.chdir(REPO)
     path = tmp_path / "shared.db"
-    db = open_database(path)
+    db = Store(open_database(path), "tester")
     load_default_codebook(db)
     import_seeds(db)
     db.conn.close()
@@ -342,7 +342,7 @@ def test_processes_creating_one_new_database_at_once_all_succeed(tmp_path: Path)
     with sqlite3.connect(path) as conn:
         steps = conn.execute("SELECT name FROM _sqlite_migrations").fetchall()
     conn.close()
-    assert steps == [("m001_initial",), ("m002_search_index_on_demand",)]
+    assert steps == [(name,) for name in known_migrations()]
 
 
 @pytest.fixture

@@ -18,10 +18,10 @@ from reader.exchange.exporting import (
     ALL_SENTENCES_COLUMNS,
     EXPORT_COLUMNS,
     ExportError,
+    ExportFilter,
     export_query,
     export_to_path,
     format_for_path,
-    stance_table,
     write_export,
 )
 from reader.store import Store
@@ -41,7 +41,7 @@ def csv_rows(text: str) -> list[dict[str, str]]:
 
 def export_text(store: Store, **options: object) -> str:
     out = io.StringIO(newline="")
-    write_export(store.conn, out, **options)  # type: ignore[arg-type]
+    write_export(store, out, **options)  # type: ignore[arg-type]
     return out.getvalue()
 
 
@@ -152,13 +152,13 @@ def test_csv_bytes_equal_what_csv_writer_writes(store: Store, tmp_path: Path) ->
     store.add_annotation(sentence_ids[1], actor_id, stance_id, note="")
     store.add_annotation(store.sentences(1)[0].id, actor_id, stance_id, note="plain")
     for all_sentences in (False, True):
-        sql, params, columns = export_query(all_sentences=all_sentences)
+        sql, params, columns = export_query(ExportFilter(all_sentences=all_sentences))
         expected = io.StringIO(newline="")
         writer = csv.writer(expected)
         writer.writerow(columns)
         writer.writerows(store.conn.execute(sql, params))
         path = tmp_path / f"all-{all_sentences}.csv"
-        export_to_path(store.conn, path, fmt="csv", all_sentences=all_sentences)
+        export_to_path(store, path, fmt="csv", all_sentences=all_sentences)
         assert path.read_bytes() == expected.getvalue().encode("utf-8")
 
 
@@ -171,7 +171,7 @@ def test_text_stream_and_binary_buffer_get_the_same_output(store: Store) -> None
         raw = io.BytesIO()
         wrapper = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         wrapper.write("")
-        assert write_export(store.conn, wrapper, fmt=fmt) == 1
+        assert write_export(store, wrapper, fmt=fmt) == 1
         wrapper.flush()
         assert raw.getvalue().decode("utf-8") == export_text(store, fmt=fmt)
 
@@ -279,10 +279,10 @@ def test_export_to_path_refuses_existing_file_without_force(store: Store, tmp_pa
     path = tmp_path / "codes.csv"
     path.write_text("keep me", encoding="utf-8")
     with pytest.raises(ExportError) as caught:
-        export_to_path(store.conn, path, fmt="csv")
+        export_to_path(store, path, fmt="csv")
     assert str(caught.value) == f"{path} exists; pass --force to overwrite"
     assert path.read_text(encoding="utf-8") == "keep me"
-    assert export_to_path(store.conn, path, fmt="csv", force=True) == 1
+    assert export_to_path(store, path, fmt="csv", force=True) == 1
     assert len(csv_rows(path.read_text(encoding="utf-8"))) == 1
     assert [name for name in os.listdir(tmp_path) if "codes" in name] == ["codes.csv"]
 
@@ -291,7 +291,7 @@ def test_export_to_path_missing_folder(store: Store, tmp_path: Path) -> None:
     """A folder that does not exist is named in a one-line error."""
     path = tmp_path / "missing" / "codes.csv"
     with pytest.raises(ExportError) as caught:
-        export_to_path(store.conn, path, fmt="csv")
+        export_to_path(store, path, fmt="csv")
     message = str(caught.value)
     assert "\n" not in message and str(tmp_path / "missing") in message
     assert "does not exist" in message
@@ -301,7 +301,7 @@ def test_export_to_path_missing_folder(store: Store, tmp_path: Path) -> None:
 def test_export_to_path_into_a_folder_name(store: Store, tmp_path: Path) -> None:
     """Naming a folder instead of a file is refused."""
     with pytest.raises(ExportError, match="is a folder"):
-        export_to_path(store.conn, tmp_path, fmt="csv")
+        export_to_path(store, tmp_path, fmt="csv")
 
 
 def test_export_to_path_permission_denied(
@@ -317,7 +317,7 @@ def test_export_to_path_permission_denied(
     monkeypatch.setattr(exporting, "open", refuse, raising=False)
     path = folder / "codes.csv"
     with pytest.raises(ExportError) as caught:
-        export_to_path(store.conn, path, fmt="csv")
+        export_to_path(store, path, fmt="csv")
     message = str(caught.value)
     assert str(path) in message and "permission denied" in message and "\n" not in message
     assert os.listdir(folder) == []
@@ -331,7 +331,7 @@ def test_export_to_path_read_only_folder(store: Store, tmp_path: Path) -> None:
     folder.chmod(0o500)
     try:
         with pytest.raises(ExportError, match="permission denied"):
-            export_to_path(store.conn, folder / "codes.csv", fmt="csv")
+            export_to_path(store, folder / "codes.csv", fmt="csv")
     finally:
         folder.chmod(0o700)
 
@@ -355,7 +355,7 @@ def test_disk_full_leaves_no_partial_file(
 
     monkeypatch.setattr(exporting, "_write_csv", full)
     with pytest.raises(ExportError) as caught:
-        export_to_path(store.conn, path, fmt="csv", force=True)
+        export_to_path(store, path, fmt="csv", force=True)
     message = str(caught.value)
     assert str(path) in message and "disk is full" in message
     if existing:
@@ -372,7 +372,7 @@ def test_export_to_path_jsonl(store: Store, tmp_path: Path) -> None:
     store.add_annotation(second.id, actor_id, stance_id)
     store.add_annotation(first.id, actor_id, stance_id)
     path = tmp_path / "codes.jsonl"
-    assert export_to_path(store.conn, path, fmt="jsonl") == 2
+    assert export_to_path(store, path, fmt="jsonl") == 2
     lines = path.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["sentence_position"] for line in lines] == [
         first.position,
@@ -421,7 +421,7 @@ def test_stance_table_counts(store: Store) -> None:
     store.add_annotation(sentences[0].id, actors[1].id, stances[2].id)
     store.add_annotation(sentences[0].id, actors[2].id, stances[2].id)
     other.add_annotation(sentences[0].id, actors[2].id, stances[1].id)
-    keys, rows = stance_table(store.conn)
+    keys, rows = store.stance_table()
     assert keys == [s.key for s in stances]
     zeros = [0] * len(stances)
 
@@ -436,10 +436,10 @@ def test_stance_table_counts(store: Store) -> None:
         (actors[2].name, counts({1: 1, 2: 1}), 2),
         (actors[1].name, counts({2: 1}), 1),
     ]
-    _, mine = stance_table(store.conn, annotator="tester")
+    _, mine = store.stance_table(annotator="tester")
     assert [(name, total) for name, _, total in mine] == [
         (actors[0].name, 4),
         (actors[1].name, 1),
         (actors[2].name, 1),
     ]
-    assert stance_table(store.conn, annotator="nobody")[1] == []
+    assert store.stance_table(annotator="nobody")[1] == []

@@ -87,7 +87,7 @@ def test_read_only_database_can_be_read_but_refuses_changes(read_only: Path) -> 
     store = Store(open_database(read_only), "alice")
     assert is_read_only(store.conn) and store.article_count() == 3
     out = io.StringIO()
-    assert write_export(store.conn, out) == 1
+    assert write_export(store, out) == 1
     assert "kept" in out.getvalue()
     sentence = store.sentences(1)[2]
     message = f"{read_only.resolve()} is read-only: changes cannot be saved"
@@ -225,7 +225,7 @@ def test_nul_inside_a_json_record_never_corrupts_sentences(coded: Path) -> None:
     feed = coded.parent / "feed.jsonl"
     text = "First part of it.\u0000 Hidden after the NUL. Third one here."
     feed.write_text(json.dumps({"title": "NUL", "text": text}) + "\n", encoding="utf-8")
-    db = open_database(coded)
+    db = Store(open_database(coded), "tester")
     import_paths(db, [feed])
     cut = db.conn.execute(
         'SELECT substr(a.text, s.start + 1, s."end" - s.start), a.text, s.start, s."end"'
@@ -241,7 +241,7 @@ def test_nul_byte_in_a_text_file_is_refused(coded: Path) -> None:
     before = dump(coded)
     bad = coded.parent / "nul.txt"
     bad.write_bytes(b"A story\n\nIt reads normally.\x00 Until here.\n")
-    [result] = import_paths(open_database(coded), [bad])
+    [result] = import_paths(Store(open_database(coded), "tester"), [bad])
     assert result.status == "failed" and "binary file" in result.message
     assert dump(coded) == before
 
@@ -253,7 +253,7 @@ def test_fifty_megabyte_article_is_imported_whole(tmp_path: Path) -> None:
     count = 50_000_000 // len(paragraph)
     big = tmp_path / "big.txt"
     big.write_text("A very long article\n\n" + paragraph * count, encoding="utf-8")
-    db = open_database(tmp_path / "big.db")
+    db = Store(open_database(tmp_path / "big.db"), "tester")
     [result] = import_paths(db, [big])
     assert result.status == "imported", result.message
     total, paragraphs = db.conn.execute("SELECT count(*), max(paragraph) FROM sentences").fetchone()
@@ -274,7 +274,7 @@ def test_ten_thousand_small_files(tmp_path: Path) -> None:
     folder.mkdir()
     for n in range(10_000):
         (folder / f"{n:05}.txt").write_text(f"Story {n}\n\nJapan urged China in round {n}.")
-    db = open_database(tmp_path / "many.db")
+    db = Store(open_database(tmp_path / "many.db"), "tester")
     results = import_paths(db, [folder])
     assert [r.status for r in results] == ["imported"] * 10_000
     sources = [row[0] for row in db.conn.execute("SELECT source FROM articles ORDER BY id")]

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
 
 from reader.db import open_database, transaction
 from reader.exchange import importing
@@ -24,16 +23,17 @@ from reader.exchange.importing import (
     seed_dir,
     summarize,
 )
+from reader.store import Store, article_batches
 
 REPO = Path(__file__).resolve().parent.parent
 BINARY_MESSAGE = "binary file, not text; skip it or convert it to UTF-8 text"
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = open_database(db_path)
-    yield database
-    database.conn.close()
+def db(db_path: Path) -> Iterator[Store]:
+    store = Store(open_database(db_path), "tester")
+    yield store
+    store.close()
 
 
 @pytest.fixture
@@ -54,11 +54,13 @@ def write(path: Path, content: str | bytes) -> Path:
     return path
 
 
-def articles(db: Database) -> list[dict[str, object]]:
-    return [dict(row) for row in db.query("SELECT * FROM articles ORDER BY id")]
+def articles(db: Store) -> list[dict[str, object]]:
+    cursor = db.conn.execute("SELECT * FROM articles ORDER BY id")
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
-def sentence_texts(db: Database, article_id: int) -> list[str]:
+def sentence_texts(db: Store, article_id: int) -> list[str]:
     rows = db.conn.execute(
         'SELECT substr(a.text, s.start + 1, s."end" - s.start) FROM sentences s'
         " JOIN articles a ON a.id = s.article_id WHERE a.id = ? ORDER BY s.position",
@@ -67,7 +69,7 @@ def sentence_texts(db: Database, article_id: int) -> list[str]:
     return [row[0] for row in rows]
 
 
-def dump(db: Database) -> list[str]:
+def dump(db: Store) -> list[str]:
     return list(db.conn.iterdump())
 
 
@@ -79,7 +81,7 @@ def only(results: list[ImportResult]) -> ImportResult:
 # -- seeds ----------------------------------------------------------------------------------------
 
 
-def test_seeds_titles(db: Database) -> None:
+def test_seeds_titles(db: Store) -> None:
     """The seed headlines become titles; the third seed's title comes from its first sentence."""
     results = import_seeds(db)
     assert summarize(results) == ImportSummary(imported=3, skipped=0, failed=0)
@@ -94,7 +96,7 @@ def test_seeds_titles(db: Database) -> None:
     assert not third[:-1].endswith(" ")
 
 
-def test_seed_sentences_cut_the_stored_text_exactly(db: Database) -> None:
+def test_seed_sentences_cut_the_stored_text_exactly(db: Store) -> None:
     """Sentence offsets are tight, ordered, non-overlapping cuts of the stored text."""
     import_seeds(db)
     for article in articles(db):
@@ -118,7 +120,7 @@ def test_seed_sentences_cut_the_stored_text_exactly(db: Database) -> None:
         assert text[previous_end:].strip() == ""
 
 
-def test_seed_title_is_sentence_zero(db: Database) -> None:
+def test_seed_title_is_sentence_zero(db: Store) -> None:
     """A headline line is kept in the text as the first sentence, whole."""
     import_seeds(db)
     rows = articles(db)
@@ -129,7 +131,7 @@ def test_seed_title_is_sentence_zero(db: Database) -> None:
     assert third.startswith("China's special representative") and third.endswith("ambitions.")
 
 
-def test_seed_text_is_stored_as_in_the_file(db: Database) -> None:
+def test_seed_text_is_stored_as_in_the_file(db: Store) -> None:
     """Stored text is the file's text (trailing whitespace aside); the hash is its sha256."""
     import hashlib
 
@@ -154,7 +156,7 @@ def test_seed_dir_prefers_local_seeds_then_the_packaged_copy(
     assert packaged.is_absolute() and len(list(packaged.glob("*.txt"))) == 3
 
 
-def test_reimport_is_skipped_and_reported(db: Database) -> None:
+def test_reimport_is_skipped_and_reported(db: Store) -> None:
     """Importing the same content again adds nothing and says which article has it."""
     first = import_seeds(db)
     before = dump(db)
@@ -168,7 +170,7 @@ def test_reimport_is_skipped_and_reported(db: Database) -> None:
 # -- files and folders ------------------------------------------------------------------------
 
 
-def test_changed_file_becomes_new_article_and_old_annotations_stay(db: Database, cwd: Path) -> None:
+def test_changed_file_becomes_new_article_and_old_annotations_stay(db: Store, cwd: Path) -> None:
     """Editing a file and importing it again adds an article; the old one keeps its codes."""
     path = write(cwd / "story.txt", "A Headline\n\nThe minister spoke. Then she left.\n")
     old = only(import_file(db, path))
@@ -192,7 +194,7 @@ def test_changed_file_becomes_new_article_and_old_annotations_stay(db: Database,
     assert sentence_texts(db, int(str(old.article_id)))[1] == "The minister spoke."
 
 
-def test_folder_is_walked_recursively_in_name_order(db: Database, cwd: Path) -> None:
+def test_folder_is_walked_recursively_in_name_order(db: Store, cwd: Path) -> None:
     """Sub-folders are read, files in name order, hidden files and folders skipped."""
     write(cwd / "news" / "b.txt", "Second story here.")
     write(cwd / "news" / "a.txt", "First story here.")
@@ -226,7 +228,7 @@ def test_collect_files_reports_missing_paths(cwd: Path) -> None:
     ]
 
 
-def test_symlink_loop_and_broken_link_are_reported(db: Database, cwd: Path) -> None:
+def test_symlink_loop_and_broken_link_are_reported(db: Store, cwd: Path) -> None:
     """A link back to a parent folder and a dangling link fail alone; the rest is imported."""
     write(cwd / "news" / "a.txt", "A story.")
     os.symlink(cwd / "news", cwd / "news" / "loop")
@@ -243,7 +245,7 @@ def test_symlink_loop_and_broken_link_are_reported(db: Database, cwd: Path) -> N
 
 
 def test_unreadable_folder_is_reported(
-    db: Database, cwd: Path, monkeypatch: pytest.MonkeyPatch
+    db: Store, cwd: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A folder that cannot be listed fails alone (simulated: tests run as root)."""
     write(cwd / "open" / "a.txt", "Readable story.")
@@ -263,9 +265,7 @@ def test_unreadable_folder_is_reported(
     assert [row["source"] for row in articles(db)] == ["open/a.txt"]
 
 
-def test_unreadable_file_fails_alone(
-    db: Database, cwd: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unreadable_file_fails_alone(db: Store, cwd: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A file that cannot be read is reported and does not stop the others."""
     write(cwd / "a.txt", "First readable story.")
     write(cwd / "b.txt", "Locked story.")
@@ -287,7 +287,7 @@ def test_unreadable_file_fails_alone(
     assert results[1].message == "b.txt: permission denied; check its permissions"
 
 
-def test_folder_named_like_a_file_is_walked(db: Database, cwd: Path) -> None:
+def test_folder_named_like_a_file_is_walked(db: Store, cwd: Path) -> None:
     """A folder called x.txt is a folder: its files are imported, it is not read as text."""
     write(cwd / "x.txt" / "inner.txt", "Inside story.")
     results = import_paths(db, [Path("x.txt")])
@@ -305,7 +305,7 @@ def test_folder_named_like_a_file_is_walked(db: Database, cwd: Path) -> None:
     ids=["empty", "whitespace", "png", "control-characters"],
 )
 def test_file_without_text_fails_and_changes_nothing(
-    db: Database, cwd: Path, content: bytes, message: str
+    db: Store, cwd: Path, content: bytes, message: str
 ) -> None:
     """Empty, blank and binary files fail with one line; the database is untouched."""
     import_seeds(db)
@@ -316,7 +316,7 @@ def test_file_without_text_fails_and_changes_nothing(
     assert dump(db) == before
 
 
-def test_failing_file_does_not_stop_the_others(db: Database, cwd: Path) -> None:
+def test_failing_file_does_not_stop_the_others(db: Store, cwd: Path) -> None:
     """Good files before and after a bad one are all imported."""
     write(cwd / "1.txt", "First story.")
     write(cwd / "2.txt", b"\x00\x01\x02binary")
@@ -328,7 +328,7 @@ def test_failing_file_does_not_stop_the_others(db: Database, cwd: Path) -> None:
     assert [row["source"] for row in articles(db)] == ["1.txt", "4.txt"]
 
 
-def test_same_text_twice_in_one_run_is_imported_once(db: Database, cwd: Path) -> None:
+def test_same_text_twice_in_one_run_is_imported_once(db: Store, cwd: Path) -> None:
     """Two files with identical content: the second is skipped, pointing at the first."""
     write(cwd / "a.txt", "Identical story.")
     write(cwd / "b.txt", "Identical story.\n\n")
@@ -339,7 +339,7 @@ def test_same_text_twice_in_one_run_is_imported_once(db: Database, cwd: Path) ->
 
 
 def test_many_files_span_several_transactions(
-    db: Database, cwd: Path, monkeypatch: pytest.MonkeyPatch
+    db: Store, cwd: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Batches split across transactions keep every article with its own sentences."""
     monkeypatch.setattr(importing, "_BATCH_ARTICLES", 2)
@@ -358,7 +358,7 @@ def test_many_files_span_several_transactions(
 
 
 def test_database_error_fails_the_batch_and_saves_nothing(
-    db: Database, cwd: Path, monkeypatch: pytest.MonkeyPatch
+    db: Store, cwd: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A refused write (here: a lock) is reported per article, never raised, never half-done."""
     write(cwd / "a.txt", "A story.")
@@ -366,7 +366,7 @@ def test_database_error_fails_the_batch_and_saves_nothing(
     before = dump(db)
 
     class Locked:
-        def __init__(self, db: Database) -> None:
+        def __init__(self, db: Store) -> None:
             pass
 
         def __enter__(self) -> None:
@@ -375,7 +375,7 @@ def test_database_error_fails_the_batch_and_saves_nothing(
         def __exit__(self, *args: object) -> None:
             pass
 
-    monkeypatch.setattr(importing, "transaction", Locked)
+    monkeypatch.setattr(article_batches, "transaction", Locked)
     results = import_paths(db, [cwd])
     assert [r.status for r in results] == ["failed", "failed"]
     assert results[0].message == (
@@ -388,7 +388,7 @@ def writer_threads() -> list[str]:
     return [t.name for t in threading.enumerate() if t.name == "nkreader-import-writer"]
 
 
-def stored_sentences(db: Database) -> list[tuple[int, int, int, int, int, int]]:
+def stored_sentences(db: Store) -> list[tuple[int, int, int, int, int, int]]:
     rows = db.conn.execute(
         'SELECT id, article_id, position, start, "end", paragraph FROM sentences ORDER BY id'
     ).fetchall()
@@ -396,7 +396,7 @@ def stored_sentences(db: Database) -> list[tuple[int, int, int, int, int, int]]:
 
 
 def test_pipelined_batches_store_what_one_batch_stores(
-    db: Database, cwd: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Store, cwd: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Many batches written by the second thread give the same rows as one batch, repeated
     texts (in one batch, across batches, already stored) included."""
@@ -407,7 +407,7 @@ def test_pipelined_batches_store_what_one_batch_stores(
         write(cwd / "news" / f"{n}.txt", text)
     write(cwd / "old.txt", texts[8])
     import_file(db, cwd / "old.txt")
-    reference = open_database(tmp_path / "reference.db")
+    reference = Store(open_database(tmp_path / "reference.db"), "tester")
     import_file(reference, cwd / "old.txt")
     expected = import_paths(reference, [cwd / "news"])
 
@@ -427,22 +427,22 @@ def test_pipelined_batches_store_what_one_batch_stores(
 
 
 def test_refused_batch_in_writer_thread_fails_alone(
-    db: Database, cwd: Path, monkeypatch: pytest.MonkeyPatch
+    db: Store, cwd: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A write refused on the writer thread fails that batch's articles and no others."""
     for n in range(6):
         write(cwd / f"{n}.txt", f"Story number {n}. It has two sentences.")
     calls: list[int] = []
-    real = importing.transaction
+    real = article_batches.transaction
 
-    def refuse_second(database: Database) -> object:
+    def refuse_second(conn: sqlite3.Connection) -> object:
         calls.append(1)
         if len(calls) == 2:
             raise sqlite3.OperationalError("disk I/O error")
-        return real(database)
+        return real(conn)
 
     monkeypatch.setattr(importing, "_BATCH_ARTICLES", 2)
-    monkeypatch.setattr(importing, "transaction", refuse_second)
+    monkeypatch.setattr(article_batches, "transaction", refuse_second)
     results = import_paths(db, [cwd])
     assert [r.status for r in results] == ["imported"] * 2 + ["failed"] * 2 + ["imported"] * 2
     assert results[2].message == (
@@ -453,7 +453,7 @@ def test_refused_batch_in_writer_thread_fails_alone(
 
 
 def test_interrupted_import_stops_the_writer_and_keeps_whole_batches(
-    db: Database, cwd: Path, monkeypatch: pytest.MonkeyPatch
+    db: Store, cwd: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ctrl-C during a pipelined import: the writer thread ends, every stored batch is whole."""
     for n in range(12):
@@ -477,12 +477,12 @@ def test_interrupted_import_stops_the_writer_and_keeps_whole_batches(
 
 
 def test_unexpected_writer_error_is_raised_by_the_import(
-    db: Database, cwd: Path, monkeypatch: pytest.MonkeyPatch
+    db: Store, cwd: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A bug in the writer thread surfaces in the caller instead of vanishing with the thread."""
     for n in range(8):
         write(cwd / f"{n}.txt", f"Story number {n}.")
-    real = importing.store_batch
+    real = article_batches.store_batch
 
     def broken(conn: sqlite3.Connection, batch: object) -> object:
         if articles_count(conn) >= 2:
@@ -490,7 +490,7 @@ def test_unexpected_writer_error_is_raised_by_the_import(
         return real(conn, batch)  # type: ignore[arg-type]
 
     monkeypatch.setattr(importing, "_BATCH_ARTICLES", 2)
-    monkeypatch.setattr(importing, "store_batch", broken)
+    monkeypatch.setattr(article_batches, "store_batch", broken)
     with pytest.raises(RuntimeError, match="writer bug"):
         import_paths(db, [cwd])
     assert not writer_threads()
@@ -498,14 +498,14 @@ def test_unexpected_writer_error_is_raised_by_the_import(
 
 
 def test_import_inside_an_open_transaction_stays_on_one_connection(
-    db: Database, cwd: Path, monkeypatch: pytest.MonkeyPatch
+    db: Store, cwd: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Inside the caller's transaction a second connection would wait for its lock: none is
     opened, every batch joins the caller's transaction and commits with it."""
     for n in range(5):
         write(cwd / f"{n}.txt", f"Story number {n}. Second sentence.")
     monkeypatch.setattr(importing, "_BATCH_ARTICLES", 2)
-    with transaction(db):
+    with transaction(db.conn):
         results = import_paths(db, [cwd], on_file=lambda _: assert_no_writer())
     assert [r.status for r in results] == ["imported"] * 5
     assert len(articles(db)) == 5
@@ -534,21 +534,21 @@ def articles_count(conn: sqlite3.Connection) -> int:
     ],
     ids=["headline", "period", "colon-inside", "no-blank", "quote", "long"],
 )
-def test_title_rules(db: Database, cwd: Path, text: str, title: str) -> None:
+def test_title_rules(db: Store, cwd: Path, text: str, title: str) -> None:
     """Headline when short, unpunctuated and followed by a blank line; else the first sentence."""
     result = only(import_file(db, write(cwd / "t.txt", text)))
     assert result.title == title
     assert articles(db)[0]["title"] == title
 
 
-def test_headline_with_abbreviation_stays_one_sentence(db: Database, cwd: Path) -> None:
+def test_headline_with_abbreviation_stays_one_sentence(db: Store, cwd: Path) -> None:
     """A headline the splitter would cut (U.N. or a question mark) is still sentence 0."""
     path = write(cwd / "t.txt", "Why Did the U.N. Act? Nobody Knows\n\nBody sentence here.")
     only(import_file(db, path))
     assert sentence_texts(db, 1) == ["Why Did the U.N. Act? Nobody Knows", "Body sentence here."]
 
 
-def test_text_is_kept_exactly_apart_from_line_breaks_and_edges(db: Database, cwd: Path) -> None:
+def test_text_is_kept_exactly_apart_from_line_breaks_and_edges(db: Store, cwd: Path) -> None:
     """Inner spacing, tabs and indentation survive; CRLF/CR become LF; blank edges go."""
     raw = b"\r\n\r\nTitle  Line\r\n\r\n  Indented\tline  with  spaces.\rNext line.\r\n\r\n   "
     only(import_file(db, write(cwd / "t.txt", raw)))
@@ -567,7 +567,7 @@ def test_text_is_kept_exactly_apart_from_line_breaks_and_edges(db: Database, cwd
     ids=["utf-8-bom", "utf-16-le-bom", "utf-16-be-bom", "cp1252"],
 )
 def test_encodings_are_decoded_correctly(
-    db: Database, cwd: Path, raw: bytes, warning: str | None
+    db: Store, cwd: Path, raw: bytes, warning: str | None
 ) -> None:
     """BOMs are honoured and removed; undeclared cp1252 is decoded with a warning."""
     result = only(import_file(db, write(cwd / "t.txt", raw)))
@@ -581,7 +581,7 @@ def test_encodings_are_decoded_correctly(
         )
 
 
-def test_latin1_fallback_when_cp1252_cannot_decode(db: Database, cwd: Path) -> None:
+def test_latin1_fallback_when_cp1252_cannot_decode(db: Store, cwd: Path) -> None:
     """Bytes cp1252 leaves undefined fall back to latin-1, with a warning naming it."""
     result = only(import_file(db, write(cwd / "t.txt", b"Na\xefve \x81 story \xe9t\xe9.")))
     assert result.warning is not None and "Latin-1 (ISO-8859-1)" in result.warning
@@ -591,7 +591,7 @@ def test_latin1_fallback_when_cp1252_cannot_decode(db: Database, cwd: Path) -> N
 # -- record files -----------------------------------------------------------------------------
 
 
-def test_jsonl_records_metadata_and_a_malformed_line(db: Database, cwd: Path) -> None:
+def test_jsonl_records_metadata_and_a_malformed_line(db: Store, cwd: Path) -> None:
     """Each line is an article; extra fields become metadata; a bad line fails alone."""
     lines = [
         json.dumps(
@@ -639,7 +639,7 @@ def test_jsonl_records_metadata_and_a_malformed_line(db: Database, cwd: Path) ->
     )
 
 
-def test_json_list_and_single_object(db: Database, cwd: Path) -> None:
+def test_json_list_and_single_object(db: Store, cwd: Path) -> None:
     """A JSON list holds one article per item; a JSON object is one article."""
     write(
         cwd / "list.json",
@@ -658,7 +658,7 @@ def test_json_list_and_single_object(db: Database, cwd: Path) -> None:
     assert json.loads(str(rows[2]["metadata"])) == {"headline": "Solo"}
 
 
-def test_csv_with_field_map(db: Database, cwd: Path) -> None:
+def test_csv_with_field_map(db: Store, cwd: Path) -> None:
     """--map points title and text at other columns; quoted multi-line cells are kept."""
     write(
         cwd / "news.csv",
@@ -681,7 +681,7 @@ def test_csv_with_field_map(db: Database, cwd: Path) -> None:
     assert json.loads(str(second["metadata"])) == {"Date": "", "lang": "ja"}
 
 
-def test_csv_semicolons_and_known_column_names(db: Database, cwd: Path) -> None:
+def test_csv_semicolons_and_known_column_names(db: Store, cwd: Path) -> None:
     """A semicolon-separated file with Title/Body columns needs no --map; a row with more
     cells than columns (an unquoted delimiter) fails alone instead of losing text."""
     write(
@@ -697,7 +697,7 @@ def test_csv_semicolons_and_known_column_names(db: Database, cwd: Path) -> None:
     )
 
 
-def test_csv_without_text_column(db: Database, cwd: Path) -> None:
+def test_csv_without_text_column(db: Store, cwd: Path) -> None:
     """The failure names the columns found and the --map option; nothing is imported."""
     write(cwd / "news.csv", "headline,content\nA,B\n")
     result = only(import_file(db, Path("news.csv")))
@@ -708,7 +708,7 @@ def test_csv_without_text_column(db: Database, cwd: Path) -> None:
     assert articles(db) == []
 
 
-def test_record_without_text_field(db: Database, cwd: Path) -> None:
+def test_record_without_text_field(db: Store, cwd: Path) -> None:
     """A JSON record lacking a text field fails alone and names its fields."""
     write(cwd / "a.jsonl", '{"title": "T", "content": "x"}\n{"text": "Kept."}\n')
     results = import_file(db, Path("a.jsonl"))
@@ -718,7 +718,7 @@ def test_record_without_text_field(db: Database, cwd: Path) -> None:
     assert results[1].status == "imported"
 
 
-def test_records_with_unusable_values_fail_alone(db: Database, cwd: Path) -> None:
+def test_records_with_unusable_values_fail_alone(db: Store, cwd: Path) -> None:
     """Non-text text, a lone surrogate and a blank title never escape as exceptions."""
     lines = [
         '{"text": {"nested": "object"}}',
@@ -735,7 +735,7 @@ def test_records_with_unusable_values_fail_alone(db: Database, cwd: Path) -> Non
     assert json.loads(str(articles(db)[0]["metadata"])) == {"tags": ["a", "b"]}
 
 
-def test_non_utf8_file_name_is_shown_with_replacement_character(db: Database, cwd: Path) -> None:
+def test_non_utf8_file_name_is_shown_with_replacement_character(db: Store, cwd: Path) -> None:
     """A file name that is not UTF-8 is still imported; its source shows U+FFFD."""
     name = os.fsdecode(b"caf\xe9.txt")
     write(cwd / name, "Story with an odd file name.")
@@ -743,7 +743,7 @@ def test_non_utf8_file_name_is_shown_with_replacement_character(db: Database, cw
     assert (result.status, result.source) == ("imported", "caf\ufffd.txt")
 
 
-def test_unknown_field_in_map_is_refused_up_front(db: Database, cwd: Path) -> None:
+def test_unknown_field_in_map_is_refused_up_front(db: Store, cwd: Path) -> None:
     """A typo in --map raises ValueError before any file is read."""
     write(cwd / "a.txt", "Story.")
     with pytest.raises(ValueError, match="unknown field 'txt' in --map"):

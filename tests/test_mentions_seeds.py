@@ -170,7 +170,7 @@ def _seed_sentences(store: Store) -> dict[str, list[str]]:
         article = store.article(article_id)
         assert article is not None
         by_file[article.source.rsplit("/", 1)[-1]] = [s.text for s in store.sentences(article_id)]
-        article_id = store.article_ids_after(article_id)
+        article_id = store.adjacent_article_id(article_id, 1)
     return by_file
 
 

@@ -33,10 +33,9 @@ SETTINGS = settings(
 
 def round_trip(folder: Path, source: Path, pick: int, note: str) -> None:
     """Import ``source``, annotate one sentence with ``note``, export CSV, compare what is read."""
-    db = open_database(folder / "a.db")
-    results = import_paths(db, [source])
+    store = Store(open_database(folder / "a.db"), "tester")
+    results = import_paths(store, [source])
     assume(len(results) == 1 and results[0].status == "imported")
-    store = Store(db, "tester")
     actor = store.add_actor("Japan", "state")
     stance = store.add_stance("support")
     article = store.article(int(str(results[0].article_id)))
@@ -47,7 +46,7 @@ def round_trip(folder: Path, source: Path, pick: int, note: str) -> None:
     assert sentence.text == article.text[sentence.start : sentence.end]
     store.add_annotation(sentence.id, actor.id, stance.id, None, note)
     out = folder / "out.csv"
-    assert export_to_path(store.conn, out, fmt="csv") == 1
+    assert export_to_path(store, out, fmt="csv") == 1
     store.close()
     with out.open(newline="", encoding="utf-8") as handle:
         [row] = list(csv.DictReader(handle))

@@ -66,7 +66,12 @@ def test_new_database_records_every_schema_step(tmp_path: Path) -> None:
     """The schema version is the list of applied steps in _sqlite_migrations."""
     db = open_database(tmp_path / "new.db")
     names = [row[0] for row in db.conn.execute("SELECT name FROM _sqlite_migrations")]
-    assert names == known_migrations() == ["m001_initial", "m002_search_index_on_demand"]
+    assert names == known_migrations()
+    assert names == [
+        "m001_initial",
+        "m002_search_index_on_demand",
+        "m003_event_kinds_and_coded_view",
+    ]
     db.conn.close()
 
 
@@ -102,6 +107,25 @@ def test_first_schema_database_opens_with_every_row_intact(v1: Path) -> None:
     assert len(list(v1.parent.glob("annotations.db.bak-m001_initial-*"))) == 1
 
 
+def test_first_schema_events_get_the_kind_undo_reads(v1: Path) -> None:
+    """Upgraded events say in a column what they changed; an undo has the kind it reverted;
+    the codebook import of the first schema cannot be undone (it kept no rows)."""
+    Store(open_database(v1), "alice").close()
+    with sqlite3.connect(v1) as conn:
+        found = conn.execute("SELECT id, action, entity, reverts, kind FROM events").fetchall()
+    conn.close()
+    kinds = {row[0]: row[4] for row in found}
+    for _, action, entity, reverts, kind in found:
+        if reverts is not None:
+            assert kind == kinds[reverts]
+        elif entity == "annotation":
+            assert kind == "annotation"
+        elif entity == "sentence_status":
+            assert kind == "status"
+        else:
+            assert (action, entity, kind) == ("import", "codebook", None)
+
+
 def test_first_schema_database_keeps_its_search_index(v1: Path) -> None:
     """The first schema indexed every article as it was inserted; after the upgrade the index
     counts as complete, searches still find them, and new articles are indexed on demand."""
@@ -132,14 +156,15 @@ def test_upgrade_takes_a_backup_first_and_keeps_all_data(
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
     steps = [row[0] for row in db.conn.execute("SELECT name FROM _sqlite_migrations")]
-    assert steps == ["m001_initial", "m002_search_index_on_demand", "m099_future"]
+    assert steps == [*known_migrations()[:-1], "m099_future"]
     upgraded = db.conn.execute(
         "SELECT id, sentence_id, actor_id, stance_id, target_id, note, annotator, created_at,"
         " updated_at, confidence FROM annotations ORDER BY id"
     ).fetchall()
     assert upgraded == [(*row, 1.0) for row in before["annotations"]]
-    for table in ("articles", "sentences", "sentence_status", "events", "actors", "ui_state"):
+    for table in ("articles", "sentences", "sentence_status", "actors", "ui_state"):
         assert rows(v1, table) == before[table]
+    assert [row[:-1] for row in rows(v1, "events")] == before["events"]  # one column more: kind
     db.conn.close()
     open_database(v1).conn.close()  # up to date now: no second backup
     assert len(list(v1.parent.glob("*.bak-*"))) == 1

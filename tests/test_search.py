@@ -13,7 +13,6 @@ import pytest
 from reader.db import is_read_only, open_database
 from reader.exchange.importing import import_paths
 from reader.store import Store, StoreError
-from reader.store.search import update_search_index_at
 from tests.conftest import ANNOTATOR
 
 QUERIES = (
@@ -76,7 +75,7 @@ def test_partly_indexed_corpus_finds_both_parts(store: Store, tmp_path: Path) ->
     extra = tmp_path / "more"
     extra.mkdir()
     (extra / "a.txt").write_text("Talks resume in Geneva\n\nNakasone arrived on Monday.\n")
-    import_paths(store.db, [extra])
+    import_paths(store, [extra])
     assert store.search_backlog() == 1
     found = store.article_summaries(0, 10, "Nakasone")
     assert [s.title for s in found][-1] == "Talks resume in Geneva"
@@ -182,7 +181,9 @@ def test_indexing_in_the_background_keeps_the_readers_writes_visible(
         )
         return int(done.stdout)
 
-    assert update_search_index_at(db_path) == 3
+    job = store.search_index_job()
+    assert job is not None
+    assert job(lambda: False) == 3
     assert annotations_seen_elsewhere() == 0
     sentence = store.sentences(1)[1]
     store.add_annotation(sentence.id, store.actors()[0].id, store.stances()[0].id)

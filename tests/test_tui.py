@@ -478,13 +478,13 @@ def test_a_surname_counts_only_once_the_article_introduced_the_person(
     from reader.exchange.codebook_file import load_default_codebook
     from reader.exchange.importing import import_file
 
-    load_default_codebook(empty_store.db)
+    load_default_codebook(empty_store)
     text = (
         "Talks in Tokyo\n\nKishida said Japan agreed to the plan."
         " Foreign Minister Fumio Kishida met reporters.\n"
     )
     (tmp_path / "talks.txt").write_text(text, encoding="utf-8")
-    import_file(empty_store.db, tmp_path / "talks.txt")
+    import_file(empty_store, tmp_path / "talks.txt")
     actors = {actor.name: actor.id for actor in empty_store.actors()}
 
     async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:

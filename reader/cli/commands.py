@@ -181,7 +181,7 @@ def import_command(
     store = open_store(db_path)
     try:
         if not paths:
-            results = import_seeds(store.db)
+            results = import_seeds(store)
         else:
             files, _ = collect_files(list(paths))
             if len(files) >= LARGE_IMPORT and sys.stderr.isatty():
@@ -189,10 +189,10 @@ def import_command(
                     length=len(files), label="importing", file=sys.stderr
                 ) as bar:
                     results = import_paths(
-                        store.db, list(paths), field_map=field_map, on_file=lambda _: bar.update(1)
+                        store, list(paths), field_map=field_map, on_file=lambda _: bar.update(1)
                     )
             else:
-                results = import_paths(store.db, list(paths), field_map=field_map)
+                results = import_paths(store, list(paths), field_map=field_map)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--map") from None
     failed = report_import(results)
@@ -239,17 +239,18 @@ def export_command(
     if not path.exists():
         raise click.ClickException(f"{path} does not exist: run `nkreader import` first")
     store = open_store(db_path)
-    filters: dict[str, Any] = {
-        "annotator": annotator,
-        "article_id": article_id,
-        "all_sentences": all_sentences,
-    }
     try:
         if output is None or str(output) == "-":
-            count = write_export(store.conn, sys.stdout, fmt=fmt or "csv", **filters)
+            count = write_export(
+                store, sys.stdout, fmt=fmt or "csv", annotator=annotator, article_id=article_id,
+                all_sentences=all_sentences,
+            )  # fmt: skip
         else:
             chosen = format_for_path(output, fmt)
-            count = export_to_path(store.conn, output, fmt=chosen, force=force, **filters)
+            count = export_to_path(
+                store, output, fmt=chosen, force=force, annotator=annotator,
+                article_id=article_id, all_sentences=all_sentences,
+            )  # fmt: skip
             click.echo(f"{count} rows written to {output}", err=True)
     except ExportError as error:
         raise click.ClickException(str(error)) from None
@@ -267,12 +268,12 @@ def articles_command(annotator: str | None, db_path: Path | None) -> None:
 
         nkreader articles --annotator alice
     """
-    from reader.exchange.reports import article_rows, format_table
+    from reader.exchange.reports import format_table
 
     store = open_store(db_path)
     rows = [
-        [str(i), title, str(n), str(coded)]
-        for i, title, n, coded in article_rows(store.conn, annotator)
+        [str(a.id), a.title, str(a.sentence_count), str(a.coded_count)]
+        for a in store.article_progress(annotator)
     ]
     store.close()
     click.echo(format_table(["id", "title", "sentences", "coded"], rows))
@@ -288,11 +289,10 @@ def stats_command(annotator: str | None, db_path: Path | None) -> None:
 
         nkreader stats --annotator alice
     """
-    from reader.exchange.exporting import stance_table
     from reader.exchange.reports import format_table
 
     store = open_store(db_path)
-    keys, rows = stance_table(store.conn, annotator)
+    keys, rows = store.stance_table(annotator)
     store.close()
     if not rows:
         click.echo("no annotations yet", err=True)
@@ -320,7 +320,7 @@ def codebook_export(file: Path, db_path: Path | None) -> None:
 
     store = open_store(db_path)
     try:
-        export_codebook(store.db, file)
+        export_codebook(store, file)
     except (CodebookError, OSError) as error:
         raise click.ClickException(f"{file}: {error}") from None
     finally:
@@ -347,7 +347,7 @@ def codebook_import(file: Path, db_path: Path | None, annotator: str | None) -> 
         raise click.ClickException(str(error)) from None
     store = open_store(db_path, annotator)
     try:
-        report = merge_codebook(store.db, spec, annotator=store.annotator)
+        report = merge_codebook(store, spec)
     except CodebookError as error:
         raise click.ClickException(str(error)) from None
     finally:
@@ -369,17 +369,19 @@ def log_command(
 
         nkreader log --annotator alice --article 2 -n 50
     """
-    from reader.exchange.reports import event_rows
-
     path = resolve_path(db_path)
     if not path.exists():
         raise click.ClickException(f"{path} does not exist: there is no log to show")
     store = open_store(db_path)
-    for row in event_rows(store.conn, annotator=annotator, article_id=article_id, limit=limit):
-        event_id, at, who, action, entity, entity_id, article, position, change = row
+    for e in store.log_entries(annotator=annotator, article_id=article_id, limit=limit):
         # Sentences numbered from 1, as the reader shows them ("Sentence 2 of 18").
-        where = f"article {article} sentence {position + 1}" if position is not None else "-"
-        click.echo(f"{event_id}\t{at}\t{who}\t{action}\t{entity} {entity_id}\t{where}\t{change}")
+        where = "-"
+        if e.sentence_position is not None:
+            where = f"article {e.article_id} sentence {e.sentence_position + 1}"
+        click.echo(
+            f"{e.id}\t{e.at}\t{e.annotator}\t{e.action}\t{e.entity} {e.entity_id}\t{where}"
+            f"\t{e.change}"
+        )
     store.close()
 
 
@@ -394,8 +396,6 @@ def backup_command(file: Path, force: bool, db_path: Path | None) -> None:
 
         nkreader backup backups/annotations-monday.db
     """
-    from reader.exchange.reports import backup_database
-
     source = resolve_path(db_path)
     if not source.exists():
         raise click.ClickException(f"{source} does not exist: nothing to back up")
@@ -406,7 +406,7 @@ def backup_command(file: Path, force: bool, db_path: Path | None) -> None:
     store = open_store(db_path)
     partial = file.with_name(file.name + ".partial")
     try:
-        backup_database(store.conn, str(partial))
+        store.backup_to(partial)
         os.replace(partial, file)
     except (OSError, sqlite3.Error) as error:
         partial.unlink(missing_ok=True)

@@ -32,8 +32,7 @@ def open_reader_store(db_path: Path | None, annotator: str | None = None) -> Sto
 
     A file that cannot be used raises ``DatabaseError`` (``reader.cli.commands.open_store`` turns it
     into click's one-line error). The Store sits on a bare connection, so opening an up-to-date
-    database for the reader does not import sqlite-utils; commands that want its API use
-    ``store.db``.
+    database for the reader does not import sqlite-utils.
     """
     from reader.db import open_connection, resolve_path
     from reader.store import Store, StoreError
@@ -45,7 +44,7 @@ def open_reader_store(db_path: Path | None, annotator: str | None = None) -> Sto
         from reader.exchange.codebook_file import load_default_codebook
 
         try:
-            load_default_codebook(store.db)
+            load_default_codebook(store)
         except StoreError as error:  # read-only or busy: browsing still works
             print(f"warning: default codebook not loaded: {error}", file=sys.stderr)
     return store
@@ -70,7 +69,7 @@ def run_reader(db_path: Path | None, annotator: str | None) -> None:
         if store.article_count() == 0:
             from reader.exchange.importing import import_seeds
 
-            import_seeds(store.db)
+            import_seeds(store)
         from reader.tui.app import ReaderApp
 
         app = ReaderApp(store, db_label=str(resolve_path(db_path)))

@@ -220,7 +220,53 @@ def m002_search_index_on_demand(db: Database) -> None:
     )
 
 
-STEPS: tuple[Step, ...] = (m001_initial, m002_search_index_on_demand)
+def m003_event_kinds_and_coded_view(db: Database) -> None:
+    """Events say in a column how undo reads them; one view says which sentences are coded.
+
+    ``events.kind`` is ``annotation`` or ``status`` for a change to one annotation or one
+    sentence status, ``rows`` for a change kept as a snapshot of several rows (an actor merge,
+    and from now on every codebook change), and null for what cannot be undone. Earlier undo
+    found merges by matching the JSON text of ``before`` and ``after``. Existing events get the
+    kind of what they changed; an undo or redo the kind of the event it reverted.
+
+    ``coded_sentences`` lists (sentence, coder) for every annotation and every sentence status
+    (a "no claim" mark): a sentence is coded by a coder when it appears there. Rows may repeat
+    (``UNION ALL``), so that a lookup of one sentence and coder reaches each table's index;
+    counts use ``DISTINCT``.
+    """
+    db.execute("ALTER TABLE events ADD COLUMN kind TEXT")
+    kinds: dict[int, str | None] = {}
+    rows = db.execute("SELECT id, action, entity, reverts FROM events ORDER BY id").fetchall()
+    for event_id, action, entity, reverts in rows:
+        if reverts is not None:
+            kind = kinds.get(reverts)
+        elif action == "merge":
+            kind = "rows"
+        elif entity == "annotation":
+            kind = "annotation"
+        elif entity == "sentence_status":
+            kind = "status"
+        else:
+            kind = None
+        kinds[event_id] = kind
+    db.conn.executemany(
+        "UPDATE events SET kind = ? WHERE id = ?",
+        [(kind, event_id) for event_id, kind in kinds.items() if kind is not None],
+    )
+    db.execute(
+        """
+        CREATE VIEW coded_sentences AS
+            SELECT sentence_id, annotator FROM annotations
+            UNION ALL
+            SELECT sentence_id, annotator FROM sentence_status"""
+    )
+
+
+STEPS: tuple[Step, ...] = (
+    m001_initial,
+    m002_search_index_on_demand,
+    m003_event_kinds_and_coded_view,
+)
 """Every schema step, oldest first. A step, once released, is never edited: a later change is a
 new step appended here."""
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,9 +25,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from sqlite_utils import Database
-
-from reader.db import transaction
 from reader.exchange.formats import (
     SUFFIXES,
     BadFile,
@@ -40,13 +36,8 @@ from reader.exchange.formats import (
     resolve_field_map,
     why,
 )
-from reader.store.article_batches import (
-    Batch,
-    BatchWriter,
-    encode_batch,
-    flatten_spans,
-    store_batch,
-)
+from reader.store import Store
+from reader.store.article_batches import Batch, StoredBatch, encode_batch, flatten_spans
 from reader.text.decoding import NotText, decode, normalise
 from reader.text.sentences import SentenceSpan, split_sentences
 
@@ -67,8 +58,6 @@ _TITLE_ENDS = tuple('.!?:;,"”')
 _DERIVED_MAX = 80
 _BATCH_ARTICLES = 500
 """Articles written per transaction: one fsync for many small files, the lock held briefly."""
-_HASHES_PER_QUERY = 500
-"""Hashes asked about in one ``IN (...)`` query, well inside SQLite's limit on parameters."""
 
 Status = Literal["imported", "skipped", "failed"]
 
@@ -178,12 +167,12 @@ def _hashed(record: Record, warning: str | None) -> _Read | ImportResult:
     return _Read(record, content_hash, warning)
 
 
-def _drafts(conn: sqlite3.Connection, texts: Sequence[_Read]) -> list[_Draft | ImportResult]:
+def _drafts(store: Store, texts: Sequence[_Read]) -> list[_Draft | ImportResult]:
     """Split and title the texts not stored yet; the others are reported as skipped.
 
     One query asks which of the batch's hashes are stored already, instead of one per text.
     """
-    stored = _stored_ids(conn, [read.content_hash for read in texts])
+    stored = store.stored_article_ids([read.content_hash for read in texts])
     return [
         _skipped(read.record.source, stored[read.content_hash], read.warning)
         if read.content_hash in stored
@@ -229,17 +218,6 @@ def _derived_title(sentence: str) -> str:
     return head.rstrip(" ,;:-–—") + "…"
 
 
-def _stored_ids(conn: sqlite3.Connection, hashes: Sequence[str]) -> dict[str, int]:
-    """The article id of each hash that is already stored."""
-    found: dict[str, int] = {}
-    for first in range(0, len(hashes), _HASHES_PER_QUERY):
-        chunk = hashes[first : first + _HASHES_PER_QUERY]
-        marks = ",".join("?" * len(chunk))
-        sql = f"SELECT content_hash, id FROM articles WHERE content_hash IN ({marks})"
-        found.update(conn.execute(sql, chunk).fetchall())
-    return found
-
-
 def _skipped(source: str, article_id: int, warning: str | None) -> ImportResult:
     message = f"{source}: already imported as article {article_id} (same text); skipped"
     return ImportResult(source, "skipped", article_id, None, message, warning)
@@ -248,7 +226,7 @@ def _skipped(source: str, article_id: int, warning: str | None) -> ImportResult:
 # -- writing ------------------------------------------------------------------------------------
 
 
-def _encode(drafts: Sequence[_Draft]) -> tuple[Sequence[_Draft], Batch]:
+def _encode(drafts: Sequence[_Draft]) -> Batch:
     """A batch of drafts with its rows flattened for the writer (see ``encode_batch``)."""
     stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
     rows = [
@@ -256,23 +234,19 @@ def _encode(drafts: Sequence[_Draft]) -> tuple[Sequence[_Draft], Batch]:
          d.record.outlet, d.record.url, d.record.metadata)
         for d in drafts
     ]  # fmt: skip
-    return drafts, encode_batch(rows, [draft.offsets for draft in drafts])
+    return encode_batch(rows, [draft.offsets for draft in drafts])
 
 
-def _write(db: Database, batch: tuple[Sequence[_Draft], Batch]) -> list[ImportResult]:
-    """Insert a batch of drafts, with their sentences, in one transaction: all or none.
+def _results(drafts: Sequence[_Draft], stored: StoredBatch) -> list[ImportResult]:
+    """What became of each draft of a batch the Store wrote (all of it, or none).
 
     Drafts were checked while they were prepared, so a failure here is about the database
-    (locked, full, read-only); the batch is rolled back and each of its articles reported.
+    (locked, full, read-only); the batch was rolled back and each of its articles is reported.
     """
-    drafts, encoded = batch
-    try:
-        with transaction(db):
-            stored = store_batch(db.conn, encoded)
-    except sqlite3.Error as error:
-        reason = f"not saved, the database refused the write ({error}); try again"
+    if stored.error is not None:
+        reason = f"not saved, the database refused the write ({stored.error}); try again"
         return [_fail(d.record.source, f"{d.record.source}: {reason}") for d in drafts]
-    return [_result(draft, *outcome) for draft, outcome in zip(drafts, stored, strict=True)]
+    return [_result(d, *outcome) for d, outcome in zip(drafts, stored.articles, strict=True)]
 
 
 def _result(draft: _Draft, article_id: int, new: bool) -> ImportResult:
@@ -288,14 +262,14 @@ def _result(draft: _Draft, article_id: int, new: bool) -> ImportResult:
 
 
 def import_file(
-    db: Database, path: Path, *, field_map: Mapping[str, str] | None = None
+    store: Store, path: Path, *, field_map: Mapping[str, str] | None = None
 ) -> list[ImportResult]:
     """Import one file: a result per article or record, or one failure for the whole file."""
-    return import_paths(db, [path], field_map=field_map)
+    return import_paths(store, [path], field_map=field_map)
 
 
 def import_paths(
-    db: Database,
+    store: Store,
     paths: Sequence[Path],
     *,
     field_map: Mapping[str, str] | None = None,
@@ -313,10 +287,11 @@ def import_paths(
     results: list[ImportResult | None] = [*problems]
     waiting: list[tuple[int, _Read]] = []  # texts read, with their place in the results
     places: list[list[int]] = []  # each submitted batch's places in the results
-    with BatchWriter(db, _write) as writer:
+    batches: list[Sequence[_Draft]] = []  # each submitted batch's drafts
+    with store.article_writer() as writer:
 
         def submit(more: bool) -> None:
-            drafts = _drafts(db.conn, [read for _, read in waiting])
+            drafts = _drafts(store, [read for _, read in waiting])
             batch: list[_Draft] = []
             places.append([])
             for (place, _), item in zip(waiting, drafts, strict=True):
@@ -327,6 +302,7 @@ def import_paths(
                     results[place] = item
             waiting.clear()
             if batch:
+                batches.append(batch)
                 writer.submit(_encode(batch), more=more)
             else:
                 places.pop()
@@ -344,8 +320,8 @@ def import_paths(
                 on_file(path)
         if waiting:
             submit(more=False)
-        for indexes, written in zip(places, writer.close(), strict=True):
-            for index, result in zip(indexes, written, strict=True):
+        for indexes, drafts, stored in zip(places, batches, writer.close(), strict=True):
+            for index, result in zip(indexes, _results(drafts, stored), strict=True):
                 results[index] = result
     return [result for result in results if result is not None]
 
@@ -366,6 +342,6 @@ def seed_dir() -> Path:
     return Path(str(resources.files("reader") / "data" / "seeds"))
 
 
-def import_seeds(db: Database) -> list[ImportResult]:
+def import_seeds(store: Store) -> list[ImportResult]:
     """Import the three example articles (already imported ones are skipped)."""
-    return import_paths(db, [seed_dir()])
+    return import_paths(store, [seed_dir()])

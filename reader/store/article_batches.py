@@ -1,5 +1,8 @@
 """Writing batches of prepared articles to the database, on a second core when it pays.
 
+The import's write path: ``reader.exchange.importing`` reads, decodes and splits files into
+``Batch`` objects, and the Store's ``article_writer`` stores them, each in one transaction.
+
 Python's ``sqlite3`` releases the GIL while SQLite runs a statement, so the B-tree, write-ahead
 log, full-text index and fsync work of one batch can run on a writer thread, with its own
 connection to the same file, while the main thread reads, decodes and splits the next batch.
@@ -14,27 +17,26 @@ from __future__ import annotations
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, count, repeat
 from operator import attrgetter
 from pathlib import Path
 from types import TracebackType
-from typing import Generic, TypeVar
 
-from sqlite_utils import Database
-
-from reader.db import connect, database_file
+from reader.db import connect, database_file, transaction
 from reader.text.sentences import SentenceSpan
 
 __all__ = [
     "ARTICLE_COLUMNS",
     "Batch",
     "BatchWriter",
+    "StoredBatch",
     "encode_batch",
     "flatten_spans",
     "store_batch",
+    "write_batch",
 ]
 
 ARTICLE_COLUMNS = (
@@ -166,14 +168,31 @@ def _store_by_hash(conn: sqlite3.Connection, batch: Batch, last: int) -> list[tu
     return outcome
 
 
-_T = TypeVar("_T")
-_R = TypeVar("_R")
+@dataclass(frozen=True, slots=True)
+class StoredBatch:
+    """What became of a batch: each article's id and whether it is new, or why none was stored."""
+
+    articles: list[tuple[int, bool]]
+    """``(article id, newly imported)`` in the batch's order; empty when the write failed."""
+    error: str | None = None
+    """The database's refusal (locked, full, read-only): the batch was rolled back whole."""
+
+
+def write_batch(conn: sqlite3.Connection, batch: Batch) -> StoredBatch:
+    """Store a batch in one transaction of its own: all of it, or (on failure) none."""
+    try:
+        with transaction(conn):
+            return StoredBatch(store_batch(conn, batch))
+    except sqlite3.Error as error:
+        return StoredBatch([], str(error))
+
+
 _QUEUED = 2
 """Batches prepared ahead of the writer: enough to keep it busy, little memory held."""
 
 
-class BatchWriter(Generic[_T, _R]):
-    """Runs ``write(db, batch)`` for each submitted batch, in order, and keeps the outputs.
+class BatchWriter:
+    """Stores each submitted batch (``write_batch``), in order, and keeps what became of each.
 
     Batches are written at once on the caller's thread until one is submitted with more input
     still to come; then a writer thread with its own connection takes over, if the database is
@@ -182,35 +201,34 @@ class BatchWriter(Generic[_T, _R]):
     started, lets the one being written finish or roll back, and joins the thread.
     """
 
-    def __init__(self, db: Database, write: Callable[[Database, _T], _R]) -> None:
-        self.db = db
-        self.write = write
-        self.outputs: list[_R] = []
-        self._queue: queue.Queue[_T | None] = queue.Queue(_QUEUED)
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.outputs: list[StoredBatch] = []
+        self._queue: queue.Queue[Batch | None] = queue.Queue(_QUEUED)
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._error: BaseException | None = None
         self._tried = False
         self._opened = False
 
-    def submit(self, batch: _T, *, more: bool) -> None:
+    def submit(self, batch: Batch, *, more: bool) -> None:
         """Write ``batch`` now or queue it; ``more`` says whether further batches may follow."""
         if self._thread is None and more and not self._tried:
             self._tried = True
             self._start()
         if self._thread is None:
-            self.outputs.append(self.write(self.db, batch))
+            self.outputs.append(write_batch(self.conn, batch))
             return
         self._raise_error()
         self._queue.put(batch)
 
-    def close(self) -> list[_R]:
+    def close(self) -> list[StoredBatch]:
         """Wait for every queued batch to be written; the outputs in submission order."""
         self._join()
         self._raise_error()
         return self.outputs
 
-    def __enter__(self) -> BatchWriter[_T, _R]:
+    def __enter__(self) -> BatchWriter:
         return self
 
     def __exit__(
@@ -224,7 +242,7 @@ class BatchWriter(Generic[_T, _R]):
         self._join()
 
     def _start(self) -> None:
-        conn = self.db.conn
+        conn = self.conn
         if conn.in_transaction:
             return
         path = database_file(conn)
@@ -254,12 +272,11 @@ class BatchWriter(Generic[_T, _R]):
         finally:
             ready.set()
         try:
-            db = Database(conn)
             while (batch := self._queue.get()) is not None:
                 if self._stop.is_set() or self._error is not None:
                     continue  # drain, so the submitting thread never blocks on a full queue
                 try:
-                    self.outputs.append(self.write(db, batch))
+                    self.outputs.append(write_batch(conn, batch))
                 except BaseException as error:  # handed to the caller
                     self._error = error
         finally:
@@ -282,7 +299,7 @@ class BatchWriter(Generic[_T, _R]):
             raise error
 
 
-def _drop_queued(items: queue.Queue[_T | None]) -> None:
+def _drop_queued(items: queue.Queue[Batch | None]) -> None:
     """Empty the queue without blocking (the writer may be taking items at the same time)."""
     while True:
         try:

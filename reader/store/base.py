@@ -1,7 +1,9 @@
-"""What every part of the store shares: the connection, the coder, the event log and the errors.
+"""What every part of the Store shares: the connection, the coder, typed queries and the event log.
 
-The store is one class put together from mixins (articles, coding, codebook, merge, history); each
-subclasses ``StoreBase`` so the shared attributes and the event-log writer are typed once, here.
+The Store is put together from one mixin per concern (articles, search, coding, codebook, merge,
+history, reports, exports, imports). Each subclasses ``StoreBase`` alone and reaches rows of other
+concerns through the functions of ``reader.store.rows``, never through another mixin's methods,
+so any one of them can be read on its own.
 """
 
 from __future__ import annotations
@@ -12,19 +14,21 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Literal
 
-from reader.db import StoreError, database_file, open_connection
+from reader.db import StoreError, database_file, is_read_only
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 __all__ = [
-    "ANNOTATION_COLUMNS",
-    "CHANGE_ACTIONS",
-    "EVENT_COLUMNS",
+    "KIND_ANNOTATION",
+    "KIND_ROWS",
+    "KIND_STATUS",
     "NO_CLAIM",
     "DuplicateAnnotation",
+    "EventKind",
+    "Param",
     "StoreBase",
     "StoreError",
     "fts_query",
@@ -35,8 +39,17 @@ __all__ = [
 NO_CLAIM = "no_claim"
 """The sentence status a coder sets for "reviewed: no claim here"."""
 
-CHANGE_ACTIONS = ("add", "edit", "delete", "status")
-"""Event actions that change coding and can be undone."""
+Param = str | int | float | bytes | None
+"""A value bound to a SQL parameter."""
+
+EventKind = Literal["annotation", "status", "rows"]
+"""What an undoable event's ``before`` and ``after`` hold, recorded in the ``events.kind`` column:
+one annotation row, one sentence-status row, or a snapshot of several rows of several tables
+(``reader.store.rows``). Events without a kind (a seed import, say) cannot be undone."""
+
+KIND_ANNOTATION: EventKind = "annotation"
+KIND_STATUS: EventKind = "status"
+KIND_ROWS: EventKind = "rows"
 
 
 class DuplicateAnnotation(StoreError):
@@ -68,14 +81,6 @@ def fts_query(text: str) -> str:
     return " ".join(quoted)
 
 
-ANNOTATION_COLUMNS = (
-    "id, sentence_id, actor_id, stance_id, target_id, note, annotator, created_at, updated_at"
-)
-EVENT_COLUMNS = (
-    "id, at, annotator, action, entity, entity_id, article_id, sentence_id, before, after, reverts"
-)
-
-
 class StoreBase:
     """Queries and writes for one coder (``annotator``) on one database."""
 
@@ -92,18 +97,13 @@ class StoreBase:
 
     @property
     def db(self) -> Database:
-        """The connection as a sqlite-utils ``Database`` (for importing, the codebook and the
-        commands), made on first use."""
+        """The connection as a sqlite-utils ``Database``, made on first use (for the schema steps
+        and the tests; the Store's own queries use the connection)."""
         if self._db is None:
             from sqlite_utils import Database
 
             self._db = Database(self.conn)
         return self._db
-
-    @classmethod
-    def open(cls, path: str | Path | None, annotator: str) -> Self:
-        """Open (and migrate) the database at ``path`` for ``annotator``."""
-        return cls(open_connection(path), annotator)
 
     def close(self) -> None:
         self.conn.close()
@@ -113,24 +113,54 @@ class StoreBase:
         """The database file; None for an in-memory database."""
         return database_file(self.conn)
 
-    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    @property
+    def read_only(self) -> bool:
+        """Whether every change will be refused (a file nkreader may not write), so a screen can
+        say so up front instead of at the first key."""
+        return is_read_only(self.conn)
+
+    # -- typed single values ----------------------------------------------------------------
+
+    def _value(self, sql: str, params: Sequence[Param] = ()) -> object:
+        """The first column of the first row, or None when there is no row."""
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
+
+    def _int(self, sql: str, params: Sequence[Param] = ()) -> int:
+        """A count or another whole number the query always yields."""
+        value = self._value(sql, params)
+        if not isinstance(value, int):
+            raise TypeError(f"expected a whole number from {sql!r}, got {value!r}")
+        return value
+
+    def _maybe_int(self, sql: str, params: Sequence[Param] = ()) -> int | None:
+        """An id or number the query may not find."""
+        value = self._value(sql, params)
+        return int(value) if isinstance(value, int) else None
+
+    def _maybe_str(self, sql: str, params: Sequence[Param] = ()) -> str | None:
+        value = self._value(sql, params)
+        return None if value is None else str(value)
+
+    # -- the event log ----------------------------------------------------------------------
 
     def _log(
         self,
         action: str,
         entity: str,
         entity_id: int | None,
-        article_id: int | None,
-        sentence_id: int | None,
-        before: dict[str, Any] | None,
-        after: dict[str, Any] | None,
+        *,
+        kind: EventKind | None,
+        article_id: int | None = None,
+        sentence_id: int | None = None,
+        before: object = None,
+        after: object = None,
         reverts: int | None = None,
     ) -> int:
+        """Append one event in the caller's transaction; ``kind`` says how undo reads it."""
         cursor = self.conn.execute(
             "INSERT INTO events (at, annotator, action, entity, entity_id, article_id,"
-            " sentence_id, before, after, reverts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " sentence_id, before, after, reverts, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 now(),
                 self.annotator,
@@ -142,15 +172,7 @@ class StoreBase:
                 json.dumps(before) if before is not None else None,
                 json.dumps(after) if after is not None else None,
                 reverts,
+                kind,
             ],
         )
         return int(cursor.lastrowid or 0)
-
-    def _annotation_row(self, annotation_id: int) -> dict[str, Any] | None:
-        cursor = self.conn.execute(
-            f"SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE id = ?", [annotation_id]
-        )
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        return dict(zip([c[0] for c in cursor.description], row, strict=True))

@@ -3,21 +3,20 @@
 Articles are indexed (FTS5, ``articles_fts``) after they are imported, not while: the index costs
 as much to build as the sentence split, and an import should store what coding needs and no
 more. ``search_index.indexed_through`` marks how far the index goes. The reader brings it up to
-date in the background (``update_search_index``, a short transaction per chunk, so a coder's
-writes never wait long), and until it has, a search also scans the text of the articles past the
-mark, so results are complete from the first keystroke — and on a read-only file too.
+date in the background (``SearchMixin.search_index_job``, a short transaction per chunk, so a
+coder's writes never wait long), and until it has, a search also scans the text of the articles
+past the mark, so results are complete from the first keystroke — and on a read-only file too.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
-from reader.db import connect, transaction
-from reader.store.base import StoreBase, fts_query, search_words
+from reader.db import StoreError, connect, transaction
+from reader.store.base import Param, StoreBase, fts_query, search_words
 
-__all__ = ["INDEX_CHUNK", "SearchMixin", "update_search_index_at"]
+__all__ = ["INDEX_CHUNK", "SearchMixin", "article_filter"]
 
 INDEX_CHUNK = 200
 """Articles indexed per transaction: about 20 ms of work on news-length texts."""
@@ -26,30 +25,31 @@ _MARK = "(SELECT indexed_through FROM search_index)"
 """The highest article id the search index holds, as a subquery."""
 
 
+def article_filter(query: str) -> tuple[str, list[Param]]:
+    """A ``WHERE`` clause over ``articles a`` keeping the articles that match ``query``.
+
+    Indexed articles are looked up in the index; the ones past the mark are matched by scanning
+    their title and text for every word (case-insensitively for ASCII letters), which is slower
+    but only ever covers the articles imported since the index last caught up.
+    """
+    match = fts_query(query)
+    if not match:
+        return "", []
+    words = [word.lower() for word in search_words(query)]
+    scan = " AND ".join(["(instr(lower(title), ?) OR instr(lower(text), ?))"] * len(words))
+    where = (
+        "WHERE a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+        f" UNION ALL SELECT id FROM articles WHERE id > {_MARK} AND {scan})"
+    )
+    return where, [match, *(word for word in words for _ in (0, 1))]
+
+
 class SearchMixin(StoreBase):
-    """The article filter's query, and the search index's upkeep."""
-
-    def _filter(self, query: str) -> tuple[str, list[Any]]:
-        """A ``WHERE`` clause over ``articles a`` keeping the articles that match ``query``.
-
-        Indexed articles are looked up in the index; the ones past the mark are matched by
-        scanning their title and text for every word (case-insensitively for ASCII letters), which
-        is slower but only ever covers the articles imported since the index last caught up.
-        """
-        match = fts_query(query)
-        if not match:
-            return "", []
-        words = [word.lower() for word in search_words(query)]
-        scan = " AND ".join(["(instr(lower(title), ?) OR instr(lower(text), ?))"] * len(words))
-        where = (
-            "WHERE a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
-            f" UNION ALL SELECT id FROM articles WHERE id > {_MARK} AND {scan})"
-        )
-        return where, [match, *(word for word in words for _ in (0, 1))]
+    """The search index's upkeep (the filter itself is ``article_filter``)."""
 
     def search_backlog(self) -> int:
         """How many articles the search index does not hold yet."""
-        return int(self._one(f"SELECT count(*) FROM articles WHERE id > {_MARK}"))
+        return self._int(f"SELECT count(*) FROM articles WHERE id > {_MARK}")
 
     def update_search_index(
         self, chunk: int = INDEX_CHUNK, stop: Callable[[], bool] = lambda: False
@@ -63,8 +63,8 @@ class SearchMixin(StoreBase):
         done = 0
         while not stop():
             with transaction(self.conn):
-                mark = int(self._one(f"SELECT {_MARK}"))
-                last = self._one(
+                mark = self._int(f"SELECT {_MARK}")
+                last = self._maybe_int(
                     "SELECT max(id) FROM"
                     " (SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT ?)",
                     [mark, chunk],
@@ -80,18 +80,35 @@ class SearchMixin(StoreBase):
                 done += cursor.rowcount
         return done
 
+    def search_index_job(self) -> Callable[[Callable[[], bool]], int] | None:
+        """A job that brings the search index up to date, to run on a background thread; None
+        when there is nothing to index or the file cannot be written.
 
-def update_search_index_at(path: Path, stop: Callable[[], bool] = lambda: False) -> int:
-    """``update_search_index`` for the database at ``path``, on a connection of its own: what a
-    background thread needs, since a SQLite connection belongs to the thread that opened it.
+        The job calls ``update_search_index`` on a connection of its own (a SQLite connection
+        belongs to the thread that opened it), asking ``stop`` between chunks, and returns how
+        many articles it indexed. It gives up quietly when another process holds the lock too
+        long or the file went away: searches keep scanning what is not indexed, and the next
+        job tries again. The file is one this process already has open, so it is connected to
+        directly, without ``open_connection``'s checks: those read the file's header with a
+        plain ``open()``, and closing any descriptor of a file drops every SQLite lock this
+        process holds on it — after which another process could delete the write-ahead log the
+        open connection still writes to.
+        """
+        path = self.path
+        if path is None or self.read_only or not self.search_backlog():
+            return None
+        annotator = self.annotator
 
-    ``path`` is a file this process already has open, so it is connected to directly, without
-    ``open_connection``'s checks: those read the file's header with a plain ``open()``, and
-    closing any descriptor of a file drops every SQLite lock this process holds on it — after
-    which another process could delete the write-ahead log the open connection still writes to.
-    """
-    conn = connect(path)
-    try:
-        return SearchMixin(conn, "").update_search_index(stop=stop)
-    finally:
-        conn.close()
+        def job(stop: Callable[[], bool]) -> int:
+            try:
+                conn = connect(path)
+            except sqlite3.Error:
+                return 0
+            try:
+                return SearchMixin(conn, annotator).update_search_index(stop=stop)
+            except (StoreError, sqlite3.Error):
+                return 0
+            finally:
+                conn.close()
+
+        return job

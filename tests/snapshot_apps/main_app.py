@@ -22,10 +22,9 @@ atexit.register(_folder.cleanup)
 
 def build() -> ReaderApp:
     """Seeds, the default codebook, and a little coding by two coders on the first article."""
-    db = open_database(Path(_folder.name) / "seeds.db")
-    load_default_codebook(db)
-    import_seeds(db)
-    store = Store(db, "ana")
+    store = Store(open_database(Path(_folder.name) / "seeds.db"), "ana")
+    load_default_codebook(store)
+    import_seeds(store)
     first = store.first_article_id()
     assert first is not None
     sentences = store.sentences(first)
@@ -36,7 +35,7 @@ def build() -> ReaderApp:
     store.set_no_claim(sentences[0].id, True)
     store.add_annotation(sentences[1].id, actors["Japan"], stances[0].id, target)
     store.add_annotation(sentences[2].id, actors["China"], stances[1].id)
-    Store(db, "ben").add_annotation(sentences[2].id, actors["Japan"], stances[2].id)
+    Store(store.conn, "ben").add_annotation(sentences[2].id, actors["Japan"], stances[2].id)
     store.set_state("position", f"{first}:{sentences[2].id}")
     return ReaderApp(store, db_label="seeds.db")
 

@@ -14,6 +14,7 @@ from textual import work
 
 from reader.models import Actor, Annotation, Event, Sentence
 from reader.store import StoreError
+from reader.store.base import KIND_ROWS, KIND_STATUS
 from reader.text.mentions import suggest_actors
 from reader.tui.screens.article_screen import ArticleScreen
 
@@ -213,9 +214,10 @@ class CodingActions(ArticleScreen):
     def _replay(self, step: Callable[[], Event | None], nothing: str, done: str) -> None:
         """Undo or redo, then show what it changed.
 
-        An annotation or status change shows its sentence (in whichever article). An actor
-        merge belongs to no sentence: it renames or restores actors and moves annotations
-        between them, so the codebook is read again and the open article redrawn.
+        An annotation or status change shows its sentence (in whichever article). A codebook
+        change (an edit, a merge, an import) belongs to no sentence: it renames or restores
+        entries and may move annotations between actors, so the codebook is read again and the
+        open article redrawn.
         """
         try:
             event = step()
@@ -225,11 +227,11 @@ class CodingActions(ArticleScreen):
         if event is None:
             self.notify(nothing)
             return
-        if event.entity == "actor":
+        if event.kind == KIND_ROWS:
             self._codebook_changed()
-            self.notify(f"{done}: {event.action} actor")
+            self.notify(f"{done}: {event.action} {event.entity}")
             return
         if event.sentence_id is not None:
             self._changed(event.sentence_id, event.article_id)
-        what = "no claim" if event.entity == "sentence_status" else "annotation"
+        what = "no claim" if event.kind == KIND_STATUS else "annotation"
         self.notify(f"{done}: {event.action} {what}")

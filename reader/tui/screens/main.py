@@ -122,10 +122,9 @@ class MainScreen(NavigationActions, CodingActions):
     # -- other screens ------------------------------------------------------------------------
 
     def action_stats(self) -> None:
-        from reader.exchange.exporting import stance_table
         from reader.tui.screens.stats import StatsScreen
 
-        keys, rows = stance_table(self.store.conn, annotator=self.store.annotator)
+        keys, rows = self.store.stance_table(annotator=self.store.annotator)
         self.app.push_screen(
             StatsScreen(keys, rows, title=f"Stances by actor — {self.store.annotator}")
         )
@@ -165,7 +164,7 @@ class MainScreen(NavigationActions, CodingActions):
 
         try:
             rows = export_to_path(
-                self.store.conn, Path(path), fmt=fmt, force=force, all_sentences=all_sentences
+                self.store, Path(path), fmt=fmt, force=force, all_sentences=all_sentences
             )
         except ExportError as error:
             self.notify(str(error), severity="error")

@@ -6,16 +6,10 @@ they only choose what ``ArticleScreen`` shows.
 
 from __future__ import annotations
 
-from contextlib import suppress
-from pathlib import Path
-
 from textual import on
 from textual.widgets import Input
 from textual.worker import Worker, get_current_worker
 
-from reader.db import DatabaseError, is_read_only
-from reader.store import StoreError
-from reader.store.search import update_search_index_at
 from reader.tui.screens.article_screen import ArticleScreen
 from reader.tui.widgets import ArticleList, SentenceView
 
@@ -91,20 +85,17 @@ class NavigationActions(ArticleScreen):
         """
         if self._indexer is not None and not self._indexer.is_finished:
             return
-        path = self.store.path
-        if path is None or is_read_only(self.store.conn) or not self.store.search_backlog():
+        job = self.store.search_index_job()
+        if job is None:
             return
-        self._indexer = self.run_worker(
-            lambda: self._catch_up(path), thread=True, group="search-index", exit_on_error=False
-        )
 
-    @staticmethod
-    def _catch_up(path: Path) -> None:
-        worker = get_current_worker()
-        # Another process holding the lock too long, or the file gone: searches keep scanning
-        # what is not indexed, and the next filter or start tries again.
-        with suppress(StoreError, DatabaseError):
-            update_search_index_at(path, stop=lambda: worker.is_cancelled)
+        def catch_up() -> None:
+            worker = get_current_worker()
+            job(lambda: worker.is_cancelled)
+
+        self._indexer = self.run_worker(
+            catch_up, thread=True, group="search-index", exit_on_error=False
+        )
 
     def action_filter(self) -> None:
         self._index_for_search()
