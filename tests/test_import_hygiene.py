@@ -1,4 +1,4 @@
-"""The data layer and the CLI never import Textual, so shell commands start fast."""
+"""The layers keep to their contract, and the commands never import Textual, so they start fast."""
 
 from __future__ import annotations
 
@@ -55,3 +55,14 @@ def test_reader_opens_an_up_to_date_database_without_sqlite_utils(
     exported = runner.invoke(cli, ["codebook", "export", str(out), "--db", path])
     assert exported.exit_code == 0, exported.output
     assert "[[stances]]" in out.read_text(encoding="utf-8")
+
+
+def test_layer_contract_holds() -> None:
+    """The import contracts of pyproject.toml (layers, Textual only in the TUI, no cycles) hold."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    repo = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [str(lint), "--no-cache"], capture_output=True, text=True, cwd=repo, timeout=120
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "3 kept, 0 broken" in result.stdout
