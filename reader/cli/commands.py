@@ -13,7 +13,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from click.core import ParameterSource
@@ -23,6 +23,9 @@ from reader import __version__
 from reader.cli.launch import open_reader_store, run_reader
 from reader.db import DatabaseError, resolve_path
 from reader.store import Store
+
+if TYPE_CHECKING:
+    from reader.exchange.importing import ImportResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,7 +86,7 @@ def open_store(db_path: Path | None, annotator: str | None = None) -> Store:
         raise click.ClickException(str(error)) from None
 
 
-def report_import(results: Sequence[Any]) -> int:
+def report_import(results: Sequence[ImportResult]) -> int:
     """Print one line per problem and a summary to stderr; return how many failed."""
     from reader.exchange.importing import summarize
 

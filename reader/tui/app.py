@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingType, Keymap
 from textual.screen import Screen
 
 from reader.store import Store
@@ -101,6 +101,17 @@ class ReaderApp(App[None]):
         self.store = store
         self.db_label = db_label
         self.main = MainScreen(store, db_label)
+        self.remapped: dict[str, str] = {}
+        """The keys a keymap gave each binding id, as set through ``set_keymap`` and
+        ``update_keymap``, so that help shows the keys that work now."""
+
+    def set_keymap(self, keymap: Keymap) -> None:
+        super().set_keymap(keymap)
+        self.remapped = dict(keymap)
+
+    def update_keymap(self, keymap: Keymap) -> None:
+        super().update_keymap(keymap)
+        self.remapped.update(keymap)
 
     def get_default_screen(self) -> Screen[None]:
         return self.main
@@ -149,7 +160,7 @@ class ReaderApp(App[None]):
 
     def _keys_for(self, binding: Binding) -> list[str]:
         """The keys bound now to this binding's id (a keymap may have changed them)."""
-        remapped = self._keymap.get(binding.id or "")
+        remapped = self.remapped.get(binding.id or "")
         return (remapped or binding.key).split(",")
 
     def action_help(self) -> None:
