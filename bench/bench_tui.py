@@ -271,11 +271,14 @@ def _spawn(argv: Sequence[str], env: dict[str, str]) -> tuple[subprocess.Popen[b
     return process, master
 
 
-def time_process(script: str, ready: tuple[bytes, ...], *args: str) -> float:
+def time_process(
+    script: str, ready: tuple[bytes, ...], *args: str, tree: Path = ROOT
+) -> float:
     """Seconds from starting ``python -c script`` under a pseudo-terminal until every ``ready``
-    text has appeared in its output (its first frame is drawn); the process is then stopped."""
+    text has appeared in its output (its first frame is drawn); the process is then stopped.
+    ``tree`` is the checkout whose ``reader`` package the process imports."""
     start = time.perf_counter()
-    process, master = _spawn([sys.executable, "-c", script, *args], {})
+    process, master = _spawn([sys.executable, "-c", script, *args], {"PYTHONPATH": str(tree)})
     output = bytearray()
     elapsed = None
     try:
@@ -300,6 +303,31 @@ def time_process(script: str, ready: tuple[bytes, ...], *args: str) -> float:
         tail = output[-800:].decode(errors="replace")
         raise SystemExit(f"no first frame (exit status {process.returncode}): {tail}")
     return elapsed
+
+
+def cli_seeds_database(folder: Path, tree: Path) -> Path:
+    """The seeds and the default codebook, imported by ``tree``'s own ``nkreader import`` (so an
+    older checkout gets a file of its own schema)."""
+    path = folder / f"seeds-{abs(hash(tree))}.db"
+    subprocess.run(
+        [sys.executable, "-m", "reader", "--db", str(path), "import"],
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        cwd=tree,
+        check=True,
+        capture_output=True,
+    )
+    return path
+
+
+def baseline_times(runs: int, folder: Path, baseline: Path) -> tuple[float, float]:
+    """Median start-up on the seeds of this checkout and of ``baseline`` (an earlier checkout),
+    taken in turns, each on a seeds database its own ``nkreader import`` made."""
+    ours, theirs = cli_seeds_database(folder, ROOT), cli_seeds_database(folder, baseline)
+    samples: list[list[float]] = [[], []]
+    for _ in range(runs):
+        samples[0].append(time_process(READER_APP, READER_READY, str(ours)))
+        samples[1].append(time_process(READER_APP, READER_READY, str(theirs), tree=baseline))
+    return statistics.median(samples[0]), statistics.median(samples[1])
 
 
 def start_times(runs: int, seeds: Path, big: Path) -> list[float]:
@@ -603,6 +631,12 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="also profile the keys on 100,000 articles"
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="an earlier checkout of nkreader: also time its start-up on the seeds, in turns"
+        " with this one's (e.g. a `git worktree add` of the commit before a change)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         seeds = seeds_database(Path(folder))
@@ -610,6 +644,9 @@ def main() -> None:
         big = big_database(args.big, seeds)
         made = time.perf_counter() - made
         startup = start_times(args.runs, seeds, big) if args.runs > 0 else None
+        versus = None
+        if args.baseline is not None and args.runs > 0:
+            versus = baseline_times(args.runs, Path(folder), args.baseline.resolve())
         floor = bare_keys(args.presses)
         on_seeds = reader_keys(seeds, args.presses, few_articles=True)
         on_big = reader_keys(big, args.presses, few_articles=False)
@@ -624,6 +661,8 @@ def main() -> None:
         print(f"(100k database at {big}: {origin}; {args.presses} timed presses per key)\n")
         if startup is not None:
             print_startup(*startup)
+        if versus is not None:
+            print_versus(*versus, args.baseline)
         if args.presses > 0:
             print_keys(floor, on_seeds, on_big)
         if profile is not None:
@@ -646,6 +685,14 @@ def print_startup(bare: float, small: float, large: float, clean: float) -> None
     ]
     for name, value, target, ratio in rows:
         print(f"| {name} | {value * 1000:.0f} ms | {target} | {ratio():.2f}× |")
+    print()
+
+
+def print_versus(ours: float, theirs: float, baseline: Path) -> None:
+    print(f"| start-up on the seeds, in turns with the checkout at `{baseline}` | median | ratio |")
+    print("|---|---|---|")
+    print(f"| that checkout | {theirs * 1000:.0f} ms | |")
+    print(f"| this checkout | {ours * 1000:.0f} ms | {ours / theirs:.2f}× |")
     print()
 
 
