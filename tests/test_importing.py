@@ -24,6 +24,7 @@ from reader.exchange.importing import (
     seed_dir,
     summarize,
 )
+from tests.helpers import dump
 
 REPO = Path(__file__).resolve().parent.parent
 BINARY_MESSAGE = "binary file, not text; skip it or convert it to UTF-8 text"
@@ -65,10 +66,6 @@ def sentence_texts(db: Database, article_id: int) -> list[str]:
         [article_id],
     ).fetchall()
     return [row[0] for row in rows]
-
-
-def dump(db: Database) -> list[str]:
-    return list(db.conn.iterdump())
 
 
 def only(results: list[ImportResult]) -> ImportResult:
