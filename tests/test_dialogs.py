@@ -25,8 +25,6 @@ from reader.tui.screens.pickers import (
 from reader.tui.screens.stats import StatsScreen, segment_widths
 from tests.helpers import DialogHost, run_dialogs
 
-APPS = Path(__file__).parent / "snapshot_apps"
-
 NORTH = Actor(1, "North Korea", "state", ("DPRK", "Pyongyang"))
 SOUTH = Actor(2, "South Korea", "state", ("ROK", "Seoul"))
 JAPAN = Actor(3, "Japan", "state", ("Tokyo",))
@@ -317,16 +315,3 @@ async def test_stats_table_and_empty() -> None:
 def test_segment_widths(counts: Sequence[int], width: int, expected: list[int]) -> None:
     """Stacked bar segments always add up to the bar's width."""
     assert segment_widths(counts, width) == expected
-
-
-# --- snapshots ----------------------------------------------------------------------------------
-
-
-def test_snapshot_actor_picker(snap_compare: Any) -> None:
-    """The actor picker over a sentence: numbered suggestions, a divider, then everyone."""
-    assert snap_compare(APPS / "actor_picker.py", terminal_size=(100, 30))
-
-
-def test_snapshot_help(snap_compare: Any) -> None:
-    """The help screen groups keys under titles."""
-    assert snap_compare(APPS / "help_screen.py", terminal_size=(100, 30))

@@ -17,8 +17,6 @@ from reader.tui.screens.article_screen import POSITION_KEY
 from reader.tui.widgets import ArticleList
 from tests.helpers import dump, run_reader
 
-APPS = Path(__file__).parent / "snapshot_apps"
-
 CODING = ("annotations", "sentence_status")
 """The tables a coder's keys write."""
 
@@ -330,19 +328,6 @@ def test_help_lists_every_coding_key(store: Store) -> None:
     listed = {keys for _, rows in app.key_groups() for keys, _ in rows}
     for expected in ("a", ".", "space", "e", "d", "u", "^r", "]", "[", "/", "s", "x", "?"):
         assert any(expected in keys.split(" ") for keys in listed), expected
-
-
-# --- snapshots -----------------------------------------------------------------------------------
-
-
-def test_snapshot_main_screen(snap_compare: Any) -> None:
-    """The coding screen on the seeds: list with progress, badges, dimmed no-claim, panel."""
-    assert snap_compare(APPS / "main_app.py", terminal_size=(100, 30))
-
-
-def test_snapshot_statistics(snap_compare: Any) -> None:
-    """The statistics screen over the coding screen."""
-    assert snap_compare(APPS / "main_app.py", terminal_size=(100, 30), press=["s"])
 
 
 # --- the codebook from the coding screen ---------------------------------------------------------
