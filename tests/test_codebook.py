@@ -20,14 +20,11 @@ from reader.exchange.codebook_file import (
 )
 from reader.models import ACTOR_KINDS
 from reader.store import Store
+from tests.helpers import dump
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TABLES = ("actors", "stances", "targets", "events", "annotations")
-
-
-def dump(db: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of the tables an import may touch, to compare before and after."""
-    return {t: db.conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in TABLES}
+"""The tables an import may touch."""
 
 
 def actors(db: Store) -> dict[str, dict[str, Any]]:
@@ -187,9 +184,9 @@ def test_default_targets(db: Store) -> None:
 
 def test_default_load_is_idempotent(db: Store) -> None:
     """Loading the default codebook again changes nothing and logs nothing."""
-    before = dump(db)
+    before = dump(db, TABLES)
     report = load_default_codebook(db)
-    assert dump(db) == before
+    assert dump(db, TABLES) == before
     assert report.actors.added == report.actors.updated == 0
     assert report.actors.unchanged == len(before["actors"])
 
@@ -382,7 +379,7 @@ def test_bad_file_is_refused_and_nothing_written(db: Store, tmp_path: Path, case
     """Each mistake gives one line naming the file and the value; the database is untouched."""
     text, expected = BAD_FILES[case]
     path = tmp_path / f"{case}.toml"
-    before = dump(db)
+    before = dump(db, TABLES)
     with pytest.raises(CodebookError) as caught:
         import_text(db, path, text)
     message = str(caught.value)
@@ -390,7 +387,7 @@ def test_bad_file_is_refused_and_nothing_written(db: Store, tmp_path: Path, case
     assert "\n" not in message
     for part in expected:
         assert part in message
-    assert dump(db) == before
+    assert dump(db, TABLES) == before
 
 
 @pytest.mark.parametrize("name", ["missing.toml", "folder"])

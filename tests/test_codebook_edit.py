@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
 from reader.models import MAX_STANCES
 from reader.store import Store, StoreError
+from tests.helpers import dump
+
+MERGED = ("actors", "annotations")
+"""The tables a merge touches."""
 
 
 def by_name(store: Store, name: str) -> int:
     return next(a.id for a in store.actors() if a.name == name)
-
-
-def dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of the tables a merge touches."""
-    return {
-        t: store.conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
-        for t in ("actors", "annotations")
-    }
 
 
 def last_event(store: Store) -> tuple[str, str]:
@@ -63,7 +58,7 @@ def test_update_actor_changes_the_row_and_logs_before_and_after(store: Store) ->
 def test_update_actor_refuses_cycles_duplicates_and_unknown_kinds(store: Store) -> None:
     """A parent chain may not loop, names stay unique, and the kind must be known."""
     japan, nakasone = by_name(store, "Japan"), by_name(store, "Hirofumi Nakasone")
-    before = dump(store)
+    before = dump(store, MERGED)
     with pytest.raises(StoreError, match="its own ancestor"):
         store.update_actor(japan, name="Japan", kind="state", aliases=[], parent_id=nakasone)
     with pytest.raises(StoreError, match="its own ancestor"):
@@ -72,7 +67,7 @@ def test_update_actor_refuses_cycles_duplicates_and_unknown_kinds(store: Store) 
         store.update_actor(japan, name="Japan", kind="state", aliases=["Beijing"], parent_id=None)
     with pytest.raises(StoreError, match="unknown actor kind"):
         store.update_actor(japan, name="Japan", kind="planet", aliases=[], parent_id=None)
-    assert dump(store) == before
+    assert dump(store, MERGED) == before
 
 
 def test_delete_actor_refused_while_used(store: Store) -> None:
@@ -126,19 +121,19 @@ def test_merge_is_undone_and_redone_exactly(store: Store) -> None:
     store.add_annotation(s1, cfm, support)
     store.add_annotation(s2, cfm, support)
     store.add_annotation(s2, china, support)
-    before = dump(store)
+    before = dump(store, MERGED)
     store.merge_actors(cfm, china)
-    merged = dump(store)
+    merged = dump(store, MERGED)
     assert merged != before
     event = store.undo()
     assert event is not None and event.action == "merge"
-    assert dump(store) == before
+    assert dump(store, MERGED) == before
     assert store.redo() is not None
-    assert dump(store) == merged
+    assert dump(store, MERGED) == merged
     store.undo()
-    assert dump(store) == before
+    assert dump(store, MERGED) == before
     store.undo()  # then the annotations added before the merge, one by one
-    assert len(dump(store)["annotations"]) == 2
+    assert len(dump(store, MERGED)["annotations"]) == 2
 
 
 def test_merge_refuses_itself_and_a_descendant(store: Store) -> None:
@@ -180,12 +175,8 @@ def test_stances_add_edit_and_refuse_a_tenth(store: Store) -> None:
     assert last_event(store) == ("edit", "stance")
 
 
-def codebook_rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of the codebook tables and the annotations."""
-    return {
-        t: store.conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
-        for t in ("actors", "stances", "targets", "annotations")
-    }
+CODEBOOK = ("actors", "stances", "targets", "annotations")
+"""The codebook tables, and the annotations that point into them."""
 
 
 EDITS = {
@@ -197,9 +188,7 @@ EDITS = {
     "add target": lambda s: s.add_target("Famine relief", "Food aid."),
     "edit target": lambda s: s.update_target(s.targets()[0].id, name="Renamed", description="x"),
     "add stance": lambda s: s.add_stance("mixed", "Mixed", 0.5),
-    "edit stance": lambda s: s.update_stance(
-        s.stances()[0].id, key="pro", label="Pro", score=2
-    ),
+    "edit stance": lambda s: s.update_stance(s.stances()[0].id, key="pro", label="Pro", score=2),
 }
 
 
@@ -211,14 +200,14 @@ def test_every_codebook_edit_is_one_undoable_step(store: Store, edit: str) -> No
         assert store.conn.execute(
             "SELECT count(*) FROM actors WHERE parent_id = ?", [japan]
         ).fetchone()[0]
-    before = codebook_rows(store)
+    before = dump(store, CODEBOOK)
     EDITS[edit](store)
-    after = codebook_rows(store)
+    after = dump(store, CODEBOOK)
     assert after != before
     assert store.undo() is not None
-    assert codebook_rows(store) == before
+    assert dump(store, CODEBOOK) == before
     assert store.redo() is not None
-    assert codebook_rows(store) == after
+    assert dump(store, CODEBOOK) == after
 
 
 def test_undo_of_an_actor_someone_has_used_since_is_refused(store: Store) -> None:
@@ -227,10 +216,10 @@ def test_undo_of_an_actor_someone_has_used_since_is_refused(store: Store) -> Non
     other = Store(store.conn, "bob")
     sentence = store.sentences(1)[0]
     used = other.add_annotation(sentence.id, mayor.id, store.stances()[0].id)
-    before = codebook_rows(store)
+    before = dump(store, CODEBOOK)
     with pytest.raises(StoreError, match="cannot be undone"):
         store.undo()
-    assert codebook_rows(store) == before
+    assert dump(store, CODEBOOK) == before
     other.delete_annotation(used.id)  # once nothing uses the actor, the same undo goes through
     assert store.undo() is not None
     assert all(actor.name != "Local Mayor" for actor in store.actors())

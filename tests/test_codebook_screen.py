@@ -1,11 +1,10 @@
-"""The codebook screen, driven by keys through a tiny host app; assertions read the database."""
+"""The codebook screen, driven by keys over a bare host app; assertions read the database."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import json
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,35 +15,19 @@ from reader.db import open_database
 from reader.exchange.codebook_file import codebook_to_toml, merge_codebook, parse_codebook
 from reader.store import Store
 from reader.tui.screens.codebook import CodebookScreen
+from tests.helpers import DialogHost, Session, dump, run_dialogs
 
-CSS = Path(__file__).resolve().parent.parent / "reader" / "tui" / "reader.tcss"
-
-
-def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async Pilot test in its own event loop (no async pytest plugin is installed)."""
-
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
+MERGED = ("actors", "annotations")
+"""The tables a merge touches."""
 
 
-class Host(App[None]):
-    """Opens the codebook screen at once and keeps what it dismissed with."""
-
-    CSS_PATH = CSS
-
-    def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store = store
-        self.result: bool | None = None
-
-    def on_mount(self) -> None:
-        self.push_screen(CodebookScreen(self.store), self._codebook_closed)
-
-    def _codebook_closed(self, changed: bool | None) -> None:
-        self.result = changed
+@asynccontextmanager
+async def codebook(store: Store) -> AsyncIterator[Session[DialogHost]]:
+    """The codebook screen open on ``store``; ``ui.app.results`` gets what it dismissed with."""
+    async with run_dialogs(size=(100, 40)) as ui:
+        ui.app.open(CodebookScreen(store))
+        await ui.pilot.pause()
+        yield ui
 
 
 def actor(store: Store, name: str) -> tuple[Any, ...] | None:
@@ -65,124 +48,101 @@ def highlight(app: App[None], option_id: str) -> None:
     entries.highlighted = entries.get_option_index(option_id)
 
 
-def errors(app: App[None]) -> list[str]:
-    return [n.message for n in app._notifications if n.severity == "error"]
-
-
-def dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    return {
-        t: store.conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
-        for t in ("actors", "annotations")
-    }
-
-
-@sync
 async def test_add_actor_with_kind_aliases_and_fuzzy_parent(store: Store) -> None:
     """a, name, kind, aliases, a misspelt parent: the database holds the actor as typed."""
-    app = Host(store)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("a", *"Taro Kono", "tab", "up", "tab")
-        await pilot.press(*"Kono, FM Kono", "tab", *"Japn", "enter")
+    async with codebook(store) as ui:
+        await ui.press("a", *"Taro Kono", "tab", "up", "tab")
+        await ui.press(*"Kono, FM Kono", "tab", *"Japn", "enter")
         assert actor(store, "Taro Kono") == ("organization", '["Kono", "FM Kono"]', "Japan")
-        await pilot.press("escape")
-    assert app.result is True
+        await ui.press("escape")
+    assert ui.app.results == [True]
 
 
-@sync
 async def test_edit_actor_and_refuse_a_duplicate_alias(store: Store) -> None:
     """e rewrites the highlighted actor; an alias of another actor is one error, nothing written."""
-    app = Host(store)
-    async with app.run_test(size=(100, 40)) as pilot:
-        highlight(app, f"actor:{actor_id(store, 'Lee Jong-seok')}")
-        await pilot.press("e", "tab", "tab", *"Lee, Minister Lee", "tab", *"Seoul", "enter")
+    async with codebook(store) as ui:
+        highlight(ui.app, f"actor:{actor_id(store, 'Lee Jong-seok')}")
+        await ui.press("e", "tab", "tab", *"Lee, Minister Lee", "tab", *"Seoul", "enter")
         assert actor(store, "Lee Jong-seok") == (
             "person",
             '["Lee", "Minister Lee"]',
             "South Korea",
         )
-        before = dump(store)
-        await pilot.press("e", "tab", "tab", *"Pyongyang", "enter")
-        assert dump(store) == before
-        assert errors(app) == ["the alias 'Pyongyang' is already used by actor 'North Korea'"]
+        before = dump(store, MERGED)
+        await ui.press("e", "tab", "tab", *"Pyongyang", "enter")
+        assert dump(store, MERGED) == before
+        assert ui.messages("error") == [
+            "the alias 'Pyongyang' is already used by actor 'North Korea'"
+        ]
 
 
-@sync
 async def test_merge_then_undo_restores_everything(store: Store) -> None:
     """m picks the target and confirms; the source's annotations move; store.undo() reverts."""
     cfm, china = actor_id(store, "Chinese Foreign Ministry"), actor_id(store, "China")
     sentence = store.sentences(1)[2].id
     note = store.add_annotation(sentence, cfm, store.stances()[0].id)
-    before = dump(store)
-    app = Host(store)
-    async with app.run_test(size=(100, 40)) as pilot:
-        highlight(app, f"actor:{cfm}")
-        await pilot.press("m", *"China", "enter", "y")
+    before = dump(store, MERGED)
+    async with codebook(store) as ui:
+        highlight(ui.app, f"actor:{cfm}")
+        await ui.press("m", *"China", "enter", "y")
         assert actor(store, "Chinese Foreign Ministry") is None
         assert store._value("SELECT actor_id FROM annotations WHERE id = ?", [note.id]) == china
         assert "Chinese Foreign Ministry" in json.loads(actor(store, "China")[1])
-        await pilot.press("escape")
-    assert app.result is True
+        await ui.press("escape")
+    assert ui.app.results == [True]
     assert store.undo() is not None
-    assert dump(store) == before
+    assert dump(store, MERGED) == before
 
 
-@sync
 async def test_delete_refused_in_use_then_allowed_when_unused(store: Store) -> None:
     """d on a used actor says to merge and deletes nothing; on an unused one it deletes."""
     japan = actor_id(store, "Japan")
     store.add_annotation(store.sentences(1)[1].id, japan, store.stances()[0].id)
-    app = Host(store)
-    async with app.run_test(size=(100, 40)) as pilot:
-        highlight(app, f"actor:{japan}")
-        await pilot.press("d")
+    async with codebook(store) as ui:
+        highlight(ui.app, f"actor:{japan}")
+        await ui.press("d")
         assert actor(store, "Japan") is not None
-        assert errors(app) == [
+        assert ui.messages("error") == [
             "“Japan” is used by 1 annotation(s); merge it (m) into another actor instead."
         ]
-        highlight(app, f"actor:{actor_id(store, '38 North')}")
-        await pilot.press("delete", "y")
+        highlight(ui.app, f"actor:{actor_id(store, '38 North')}")
+        await ui.press("delete", "y")
         assert actor(store, "38 North") is None
 
 
-@sync
 async def test_targets_and_stances_up_to_nine(store: Store) -> None:
     """t adds a target, s adds the ninth stance, e edits a stance; a tenth stance is refused."""
     for n in range(len(store.stances()), 8):
         store.add_stance(f"k{n}")
-    app = Host(store)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("t", *"Aid", "enter")
+    async with codebook(store) as ui:
+        await ui.press("t", *"Aid", "enter")
         assert store._value("SELECT count(*) FROM targets WHERE name = 'Aid'") == 1
-        await pilot.press("s", "k", "tab", "L", "tab", "backspace", "2", "enter")
+        await ui.press("s", "k", "tab", "L", "tab", "backspace", "2", "enter")
         ninth = store.stances()[-1]
         assert (ninth.key, ninth.label, ninth.score, ninth.position) == ("k", "L", 2.0, 9)
-        await pilot.press("s")
+        await ui.press("s")
         assert len(store.stances()) == 9
-        assert errors(app)[-1].startswith("The codebook already has 9 stances")
-        highlight(app, f"stance:{store.stances()[0].id}")
-        await pilot.press("e", *"backing", "enter")
+        assert ui.messages("error")[-1].startswith("The codebook already has 9 stances")
+        highlight(ui.app, f"stance:{store.stances()[0].id}")
+        await ui.press("e", *"backing", "enter")
         assert store.stances()[0].key == "backing"
-        await pilot.press("escape")
-    assert app.result is True
+        await ui.press("escape")
+    assert ui.app.results == [True]
 
 
-@sync
 async def test_closing_without_changes_dismisses_false(store: Store) -> None:
     """escape with nothing written tells the caller there is nothing to recompute."""
-    app = Host(store)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("a", "escape", "escape")
-    assert app.result is False
+    async with codebook(store) as ui:
+        await ui.press("a", "escape", "escape")
+    assert ui.app.results == [False]
 
 
-@sync
 async def test_edits_survive_a_toml_round_trip(store: Store, tmp_path: Path) -> None:
     """What the screen wrote exports to TOML and imports into a fresh database unchanged."""
-    app = Host(store)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("a", *"Taro Kono", "tab", "tab", *"Kono", "tab", *"Japan", "enter")
-        highlight(app, f"actor:{actor_id(store, 'Wang Yi')}")
-        await pilot.press("m", *"Wang Qishan", "enter", "y", "t", *"Food aid", "enter")
+    async with codebook(store) as ui:
+        await ui.press("a", *"Taro Kono", "tab", "tab", *"Kono", "tab", *"Japan", "enter")
+        highlight(ui.app, f"actor:{actor_id(store, 'Wang Yi')}")
+        await ui.press("m", *"Wang Qishan", "enter", "y", "t", *"Food aid", "enter")
     fresh = Store(open_database(tmp_path / "fresh.db"), "tester")
     merge_codebook(fresh, parse_codebook(codebook_to_toml(store), "export"))
     assert codebook_to_toml(fresh) == codebook_to_toml(store)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, OptionList, Static
 
-import reader.tui.screens
 from reader.models import Actor, Stance, Target
 from reader.tui.screens.dialogs import ChooseAnnotation, ConfirmDialog, NoteDialog
 from reader.tui.screens.export import ExportDialog, ExportRequest, with_format
@@ -26,8 +23,7 @@ from reader.tui.screens.pickers import (
     TargetPicker,
 )
 from reader.tui.screens.stats import StatsScreen, segment_widths
-
-APPS = Path(__file__).parent / "snapshot_apps"
+from tests.helpers import DialogHost, run_dialogs
 
 NORTH = Actor(1, "North Korea", "state", ("DPRK", "Pyongyang"))
 SOUTH = Actor(2, "South Korea", "state", ("ROK", "Seoul"))
@@ -47,56 +43,38 @@ SUMMIT = Target(2, "summit")
 TARGETS = [SANCTIONS, SUMMIT]
 
 
-class Host(App[None]):
-    """Pushes dialogs and records what each dismisses with, as the coding screen would."""
-
-    CSS_PATH = str(Path(reader.tui.screens.__file__).parent.with_name("reader.tcss"))
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.results: list[Any] = []
-
-    def compose(self) -> ComposeResult:
-        yield Label("host")
+Step = Screen[Any] | str | Callable[[DialogHost], None]
 
 
-Step = Screen[Any] | str | Callable[[Host], None]
-
-
-def drive(*steps: Step) -> list[Any]:
-    """Run the steps in one app: push a screen, press keys (in one go), or check the app.
+async def drive(*steps: Step) -> list[Any]:
+    """Run the steps in one app: open a screen, press keys (in one go), or check the app.
 
     Several dialogs share one app run because starting an app costs more than a dozen keys.
-    Returns every value the pushed screens dismissed with, in order.
+    Returns every value the opened screens dismissed with, in order.
     """
+    async with run_dialogs() as ui:
+        keys: list[str] = []
 
-    async def run() -> list[Any]:
-        app = Host()
-        async with app.run_test(size=(80, 24)) as pilot:
-            keys: list[str] = []
+        async def flush() -> None:
+            if keys:
+                await ui.press(*keys)
+                keys.clear()
 
-            async def flush() -> None:
-                if keys:
-                    await pilot.press(*keys)
-                    keys.clear()
-
-            for step in steps:
-                if isinstance(step, str):
-                    keys.append(step)
-                    continue
-                await flush()
-                if isinstance(step, Screen):
-                    app.push_screen(step, app.results.append)
-                else:
-                    await pilot.pause()
-                    step(app)
-                    continue
-                await pilot.pause()
+        for step in steps:
+            if isinstance(step, str):
+                keys.append(step)
+                continue
             await flush()
-            await pilot.pause()
-        return app.results
-
-    return asyncio.run(run())
+            if isinstance(step, Screen):
+                ui.app.open(step)
+            else:
+                await ui.pilot.pause()
+                step(ui.app)
+                continue
+            await ui.pilot.pause()
+        await flush()
+        await ui.pilot.pause()
+    return ui.app.results
 
 
 def typed(text: str) -> list[str]:
@@ -104,7 +82,7 @@ def typed(text: str) -> list[str]:
     return ["space" if c == " " else c for c in text]
 
 
-def prompts(app: Host) -> list[str]:
+def prompts(app: DialogHost) -> list[str]:
     """The rows of the list in the dialog on top, as plain text."""
     return [str(option.prompt) for option in app.screen.query_one(OptionList).options]
 
@@ -116,10 +94,10 @@ def picker(initial: Actor | None = None) -> ActorPicker:
 # --- actor picker -------------------------------------------------------------------------------
 
 
-def test_actor_suggestions_enter_digit_and_initial() -> None:
+async def test_actor_suggestions_enter_digit_and_initial() -> None:
     """Enter takes the first suggestion, a digit the numbered one, and initial is preselected."""
 
-    def listed(app: Host) -> None:
+    def listed(app: DialogHost) -> None:
         # Suggestions numbered, then everyone else alphabetically, then the new-actor row.
         assert prompts(app) == [
             "1 Hirofumi Nakasone  person",
@@ -130,7 +108,7 @@ def test_actor_suggestions_enter_digit_and_initial() -> None:
             "  + New actor…",
         ]
 
-    results = drive(
+    results = await drive(
         picker(), listed, "enter",
         picker(), "2",
         picker(initial=JAPAN), "enter",
@@ -139,58 +117,58 @@ def test_actor_suggestions_enter_digit_and_initial() -> None:
     assert results == [NAKASONE, NORTH, JAPAN, G20]
 
 
-def test_actor_filter_by_alias_and_typo() -> None:
+async def test_actor_filter_by_alias_and_typo() -> None:
     """Typing an alias finds its actor and shows the alias; a misspelt surname still matches."""
 
-    def shows_alias(app: Host) -> None:
+    def shows_alias(app: DialogHost) -> None:
         assert prompts(app) == ["  North Korea  state  = Pyongyang", "  + New actor “pyong”…"]
 
-    results = drive(
+    results = await drive(
         picker(), *typed("pyong"), shows_alias, "enter",
         picker(), *typed("nakasne"), "enter",
     )  # fmt: skip
     assert results == [NORTH, NAKASONE]
 
 
-def test_actor_digit_in_typed_filter_is_text_and_escape_cancels() -> None:
+async def test_actor_digit_in_typed_filter_is_text_and_escape_cancels() -> None:
     """Once something is typed, digits are part of the filter; escape gives None."""
-    assert drive(picker(), "g", "2", "0", "enter", picker(), "j", "escape") == [G20, None]
+    assert await drive(picker(), "g", "2", "0", "enter", picker(), "j", "escape") == [G20, None]
 
 
-def test_actor_new_actor_flow() -> None:
+async def test_actor_new_actor_flow() -> None:
     """An unknown name leads to the new-actor row, whose dialog returns name and kind."""
-    results = drive(
+    results = await drive(
         picker(), *typed("Mo"), "enter", *typed(" J"), "tab", "1", "enter",
         picker(), *typed("Mo"), "enter", "enter",
     )  # fmt: skip
     assert results == [NewActor("Mo J", "state"), NewActor("Mo", "person")]
 
 
-def test_actor_new_actor_cancel_resumes_picking() -> None:
+async def test_actor_new_actor_cancel_resumes_picking() -> None:
     """Escape in the new-actor dialog goes back to the picker, which still answers."""
-    assert drive(picker(), "m", "enter", "escape", "backspace", "enter") == [NAKASONE]
+    assert await drive(picker(), "m", "enter", "escape", "backspace", "enter") == [NAKASONE]
 
 
-def test_new_actor_dialog_refuses_empty_name() -> None:
+async def test_new_actor_dialog_refuses_empty_name() -> None:
     """Enter with no name keeps the dialog open with a message; arrows choose the kind."""
 
-    def says_name(app: Host) -> None:
+    def says_name(app: DialogHost) -> None:
         assert "Type the actor's name" in str(app.screen.query_one("#error", Label).render())
 
-    results = drive(NewActorDialog(""), "enter", says_name, *typed("KCNA"), "down", "enter")
+    results = await drive(NewActorDialog(""), "enter", says_name, *typed("KCNA"), "down", "enter")
     assert results == [NewActor("KCNA", "media")]
 
 
 # --- stances and targets ------------------------------------------------------------------------
 
 
-def test_stance_picker() -> None:
+async def test_stance_picker() -> None:
     """Rows read "1 support (+1)"; digits pick in codebook order; arrows, initial, escape."""
 
-    def rows(app: Host) -> None:
+    def rows(app: DialogHost) -> None:
         assert prompts(app) == ["1 support (+1)", "2 oppose (-1)", "3 neutral (0)"]
 
-    results = drive(
+    results = await drive(
         StancePicker(STANCES), rows, "2",
         StancePicker(STANCES), "down", "down", "enter",
         StancePicker(STANCES, initial=NEUTRAL), "enter",
@@ -199,9 +177,9 @@ def test_stance_picker() -> None:
     assert results == [OPPOSE, NEUTRAL, NEUTRAL, None]
 
 
-def test_target_picker() -> None:
+async def test_target_picker() -> None:
     """ "(no target)" first; initial preselected; 0 and digits pick; typing filters; escape."""
-    results = drive(
+    results = await drive(
         TargetPicker(TARGETS), "enter",
         TargetPicker(TARGETS, initial=SUMMIT), "enter",
         TargetPicker(TARGETS, initial=SUMMIT), "0",
@@ -222,16 +200,18 @@ def test_target_picker() -> None:
 # --- small dialogs ------------------------------------------------------------------------------
 
 
-def test_note_dialog() -> None:
+async def test_note_dialog() -> None:
     """The note is prefilled and edited in place; escape drops the edit."""
-    results = drive(NoteDialog("hawkish"), *typed(" x"), "enter", NoteDialog("old"), "x", "escape")
+    results = await drive(
+        NoteDialog("hawkish"), *typed(" x"), "enter", NoteDialog("old"), "x", "escape"
+    )
     assert results == ["hawkish x", None]
 
 
-def test_choose_annotation() -> None:
+async def test_choose_annotation() -> None:
     """A digit or enter answers with the annotation id, not the row number."""
     items = [(17, "North Korea oppose sanctions"), (42, "Japan support summit")]
-    results = drive(
+    results = await drive(
         ChooseAnnotation(items, "Delete which?"), "2",
         ChooseAnnotation(items, "Delete which?"), "enter",
         ChooseAnnotation(items, "Delete which?"), "escape",
@@ -239,9 +219,11 @@ def test_choose_annotation() -> None:
     assert results == [42, 17, None]
 
 
-def test_confirm() -> None:
+async def test_confirm() -> None:
     """y and enter confirm; n and escape decline (never None)."""
-    results = drive(*(step for key in ["y", "enter", "n", "escape"] for step in (confirm(), key)))
+    results = await drive(
+        *(step for key in ["y", "enter", "n", "escape"] for step in (confirm(), key))
+    )
     assert results == [True, True, False, False]
 
 
@@ -252,10 +234,10 @@ def confirm() -> ConfirmDialog:
 # --- export -------------------------------------------------------------------------------------
 
 
-def test_export_requests(tmp_path: Path) -> None:
+async def test_export_requests(tmp_path: Path) -> None:
     """Enter exports as CSV; JSONL renames the file; the checkbox asks for every sentence."""
     path = str(tmp_path / "out.csv")
-    results = drive(
+    results = await drive(
         ExportDialog(path), "enter",
         ExportDialog(path), "tab", "right", "space", "tab", "space", "enter",
     )  # fmt: skip
@@ -265,22 +247,24 @@ def test_export_requests(tmp_path: Path) -> None:
     ]
 
 
-def test_export_existing_file_asks_first(tmp_path: Path) -> None:
+async def test_export_existing_file_asks_first(tmp_path: Path) -> None:
     """An existing file is only overwritten after a yes; a no keeps the dialog open."""
     path = tmp_path / "annotations.csv"
     path.write_text("old\n")
-    results = drive(ExportDialog(str(path)), "enter", "y", ExportDialog(str(path)), "enter", "n")
+    results = await drive(
+        ExportDialog(str(path)), "enter", "y", ExportDialog(str(path)), "enter", "n"
+    )
     assert results == [ExportRequest(str(path), "csv", False, True)]
-    assert drive(ExportDialog(str(path)), "enter", "n", "escape") == [None]
+    assert await drive(ExportDialog(str(path)), "enter", "n", "escape") == [None]
 
 
-def test_export_missing_folder_is_refused(tmp_path: Path) -> None:
+async def test_export_missing_folder_is_refused(tmp_path: Path) -> None:
     """A path in a folder that does not exist gets a message, not a request."""
 
-    def says_folder(app: Host) -> None:
+    def says_folder(app: DialogHost) -> None:
         assert "does not exist" in str(app.screen.query_one("#error", Label).render())
 
-    assert drive(ExportDialog(str(tmp_path / "nope" / "a.csv")), "enter", says_folder) == []
+    assert await drive(ExportDialog(str(tmp_path / "nope" / "a.csv")), "enter", says_folder) == []
 
 
 def test_with_format() -> None:
@@ -294,30 +278,30 @@ def test_with_format() -> None:
 # --- help and statistics ------------------------------------------------------------------------
 
 
-def test_help_closes() -> None:
+async def test_help_closes() -> None:
     """Escape, q and ? close the help."""
 
-    def closed(app: Host) -> None:
+    def closed(app: DialogHost) -> None:
         assert not isinstance(app.screen, HelpScreen)
 
     groups = [("Move", [("j", "next")])]
     steps = [s for key in ("escape", "q", "question_mark") for s in (HelpScreen(groups), key)]
-    assert drive(*steps, closed) == [None, None, None]
+    assert await drive(*steps, closed) == [None, None, None]
 
 
-def test_stats_table_and_empty() -> None:
+async def test_stats_table_and_empty() -> None:
     """The table holds one row per actor with its counts; no data shows a friendly line."""
 
-    def table(app: Host) -> None:
+    def table(app: DialogHost) -> None:
         data = app.screen.query_one(DataTable)
         assert data.row_count == 2
         assert data.get_row_at(0) == ["North Korea", 3, 1, 2, 6]
 
-    def empty(app: Host) -> None:
+    def empty(app: DialogHost) -> None:
         assert "Nothing coded yet" in str(app.screen.query_one(".stats-empty", Static).render())
 
     rows = [("North Korea", [3, 1, 2], 6), ("Japan", [0, 2, 1], 3)]
-    results = drive(
+    results = await drive(
         StatsScreen(["support", "oppose", "neutral"], rows), table, "s",
         StatsScreen(["support"], []), empty, "escape",
     )  # fmt: skip
@@ -331,16 +315,3 @@ def test_stats_table_and_empty() -> None:
 def test_segment_widths(counts: Sequence[int], width: int, expected: list[int]) -> None:
     """Stacked bar segments always add up to the bar's width."""
     assert segment_widths(counts, width) == expected
-
-
-# --- snapshots ----------------------------------------------------------------------------------
-
-
-def test_snapshot_actor_picker(snap_compare: Any) -> None:
-    """The actor picker over a sentence: numbered suggestions, a divider, then everyone."""
-    assert snap_compare(APPS / "actor_picker.py", terminal_size=(100, 30))
-
-
-def test_snapshot_help(snap_compare: Any) -> None:
-    """The help screen groups keys under titles."""
-    assert snap_compare(APPS / "help_screen.py", terminal_size=(100, 30))

@@ -9,7 +9,9 @@ import io
 import json
 import os
 import sqlite3
+import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -323,17 +325,34 @@ def test_export_to_path_permission_denied(
     assert os.listdir(folder) == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_export_to_path_read_only_folder(store: Store, tmp_path: Path) -> None:
-    """A real read-only folder gives the permission error, not a traceback."""
+def test_export_to_path_read_only_folder(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only folder (mode 0o500) gives the permission error, not a traceback, and no file."""
     folder = tmp_path / "locked"
     folder.mkdir()
     folder.chmod(0o500)
+    # Root, who runs the tests, writes through permission bits; this open honours the folder's
+    # bits as the kernel does for anyone else.
+    real_open = open
+
+    def open_honouring_bits(
+        file: str | os.PathLike[str], mode: str = "r", *args: Any, **kwargs: Any
+    ) -> Any:
+        if set(mode) & set("wxa+") and not Path(file).parent.stat().st_mode & stat.S_IWUSR:
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(exporting, "open", open_honouring_bits, raising=False)
+    path = folder / "codes.csv"
     try:
-        with pytest.raises(ExportError, match="permission denied"):
-            export_to_path(store, folder / "codes.csv", fmt="csv")
+        with pytest.raises(ExportError) as caught:
+            export_to_path(store, path, fmt="csv")
     finally:
         folder.chmod(0o700)
+    message = str(caught.value)
+    assert str(path) in message and "permission denied" in message and "\n" not in message
+    assert os.listdir(folder) == []
 
 
 @pytest.mark.parametrize("existing", [False, True])

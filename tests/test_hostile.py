@@ -26,16 +26,9 @@ from reader.db import DatabaseError, StoreError, is_read_only, open_database
 from reader.exchange.exporting import write_export
 from reader.exchange.importing import import_paths
 from reader.store import Store
+from tests.helpers import dump
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def dump(path: Path) -> list[str]:
-    """Every row of every table, through a read-only connection."""
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-        lines = list(conn.iterdump())
-    conn.close()
-    return lines
 
 
 def snapshot(path: Path) -> tuple[bytes, int]:

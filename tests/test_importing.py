@@ -24,6 +24,7 @@ from reader.exchange.importing import (
     summarize,
 )
 from reader.store import Store, article_batches
+from tests.helpers import dump
 
 REPO = Path(__file__).resolve().parent.parent
 BINARY_MESSAGE = "binary file, not text; skip it or convert it to UTF-8 text"
@@ -67,10 +68,6 @@ def sentence_texts(db: Store, article_id: int) -> list[str]:
         [article_id],
     ).fetchall()
     return [row[0] for row in rows]
-
-
-def dump(db: Store) -> list[str]:
-    return list(db.conn.iterdump())
 
 
 def only(results: list[ImportResult]) -> ImportResult:

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from reader.cli import cli
 from reader.db import DatabaseError, known_migrations, open_database, schema
 from reader.store import Store
+from tests.helpers import dump
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "schema_v1.db"
 TABLES = (
@@ -27,14 +28,8 @@ TABLES = (
 
 
 def rows(path: Path, table: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-        result = conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
-    conn.close()
-    return result
-
-
-def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    return {table: rows(path, table) for table in TABLES}
+    """One table's rows, read without writing to the file."""
+    return dump(path, [table])[table]
 
 
 @pytest.fixture
@@ -88,7 +83,7 @@ def test_fixture_holds_what_the_upgrade_tests_rely_on() -> None:
 
 def test_first_schema_database_opens_with_every_row_intact(v1: Path) -> None:
     """Today's code opens the first-schema file: ids and values of every row are unchanged."""
-    before = dump(v1)
+    before = dump(v1, TABLES)
     store = Store(open_database(v1), "alice")
     for row in before["annotations"]:
         annotation = store.annotation(int(str(row[0])))
@@ -101,7 +96,7 @@ def test_first_schema_database_opens_with_every_row_intact(v1: Path) -> None:
     assert store.statuses(1) == {int(str(before["sentence_status"][0][0])): "no_claim"}
     assert store.undo() is not None  # alice's log replays: her last change can be undone
     store.close()
-    after = dump(v1)
+    after = dump(v1, TABLES)
     assert after["articles"] == before["articles"]
     assert after["sentences"] == before["sentences"]
     assert len(list(v1.parent.glob("annotations.db.bak-m001_initial-*"))) == 1
@@ -146,11 +141,11 @@ def test_upgrade_takes_a_backup_first_and_keeps_all_data(
     v1: Path, future: Callable[[Callable[[Database], None]], None]
 ) -> None:
     """A pending step on a database with data: a backup beside it, then the upgrade."""
-    before = dump(v1)
+    before = dump(v1, TABLES)
     future(add_confidence)
     db = open_database(v1)
     [backup] = v1.parent.glob("annotations.db.bak-m001_initial-*")
-    assert dump(backup) == before
+    assert dump(backup, TABLES) == before
     assert [r[2] for r in rows(backup, "_sqlite_migrations")] == ["m001_initial"]
     with sqlite3.connect(backup) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -174,7 +169,7 @@ def test_failed_upgrade_changes_nothing(
     v1: Path, future: Callable[[Callable[[Database], None]], None]
 ) -> None:
     """A step that fails is rolled back: a one-line error, the data and version as they were."""
-    before = dump(v1)
+    before = dump(v1, TABLES)
 
     def broken(db: Database) -> None:
         add_confidence(db)
@@ -183,7 +178,7 @@ def test_failed_upgrade_changes_nothing(
     future(broken)
     with pytest.raises(DatabaseError, match="cannot write the database"):
         open_database(v1)
-    assert dump(v1) == before
+    assert dump(v1, TABLES) == before
     assert [r[2] for r in rows(v1, "_sqlite_migrations")] == ["m001_initial"]
     assert "confidence" not in {
         r[1] for r in sqlite3.connect(v1).execute("PRAGMA table_info(annotations)")

@@ -6,14 +6,10 @@ import pytest
 
 from reader.db import open_database
 from reader.store import DuplicateAnnotation, Store, StoreError
+from tests.helpers import dump
 
-
-def dump(store: Store) -> dict[str, list[tuple[object, ...]]]:
-    """The coding tables' contents, to compare a database before and after."""
-    return {
-        table: store.conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
-        for table in ("annotations", "sentence_status")
-    }
+CODING = ("annotations", "sentence_status")
+"""The tables coding writes."""
 
 
 def first_ids(store: Store) -> tuple[int, int, int, int]:
@@ -86,7 +82,7 @@ def test_unknown_references_are_refused(store: Store) -> None:
         store.add_annotation(sentence_id, 999_999, stance_id)
     with pytest.raises(StoreError):
         store.add_annotation(sentence_id, actor_id, 999_999)
-    assert dump(store)["annotations"] == []
+    assert dump(store, CODING)["annotations"] == []
 
 
 def test_every_change_is_logged(store: Store) -> None:
@@ -125,24 +121,24 @@ def test_no_claim_toggles_and_counts_as_progress(store: Store) -> None:
 def test_undo_and_redo_restore_exactly(store: Store) -> None:
     """Each undo returns the coding tables to the state before the change; redo re-applies it."""
     sentence_id, actor_id, stance_id, target_id = first_ids(store)
-    states = [dump(store)]
+    states = [dump(store, CODING)]
     annotation = store.add_annotation(sentence_id, actor_id, stance_id, target_id)
-    states.append(dump(store))
+    states.append(dump(store, CODING))
     store.update_annotation(
         annotation.id, actor_id=actor_id, stance_id=stance_id, target_id=None, note="x"
     )
-    states.append(dump(store))
+    states.append(dump(store, CODING))
     store.set_no_claim(sentence_id + 1, True)
-    states.append(dump(store))
+    states.append(dump(store, CODING))
     store.delete_annotation(annotation.id)
-    states.append(dump(store))
+    states.append(dump(store, CODING))
     for expected in reversed(states[:-1]):
         assert store.undo() is not None
-        assert dump(store) == expected
+        assert dump(store, CODING) == expected
     assert store.undo() is None
     for expected in states[1:]:
         assert store.redo() is not None
-        assert dump(store) == expected
+        assert dump(store, CODING) == expected
     assert store.redo() is None
 
 
@@ -153,7 +149,7 @@ def test_undo_survives_a_restart(store: Store, db_path) -> None:
     store.close()
     reopened = Store(open_database(db_path), "tester")
     assert reopened.undo() is not None
-    assert dump(reopened)["annotations"] == []
+    assert dump(reopened, CODING)["annotations"] == []
 
 
 def test_a_new_change_clears_redo(store: Store) -> None:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from reader.db import open_database
 from reader.models import Annotation
@@ -18,31 +15,10 @@ from reader.text.mentions import suggest_actors
 from reader.tui.app import ReaderApp
 from reader.tui.screens.article_screen import POSITION_KEY
 from reader.tui.widgets import ArticleList
+from tests.helpers import dump, run_reader
 
-APPS = Path(__file__).parent / "snapshot_apps"
-
-Scenario = Callable[[Pilot[None], ReaderApp], Awaitable[None]]
-
-
-def drive(store: Store, scenario: Scenario, size: tuple[int, int] = (120, 40)) -> ReaderApp:
-    """Run the app on ``store`` through ``scenario``; return it for checks after exit."""
-    app = ReaderApp(store, db_label="test.db")
-
-    async def main() -> None:
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await scenario(pilot, app)
-
-    asyncio.run(main())
-    return app
-
-
-def dump(store: Store) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of the coding tables, to compare a database before and after."""
-    return {
-        table: store.conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
-        for table in ("annotations", "sentence_status")
-    }
+CODING = ("annotations", "sentence_status")
+"""The tables a coder's keys write."""
 
 
 def mine(store: Store) -> list[Annotation]:
@@ -62,31 +38,29 @@ def sentence_ids(store: Store, article_id: int) -> list[int]:
 # --- moving --------------------------------------------------------------------------------------
 
 
-def test_sentence_and_article_keys_move_the_highlight(store: Store) -> None:
+async def test_sentence_and_article_keys_move_the_highlight(store: Store) -> None:
     """j/k/down/up, g/G and n/p land on the expected sentence and article."""
     first, second, _ = article_ids(store)
     ids = sentence_ids(store, first)
     seen: list[tuple[int | None, int | None]] = []
+    async with run_reader(store) as ui:
 
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
         def note() -> None:
-            seen.append((app.current_article_id, app.current_sentence_id))
+            seen.append((ui.app.current_article_id, ui.app.current_sentence_id))
 
         note()
-        await pilot.press("j", "j", "down")
+        await ui.press("j", "j", "down")
         note()
-        await pilot.press("k", "up")
+        await ui.press("k", "up")
         note()
-        await pilot.press("G")
+        await ui.press("G")
         note()
-        await pilot.press("g")
+        await ui.press("g")
         note()
-        await pilot.press("n")
+        await ui.press("n")
         note()
-        await pilot.press("p", "k")
+        await ui.press("p", "k")
         note()
-
-    drive(store, scenario)
     assert seen == [
         (first, ids[0]),
         (first, ids[3]),
@@ -98,25 +72,21 @@ def test_sentence_and_article_keys_move_the_highlight(store: Store) -> None:
     ]
 
 
-def test_reader_reopens_at_the_saved_place_without_writing(store: Store) -> None:
+async def test_reader_reopens_at_the_saved_place_without_writing(store: Store) -> None:
     """The coder's saved place is where the reader opens; reopening it writes nothing, and the
     next move saves the new place."""
     _, second, _ = article_ids(store)
     ids = sentence_ids(store, second)
     store.set_state(POSITION_KEY, f"{second}:{ids[2]}")
-    seen: list[tuple[int | None, int | None, int]] = []
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        seen.append((app.current_article_id, app.current_sentence_id, store.conn.total_changes))
-        await pilot.press("j")
-
     changes = store.conn.total_changes
-    drive(store, scenario)
-    assert seen == [(second, ids[2], changes)]
+    async with run_reader(store) as ui:
+        opened = (ui.app.current_article_id, ui.app.current_sentence_id, store.conn.total_changes)
+        await ui.press("j")
+    assert opened == (second, ids[2], changes)
     assert store.get_state(POSITION_KEY) == f"{second}:{ids[3]}"
 
 
-def test_brackets_skip_coded_sentences_and_cross_articles(store: Store) -> None:
+async def test_brackets_skip_coded_sentences_and_cross_articles(store: Store) -> None:
     """] and [ stop only at sentences this coder has neither coded nor marked."""
     first, second, _ = article_ids(store)
     ids = sentence_ids(store, first)
@@ -126,59 +96,50 @@ def test_brackets_skip_coded_sentences_and_cross_articles(store: Store) -> None:
     for sentence_id in ids[4:]:
         store.set_no_claim(sentence_id, True)
     seen: list[int | None] = []
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        await pilot.press("right_square_bracket")
-        seen.append(app.current_sentence_id)
-        await pilot.press("right_square_bracket")
-        seen.append(app.current_sentence_id)
-        seen.append(app.current_article_id)
-        await pilot.press("left_square_bracket")
-        seen.append(app.current_sentence_id)
-
-    drive(store, scenario)
+    async with run_reader(store) as ui:
+        await ui.press("right_square_bracket")
+        seen.append(ui.app.current_sentence_id)
+        await ui.press("right_square_bracket")
+        seen.append(ui.app.current_sentence_id)
+        seen.append(ui.app.current_article_id)
+        await ui.press("left_square_bracket")
+        seen.append(ui.app.current_sentence_id)
     assert seen == [ids[3], sentence_ids(store, second)[0], second, ids[3]]
 
 
-def test_list_keys_pick_and_open_an_article(store: Store) -> None:
+async def test_list_keys_pick_and_open_an_article(store: Store) -> None:
     """With the list focused (tab), j moves to the next article and enter opens it."""
     _, second, _ = article_ids(store)
     focused: list[str] = []
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        await pilot.press("shift+tab")
-        focused.append(type(app.focused).__name__)
-        await pilot.press("j", "enter")
-        focused.append(type(app.focused).__name__)
-        await pilot.press("tab")
-        focused.append(type(app.focused).__name__)
-
-    app = drive(store, scenario)
-    assert app.current_article_id == second
+    async with run_reader(store) as ui:
+        await ui.press("shift+tab")
+        focused.append(type(ui.app.focused).__name__)
+        await ui.press("j", "enter")
+        focused.append(type(ui.app.focused).__name__)
+        await ui.press("tab")
+        focused.append(type(ui.app.focused).__name__)
+    assert ui.app.current_article_id == second
     assert focused == ["ArticleList", "SentenceView", "AnnotationPanel"]
 
 
-def test_filter_narrows_the_list_and_escape_restores_it(store: Store) -> None:
+async def test_filter_narrows_the_list_and_escape_restores_it(store: Store) -> None:
     """/ plus words shows only matching articles; escape brings all of them back."""
     counts: list[int] = []
     matching = store.article_count("Nakasone")
     assert 0 < matching < 3
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        listing = app.screen.query_one(ArticleList)
-        await pilot.press("slash", *"Nakasone")
+    async with run_reader(store) as ui:
+        listing = ui.app.screen.query_one(ArticleList)
+        await ui.press("slash", *"Nakasone")
         counts.append(listing.count)
-        await pilot.press("escape")
+        await ui.press("escape")
         counts.append(listing.count)
-
-    drive(store, scenario)
     assert counts == [matching, 3]
 
 
 # --- coding --------------------------------------------------------------------------------------
 
 
-def test_annotate_with_four_keys_stores_the_suggested_codes(store: Store) -> None:
+async def test_annotate_with_four_keys_stores_the_suggested_codes(store: Store) -> None:
     """a enter 1 enter: first suggested actor, first stance, the preselected (last) target."""
     first = article_ids(store)[0]
     sentences = store.sentences(first)
@@ -186,11 +147,8 @@ def test_annotate_with_four_keys_stores_the_suggested_codes(store: Store) -> Non
     store.add_annotation(sentences[5].id, store.actors()[0].id, store.stances()[1].id, target.id)
     current = sentences[2]
     expected_actor = suggest_actors(current.text, store.actors(), store.recent_actor_ids())[0]
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        await pilot.press("j", "j", "a", "enter", "1", "enter")
-
-    drive(store, scenario)
+    async with run_reader(store) as ui:
+        await ui.press("j", "j", "a", "enter", "1", "enter")
     added = store.annotations_for_sentence(current.id)
     assert [(a.actor_id, a.stance_id, a.target_id) for a in added] == [
         (expected_actor.id, store.stances()[0].id, target.id)
@@ -203,44 +161,34 @@ def test_annotate_with_four_keys_stores_the_suggested_codes(store: Store) -> Non
     [("a", "escape"), ("a", "enter", "escape"), ("a", "enter", "1", "escape")],
     ids=["at-actor", "at-stance", "at-target"],
 )
-def test_escape_at_any_step_stores_nothing(store: Store, keys: tuple[str, ...]) -> None:
+async def test_escape_at_any_step_stores_nothing(store: Store, keys: tuple[str, ...]) -> None:
     """Cancelling the annotation flow anywhere leaves the database as it was."""
-    before = dump(store)
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        await pilot.press(*keys)
-        assert app.screen is app.main
-
-    drive(store, scenario)
-    assert dump(store) == before
+    before = dump(store, CODING)
+    async with run_reader(store) as ui:
+        await ui.press(*keys)
+        assert ui.app.screen is ui.app.main
+    assert dump(store, CODING) == before
 
 
-def test_new_actor_is_created_only_when_the_annotation_is(store: Store) -> None:
+async def test_new_actor_is_created_only_when_the_annotation_is(store: Store) -> None:
     """Choosing "+ New actor" then cancelling at the stance adds no actor at all."""
     actors_before = len(store.actors())
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        await pilot.press("a", *"Zork", "up", "enter")
-        await pilot.press("enter")
-        await pilot.press("escape")
-
-    drive(store, scenario)
+    async with run_reader(store) as ui:
+        await ui.press("a", *"Zork", "up", "enter")
+        await ui.press("enter")
+        await ui.press("escape")
     assert len(store.actors()) == actors_before
     assert mine(store) == []
 
 
-def test_repeat_copies_the_last_annotation_and_duplicates_are_refused(store: Store) -> None:
+async def test_repeat_copies_the_last_annotation_and_duplicates_are_refused(store: Store) -> None:
     """. repeats actor, stance and target on the next sentence; on the same one it is an error."""
     ids = sentence_ids(store, article_ids(store)[0])
     actor, stance, target = store.actors()[3].id, store.stances()[2].id, store.targets()[0].id
     store.add_annotation(ids[0], actor, stance, target)
-    errors: list[str] = []
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        await pilot.press("j", "full_stop", "full_stop")
-        errors.extend(str(n.message) for n in app._notifications if n.severity == "error")
-
-    drive(store, scenario)
+    async with run_reader(store) as ui:
+        await ui.press("j", "full_stop", "full_stop")
+        errors = ui.messages("error")
     assert [(a.sentence_id, a.actor_id, a.stance_id, a.target_id) for a in mine(store)] == [
         (ids[0], actor, stance, target),
         (ids[1], actor, stance, target),
@@ -248,33 +196,27 @@ def test_repeat_copies_the_last_annotation_and_duplicates_are_refused(store: Sto
     assert len(errors) == 1 and "already" in errors[0]
 
 
-def test_space_marks_no_claim_and_moves_on(store: Store) -> None:
+async def test_space_marks_no_claim_and_moves_on(store: Store) -> None:
     """space records "no claim" for this coder and moves; space again (after k) removes it."""
     ids = sentence_ids(store, article_ids(store)[0])
     seen: list[object] = []
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        await pilot.press("space")
-        seen.append(app.current_sentence_id)
-        seen.append(store.statuses(app.current_article_id or 0))
-        await pilot.press("k", "space")
-        seen.append(app.current_sentence_id)
-
-    drive(store, scenario)
+    async with run_reader(store) as ui:
+        await ui.press("space")
+        seen.append(ui.app.current_sentence_id)
+        seen.append(store.statuses(ui.app.current_article_id or 0))
+        await ui.press("k", "space")
+        seen.append(ui.app.current_sentence_id)
     assert seen == [ids[1], {ids[0]: NO_CLAIM}, ids[0]]
     assert store.statuses(article_ids(store)[0]) == {}
 
 
-def test_edit_changes_stance_and_note(store: Store) -> None:
+async def test_edit_changes_stance_and_note(store: Store) -> None:
     """e, enter (same actor), 2 (second stance), enter (target), a note, enter."""
     ids = sentence_ids(store, article_ids(store)[0])
     actor, target = store.actors()[0].id, store.targets()[1].id
     annotation = store.add_annotation(ids[0], actor, store.stances()[0].id, target)
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        await pilot.press("e", "enter", "2", "enter", *"quoted", "enter")
-
-    drive(store, scenario)
+    async with run_reader(store) as ui:
+        await ui.press("e", "enter", "2", "enter", *"quoted", "enter")
     edited = store.annotation(annotation.id)
     assert edited is not None
     assert (edited.actor_id, edited.stance_id, edited.target_id, edited.note) == (
@@ -285,7 +227,7 @@ def test_edit_changes_stance_and_note(store: Store) -> None:
     )
 
 
-def test_delete_asks_which_when_there_are_several(store: Store) -> None:
+async def test_delete_asks_which_when_there_are_several(store: Store) -> None:
     """d removes the only annotation at once, or the one chosen from a list."""
     ids = sentence_ids(store, article_ids(store)[0])
     stance = store.stances()[0].id
@@ -293,87 +235,70 @@ def test_delete_asks_which_when_there_are_several(store: Store) -> None:
     store.add_annotation(ids[0], a, stance)
     kept = store.add_annotation(ids[1], b, stance)
     store.add_annotation(ids[1], c, stance)
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        await pilot.press("d", "j", "d", "down", "enter")
-
-    drive(store, scenario)
+    async with run_reader(store) as ui:
+        await ui.press("d", "j", "d", "down", "enter")
     assert mine(store) == [kept]
 
 
-def test_undo_and_redo_restore_the_tables_exactly(store: Store) -> None:
+async def test_undo_and_redo_restore_the_tables_exactly(store: Store) -> None:
     """u undoes an annotation and a no-claim in turn; ctrl+r brings both back, ids included."""
-    states: list[dict[str, list[tuple[object, ...]]]] = [dump(store)]
-    places: list[int | None] = []
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        await pilot.press("a", "enter", "1", "enter", "j", "j", "space")
-        states.append(dump(store))
-        await pilot.press("u", "u")
-        places.append(app.current_sentence_id)
-        states.append(dump(store))
-        await pilot.press("ctrl+r", "ctrl+r")
-        states.append(dump(store))
-
-    drive(store, scenario)
+    states = [dump(store, CODING)]
+    async with run_reader(store) as ui:
+        await ui.press("a", "enter", "1", "enter", "j", "j", "space")
+        states.append(dump(store, CODING))
+        await ui.press("u", "u")
+        place = ui.app.current_sentence_id
+        states.append(dump(store, CODING))
+        await ui.press("ctrl+r", "ctrl+r")
+        states.append(dump(store, CODING))
     initial, coded, undone, redone = states
     assert coded != initial and len(coded["annotations"]) == 1
     assert undone == initial
     assert redone == coded
-    assert places == [sentence_ids(store, article_ids(store)[0])[0]]
+    assert place == sentence_ids(store, article_ids(store)[0])[0]
 
 
-def test_reopening_restores_the_place_and_undo_still_works(store: Store, db_path: Path) -> None:
+async def test_reopening_restores_the_place_and_undo_still_works(
+    store: Store, db_path: Path
+) -> None:
     """A new app on the same file opens the last article and sentence; u undoes across it."""
     _, second, _ = article_ids(store)
-    place: list[tuple[int | None, int | None]] = []
-
-    async def first_session(pilot: Pilot[None], app: ReaderApp) -> None:
-        await pilot.press("n", "j", "j", "j", "a", "enter", "1", "enter")
-        place.append((app.current_article_id, app.current_sentence_id))
-
-    drive(store, first_session)
+    async with run_reader(store) as ui:
+        await ui.press("n", "j", "j", "j", "a", "enter", "1", "enter")
+        left = (ui.app.current_article_id, ui.app.current_sentence_id)
     assert len(mine(store)) == 1
 
     reopened = Store(open_database(db_path), store.annotator)
     try:
-
-        async def second_session(pilot: Pilot[None], app: ReaderApp) -> None:
-            place.append((app.current_article_id, app.current_sentence_id))
-            await pilot.press("u")
-
-        drive(reopened, second_session)
+        async with run_reader(reopened) as ui:
+            opened = (ui.app.current_article_id, ui.app.current_sentence_id)
+            await ui.press("u")
         assert mine(reopened) == []
     finally:
         reopened.close()
-    assert place[0] == place[1]
-    assert place[0][0] == second
+    assert left == opened
+    assert left[0] == second
 
 
 # --- screens -------------------------------------------------------------------------------------
 
 
-def test_export_writes_a_csv_file(
+async def test_export_writes_a_csv_file(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """x then enter writes annotations.csv (in the working folder) with the coded row."""
     monkeypatch.chdir(tmp_path)
     ids = sentence_ids(store, article_ids(store)[0])
     store.add_annotation(ids[0], store.actors()[0].id, store.stances()[0].id)
-    messages: list[str] = []
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        await pilot.press("x", "enter")
-        messages.extend(str(n.message) for n in app._notifications)
-
-    drive(store, scenario)
+    async with run_reader(store) as ui:
+        await ui.press("x", "enter")
     with open(tmp_path / "annotations.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 1
-    assert "1 rows written to annotations.csv" in messages
+    assert "1 rows written to annotations.csv" in ui.messages()
 
 
-def test_stats_help_and_palette_open(store: Store) -> None:
+async def test_stats_help_and_palette_open(store: Store) -> None:
     """s, ? and ctrl+p open their screens; the palette can jump to an article by title."""
     from reader.tui.screens.help import HelpScreen
     from reader.tui.screens.stats import StatsScreen
@@ -382,22 +307,19 @@ def test_stats_help_and_palette_open(store: Store) -> None:
     title = store.article(third)
     assert title is not None
     opened: list[str] = []
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        await pilot.press("s")
-        opened.append(type(app.screen).__name__)
-        assert isinstance(app.screen, StatsScreen)
-        await pilot.press("escape", "question_mark")
-        assert isinstance(app.screen, HelpScreen)
-        opened.append(type(app.screen).__name__)
-        await pilot.press("escape", "ctrl+p", *"special represent")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        opened.append(type(app.screen).__name__)
-
-    app = drive(store, scenario)
+    async with run_reader(store) as ui:
+        await ui.press("s")
+        opened.append(type(ui.app.screen).__name__)
+        assert isinstance(ui.app.screen, StatsScreen)
+        await ui.press("escape", "question_mark")
+        assert isinstance(ui.app.screen, HelpScreen)
+        opened.append(type(ui.app.screen).__name__)
+        await ui.press("escape", "ctrl+p", *"special represent")
+        await ui.pilot.pause(0.3)
+        await ui.press("enter")
+        opened.append(type(ui.app.screen).__name__)
     assert opened == ["StatsScreen", "HelpScreen", "MainScreen"]
-    assert app.current_article_id == third
+    assert ui.app.current_article_id == third
 
 
 def test_help_lists_every_coding_key(store: Store) -> None:
@@ -408,59 +330,35 @@ def test_help_lists_every_coding_key(store: Store) -> None:
         assert any(expected in keys.split(" ") for keys in listed), expected
 
 
-# --- snapshots -----------------------------------------------------------------------------------
-
-
-def test_snapshot_main_screen(snap_compare: Any) -> None:
-    """The coding screen on the seeds: list with progress, badges, dimmed no-claim, panel."""
-    assert snap_compare(APPS / "main_app.py", terminal_size=(100, 30))
-
-
-def test_snapshot_statistics(snap_compare: Any) -> None:
-    """The statistics screen over the coding screen."""
-    assert snap_compare(APPS / "main_app.py", terminal_size=(100, 30), press=["s"])
-
-
 # --- the codebook from the coding screen ---------------------------------------------------------
 
 
-def test_codebook_key_opens_the_codebook_and_escape_returns(store: Store) -> None:
+async def test_codebook_key_opens_the_codebook_and_escape_returns(store: Store) -> None:
     """c opens the codebook; an actor added there is offered for coding once escape returns."""
     from reader.tui.screens.codebook import CodebookScreen
 
-    opened: list[str] = []
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        await pilot.press("c")
-        assert isinstance(app.screen, CodebookScreen)
-        opened.append(type(app.screen).__name__)
-        await pilot.press("a", *"Zork Ministry", "enter")
-        await pilot.press("escape")
-        opened.append(type(app.screen).__name__)
-        opened.append(str("Zork Ministry" in app.main.actor_names.values()))
-
-    drive(store, scenario)
-    assert opened == ["CodebookScreen", "MainScreen", "True"]
+    async with run_reader(store) as ui:
+        await ui.press("c")
+        assert isinstance(ui.app.screen, CodebookScreen)
+        await ui.press("a", *"Zork Ministry", "enter")
+        await ui.press("escape")
+        assert ui.app.screen is ui.app.main
+        assert "Zork Ministry" in ui.app.main.actor_names.values()
     assert "Zork Ministry" in {actor.name for actor in store.actors()}
 
 
-def test_undoing_a_merge_brings_the_actor_back_without_moving(store: Store) -> None:
+async def test_undoing_a_merge_brings_the_actor_back_without_moving(store: Store) -> None:
     """u after a merge restores the merged actor in the screen's codebook, highlight unmoved."""
     actors = {actor.name: actor.id for actor in store.actors()}
     ids = sentence_ids(store, article_ids(store)[0])
     store.merge_actors(actors["Chinese Foreign Ministry"], actors["China"])
-    seen: list[object] = []
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        await pilot.press("j", "j")
-        seen.append("Chinese Foreign Ministry" in app.main.actor_names.values())
-        await pilot.press("u")
-        seen.append("Chinese Foreign Ministry" in app.main.actor_names.values())
-        seen.append(app.current_sentence_id)
-        seen.extend(str(n.message) for n in app._notifications)
-
-    drive(store, scenario)
-    assert seen == [False, True, ids[2], "Undone: merge actor"]
+    async with run_reader(store) as ui:
+        await ui.press("j", "j")
+        assert "Chinese Foreign Ministry" not in ui.app.main.actor_names.values()
+        await ui.press("u")
+        assert "Chinese Foreign Ministry" in ui.app.main.actor_names.values()
+        assert ui.app.current_sentence_id == ids[2]
+        assert ui.messages() == ["Undone: merge actor"]
     assert "Chinese Foreign Ministry" in {actor.name for actor in store.actors()}
 
 
@@ -471,7 +369,7 @@ def test_help_lists_the_codebook_key(store: Store) -> None:
     assert ("c", "Codebook") in groups["Views"]
 
 
-def test_a_surname_counts_only_once_the_article_introduced_the_person(
+async def test_a_surname_counts_only_once_the_article_introduced_the_person(
     empty_store: Store, tmp_path: Path
 ) -> None:
     """ "Kishida said Japan agreed" before "Fumio Kishida" is named: Japan is suggested first."""
@@ -486,30 +384,22 @@ def test_a_surname_counts_only_once_the_article_introduced_the_person(
     (tmp_path / "talks.txt").write_text(text, encoding="utf-8")
     import_file(empty_store, tmp_path / "talks.txt")
     actors = {actor.name: actor.id for actor in empty_store.actors()}
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        await pilot.press("j", "a", "enter", "1", "enter")
-
-    drive(empty_store, scenario)
+    async with run_reader(empty_store) as ui:
+        await ui.press("j", "a", "enter", "1", "enter")
     assert [a.actor_id for a in mine(empty_store)] == [actors["Japan"]]
 
 
-def test_refresh_shows_another_coders_change(store: Store, db_path: Path) -> None:
+async def test_refresh_shows_another_coders_change(store: Store, db_path: Path) -> None:
     """`r` re-reads the file: a second process's annotation and no-claim mark appear on screen."""
     other = Store(open_database(db_path), "second")
-    seen: dict[str, object] = {}
-
-    async def scenario(pilot: Pilot[None], app: ReaderApp) -> None:
-        sentence_id = app.current_sentence_id
+    async with run_reader(store) as ui:
+        sentence_id = ui.app.current_sentence_id
         assert sentence_id is not None
         actor, stance = other.actors()[0], other.stances()[0]
         other.add_annotation(sentence_id, actor.id, stance.id)
-        screen: Any = app.screen
-        seen["before"] = len(screen.annotations.get(sentence_id, []))
-        await pilot.press("r")
-        await pilot.pause()
-        seen["after"] = [a.annotator for a in screen.annotations.get(sentence_id, [])]
-        seen["still"] = app.current_sentence_id == sentence_id
-
-    drive(store, scenario)
-    assert seen == {"before": 0, "after": ["second"], "still": True}
+        screen: Any = ui.app.screen
+        assert len(screen.annotations.get(sentence_id, [])) == 0
+        await ui.press("r")
+        await ui.pilot.pause()
+        assert [a.annotator for a in screen.annotations.get(sentence_id, [])] == ["second"]
+        assert ui.app.current_sentence_id == sentence_id

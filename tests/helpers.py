@@ -1,0 +1,156 @@
+"""What the tests share: one way to run the reader (or a lone dialog) under a pilot, recording
+its notifications, and one way to dump a database's rows to compare before and after."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from sqlite_utils import Database
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Label
+
+from reader.store import Store
+from reader.tui.app import ReaderApp
+
+STYLESHEET = Path(ReaderApp.CSS_PATH)
+"""The one stylesheet, reader/tui/reader.tcss."""
+
+DB_LABEL = "test.db"
+"""The database name the status bar shows (a fixed label, not the temporary path)."""
+
+Rows = list[tuple[Any, ...]]
+
+
+# --- running the app -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification the app showed."""
+
+    message: str
+    severity: str
+
+
+AppT = TypeVar("AppT", bound=App[Any])
+
+
+@dataclass
+class Session(Generic[AppT]):
+    """A running app, the pilot that presses its keys, and every notification it has shown."""
+
+    app: AppT
+    pilot: Pilot[Any]
+    notices: list[Notice] = field(default_factory=list)
+
+    async def press(self, *keys: str) -> None:
+        await self.pilot.press(*keys)
+
+    def messages(self, severity: str | None = None) -> list[str]:
+        """The notifications' texts in order, only those of ``severity`` if given."""
+        return [n.message for n in self.notices if severity is None or n.severity == severity]
+
+
+def record_notices(app: App[Any]) -> list[Notice]:
+    """Keep every notification ``app`` shows, through its public ``notify`` (which screens and
+    widgets call too), in a list that grows as they come."""
+    notices: list[Notice] = []
+    notify = app.notify
+
+    def recording(message: str, **options: Any) -> None:
+        notices.append(Notice(str(message), str(options.get("severity", "information"))))
+        notify(message, **options)
+
+    app.notify = recording  # type: ignore[method-assign]
+    return notices
+
+
+@asynccontextmanager
+async def run_app(app: AppT, size: tuple[int, int] = (120, 40)) -> AsyncIterator[Session[AppT]]:
+    """Run ``app`` headless at ``size`` until the block ends; its first frame is drawn."""
+    notices = record_notices(app)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        yield Session(app, pilot, notices)
+
+
+def run_reader(
+    store: Store, size: tuple[int, int] = (120, 40)
+) -> AbstractAsyncContextManager[Session[ReaderApp]]:
+    """The reader on ``store``, as a coder starts it: ``async with run_reader(store) as ui``."""
+    return run_app(ReaderApp(store, db_label=DB_LABEL), size)
+
+
+class DialogHost(App[None]):
+    """A bare app with the real stylesheet that opens dialogs and keeps what each dismissed with,
+    in order, as the coding screen would receive them."""
+
+    CSS_PATH = STYLESHEET
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        yield Label("host")
+
+    def open(self, screen: Screen[Any]) -> None:
+        self.push_screen(screen, self.results.append)
+
+
+def run_dialogs(
+    size: tuple[int, int] = (80, 24),
+) -> AbstractAsyncContextManager[Session[DialogHost]]:
+    """A ``DialogHost`` to open dialogs on in turn: ``async with run_dialogs() as ui``."""
+    return run_app(DialogHost(), size)
+
+
+# --- the database --------------------------------------------------------------------------------
+
+Source = Store | Database | sqlite3.Connection | Path
+
+
+def dump(source: Source, tables: Iterable[str] | None = None) -> dict[str, Rows]:
+    """Every row of ``tables``, each table's rows ordered by all their columns, to compare a
+    database before and after.
+
+    Without ``tables``: every table that holds rows (virtual tables hold theirs in their shadow
+    tables), and the schema itself as ``sqlite_master`` (type, name, table, SQL) — what
+    ``iterdump`` covers. A Path is read through a read-only connection, so dumping it can neither
+    change the file nor wait for a writer.
+    """
+    if isinstance(source, Path):
+        uri = f"{source.resolve().as_uri()}?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True)) as conn:
+            return _dump(conn, tables)
+    conn = source if isinstance(source, sqlite3.Connection) else source.conn
+    return _dump(conn, tables)
+
+
+def _dump(conn: sqlite3.Connection, tables: Iterable[str] | None) -> dict[str, Rows]:
+    rows: dict[str, Rows] = {}
+    if tables is None:
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                " AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"
+            )
+        ]
+        rows["sqlite_master"] = conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+            " ORDER BY type, name"
+        ).fetchall()
+    for table in tables:
+        quoted = '"' + table.replace('"', '""') + '"'
+        width = len(conn.execute(f"SELECT * FROM {quoted} LIMIT 0").description)
+        order = ", ".join(str(column) for column in range(1, width + 1))
+        rows[table] = conn.execute(f"SELECT * FROM {quoted} ORDER BY {order}").fetchall()
+    return rows

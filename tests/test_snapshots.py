@@ -1,0 +1,45 @@
+"""Snapshots of the real reader on the seed articles, each state reached with a coder's keys.
+
+The database is the ``store`` fixture's (the default codebook and the three seed articles, coder
+"tester"); the status bar shows a fixed label instead of the temporary path, and nothing on
+screen depends on the clock.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reader.store import Store
+from reader.tui.app import ReaderApp
+
+SIZE = (100, 30)
+
+CODE_THREE = ("space", "a", "enter", "1", "enter", "j", "a", "enter", "2", "enter")
+"""The title: no claim. The next sentence: its first suggestion (Japan) supports. The one after:
+its first suggestion (China) opposes. No target either time."""
+
+
+def reader(store: Store) -> ReaderApp:
+    return ReaderApp(store, db_label="seeds.db")
+
+
+def test_main_screen_after_coding(snap_compare: Any, store: Store) -> None:
+    """The coding screen after three sentences were coded: progress, badges, the panel."""
+    assert snap_compare(reader(store), press=CODE_THREE, terminal_size=SIZE)
+
+
+def test_help_lists_the_keys_the_screen_binds(snap_compare: Any, store: Store) -> None:
+    """? over the coding screen: every group, with the keys bound (j k, a, space, u, ...)."""
+    assert snap_compare(reader(store), press=["question_mark"], terminal_size=(100, 60))
+
+
+def test_actor_picker_suggests_who_the_sentence_names(snap_compare: Any, store: Store) -> None:
+    """a on the sentence naming Nakasone: numbered suggestions, him first, then everyone."""
+    press = ["j"] * 5 + ["a"]
+    assert snap_compare(reader(store), press=press, terminal_size=SIZE)
+
+
+def test_statistics_after_coding(snap_compare: Any, store: Store) -> None:
+    """s after coding: the coder's stances by actor, as a table and as bars."""
+    press = [*CODE_THREE, "s"]
+    assert snap_compare(reader(store), press=press, terminal_size=SIZE)
