@@ -1,0 +1,43 @@
+"""The project's own documents stay true to the code they describe."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from reader.cli.commands import cli
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_every_test_testing_md_names_exists() -> None:
+    """Each `tests/file.py::test_name` in TESTING.md is a test that exists."""
+    text = (REPO / "TESTING.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"(test_\w+\.py)::(\w+)", text))
+    assert named
+    for file, name in sorted(named):
+        tree = ast.parse((REPO / "tests" / file).read_text(encoding="utf-8"))
+        defined = {
+            node.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        assert name in defined, f"TESTING.md names {file}::{name}, which does not exist"
+
+
+def test_architecture_md_names_every_layer() -> None:
+    """ARCHITECTURE.md draws every folder of reader/ (a new layer must be described)."""
+    text = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    layers = [p.name for p in (REPO / "reader").iterdir() if (p / "__init__.py").exists()]
+    assert layers
+    for layer in layers:
+        assert f"reader/{layer}" in text, f"ARCHITECTURE.md does not describe reader/{layer}"
+
+
+def test_readme_lists_every_command() -> None:
+    """The README's command table has a row for every `nkreader` command."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in cli.commands:
+        if name != "tui":  # the bare reader, the table's first row
+            assert f"`nkreader {name}" in text, f"README lists no `nkreader {name}`"
