@@ -208,10 +208,6 @@ class MentionFinder:
         introduced: set[int] = set()
         return [self._scan(sentence, introduced) for sentence in sentences]
 
-    def actor_ids(self, text: str) -> list[int]:
-        """Actors mentioned in ``text``, each once, in order of first mention."""
-        return list(dict.fromkeys(mention.actor_id for mention in self.find(text)))
-
 
 def _following_words(text: str, end: int, limit: int = 4) -> list[str]:
     return [word.casefold() for word in _WORD.findall(text, end, min(len(text), end + 120))][:limit]

@@ -7,7 +7,6 @@ keys that open other screens. The state it shows lives in ``article_screen``, th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -114,10 +113,6 @@ class MainScreen(NavigationActions, CodingActions):
         if action in ("article", "open_sentence"):
             return self.article is not None
         return True
-
-    def key_bindings(self) -> Sequence[BindingType]:
-        """This screen's bindings, for the help screen and the command palette."""
-        return self.BINDINGS
 
     # -- other screens ------------------------------------------------------------------------
 
