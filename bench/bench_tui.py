@@ -271,9 +271,7 @@ def _spawn(argv: Sequence[str], env: dict[str, str]) -> tuple[subprocess.Popen[b
     return process, master
 
 
-def time_process(
-    script: str, ready: tuple[bytes, ...], *args: str, tree: Path = ROOT
-) -> float:
+def time_process(script: str, ready: tuple[bytes, ...], *args: str, tree: Path = ROOT) -> float:
     """Seconds from starting ``python -c script`` under a pseudo-terminal until every ``ready``
     text has appeared in its output (its first frame is drawn); the process is then stopped.
     ``tree`` is the checkout whose ``reader`` package the process imports."""

@@ -204,6 +204,9 @@ def test_codebook_round_trip(runner: CliRunner, tmp_path: Path) -> None:
     runner.invoke(cli, ["import", "--db", str(first)])
     book = tmp_path / "book.toml"
     assert runner.invoke(cli, ["codebook", "export", str(book), "--db", str(first)]).exit_code == 0
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    assert runner.invoke(cli, ["import", str(empty), "--db", str(second)]).exit_code == 0
     result = runner.invoke(cli, ["codebook", "import", str(book), "--db", str(second)])
     assert result.exit_code == 0, result.output
     again = tmp_path / "again.toml"

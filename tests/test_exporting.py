@@ -8,7 +8,6 @@ import errno
 import io
 import json
 import os
-import sqlite3
 import stat
 from pathlib import Path
 from typing import Any
@@ -16,17 +15,21 @@ from typing import Any
 import pytest
 
 import reader.exchange.exporting as exporting
+import reader.exchange.output_files as output_files
 from reader.exchange.exporting import (
     ALL_SENTENCES_COLUMNS,
     EXPORT_COLUMNS,
     ExportError,
     ExportFilter,
+    escape_formula,
     export_query,
     export_to_path,
     format_for_path,
+    read_cell,
     write_export,
 )
 from reader.store import Store
+from reader.store.exports import TRUSTED
 
 TRICKY_TEXT = (
     'He said, "Peace, now."\n'
@@ -146,22 +149,80 @@ def test_csv_round_trips_quotes_commas_newlines_and_non_ascii(store: Store) -> N
     assert {r["published"] for r in rows} == {""}
 
 
+def escaped(columns: tuple[str, ...], row: tuple[object, ...]) -> list[object]:
+    """A row as the export escapes it: text cells a spreadsheet would run get a leading '."""
+    return [
+        escape_formula(value) if isinstance(value, str) and name not in TRUSTED else value
+        for name, value in zip(columns, row, strict=True)
+    ]
+
+
 def test_csv_bytes_equal_what_csv_writer_writes(store: Store, tmp_path: Path) -> None:
-    """The fast writer produces exactly the csv module's output for the same rows."""
+    """The fast writer produces exactly the csv module's output for the same rows, escaped
+    against formulas (and, with the escape off, for the rows as stored)."""
     sentence_ids = add_tricky_article(store)
     actor_id, stance_id, target_id = ids(store)
     store.add_annotation(sentence_ids[0], actor_id, stance_id, target_id, note=TRICKY_NOTE)
     store.add_annotation(sentence_ids[1], actor_id, stance_id, note="")
     store.add_annotation(store.sentences(1)[0].id, actor_id, stance_id, note="plain")
-    for all_sentences in (False, True):
+    store.add_annotation(store.sentences(1)[1].id, actor_id, stance_id, note=FORMULAS[0])
+    for all_sentences, escape in ((False, True), (True, True), (False, False)):
         sql, params, columns = export_query(ExportFilter(all_sentences=all_sentences))
         expected = io.StringIO(newline="")
         writer = csv.writer(expected)
         writer.writerow(columns)
-        writer.writerows(store.conn.execute(sql, params))
-        path = tmp_path / f"all-{all_sentences}.csv"
-        export_to_path(store, path, fmt="csv", all_sentences=all_sentences)
+        for row in store.conn.execute(sql, params):
+            writer.writerow(escaped(columns, row) if escape else row)
+        path = tmp_path / f"all-{all_sentences}-{escape}.csv"
+        export_to_path(store, path, fmt="csv", all_sentences=all_sentences, formula_escape=escape)
         assert path.read_bytes() == expected.getvalue().encode("utf-8")
+
+
+FORMULAS = [
+    '=HYPERLINK("http://example.com","x")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\tcmd",
+    "\rcmd",
+    "'quoted",
+    "=cmd|' /C calc'!A0",
+]
+"""Cell values a spreadsheet would run as formulas (and one that starts with the escape)."""
+
+
+def test_formula_cells_are_escaped_and_read_back_exactly(store: Store) -> None:
+    """Every text column starting with =, +, -, @, tab, CR or ' gets one '; reading the CSV
+    back with read_cell gives the stored values; numeric columns (a negative score) stay bare."""
+    actor = store.add_actor('=HYPERLINK("http://evil")', "person")
+    target = store.add_target("+target")
+    stance = store.add_stance("-opp", "@label", -1.0)
+    sentences = store.sentences(1)
+    for sentence, note in zip(sentences, FORMULAS, strict=False):
+        store.add_annotation(sentence.id, actor.id, stance.id, target.id, note=note)
+    rows = csv_rows(export_text(store))
+    assert len(rows) == len(FORMULAS)
+    for row, note in zip(rows, FORMULAS, strict=True):
+        stored = note.strip()  # the Store trims notes, so "\tcmd" is stored as "cmd"
+        assert row["note"] == ("'" + stored if stored[:1] in ("=", "+", "-", "@", "'") else stored)
+        assert row["actor"] == '\'=HYPERLINK("http://evil")'
+        assert row["target"] == "'+target" and row["stance"] == "'-opp"
+        assert row["stance_score"] == "-1.0"
+        assert read_cell(row["note"]) == note.strip()
+        assert read_cell(row["actor"]) == actor.name
+    for raw in [*FORMULAS, "plain", "", "'", "''x"]:
+        assert read_cell(escape_formula(raw)) == raw
+        assert escape_formula(raw)[:1] not in ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_formula_escape_off_and_jsonl_write_text_exactly(store: Store) -> None:
+    """--formula-escape off writes cells as stored; JSON Lines is never altered."""
+    actor_id, stance_id, _ = ids(store)
+    store.add_annotation(store.sentences(1)[0].id, actor_id, stance_id, note="=1+1")
+    [row] = csv_rows(export_text(store, formula_escape=False))
+    assert row["note"] == "=1+1"
+    [line] = export_text(store, fmt="jsonl").splitlines()
+    assert json.loads(line)["note"] == "=1+1"
 
 
 def test_text_stream_and_binary_buffer_get_the_same_output(store: Store) -> None:
@@ -316,7 +377,7 @@ def test_export_to_path_permission_denied(
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(exporting, "open", refuse, raising=False)
+    monkeypatch.setattr(output_files, "open", refuse, raising=False)
     path = folder / "codes.csv"
     with pytest.raises(ExportError) as caught:
         export_to_path(store, path, fmt="csv")
@@ -343,7 +404,7 @@ def test_export_to_path_read_only_folder(
             raise PermissionError(errno.EACCES, "Permission denied", str(file))
         return real_open(file, mode, *args, **kwargs)
 
-    monkeypatch.setattr(exporting, "open", open_honouring_bits, raising=False)
+    monkeypatch.setattr(output_files, "open", open_honouring_bits, raising=False)
     path = folder / "codes.csv"
     try:
         with pytest.raises(ExportError) as caught:
@@ -368,7 +429,7 @@ def test_disk_full_leaves_no_partial_file(
     if existing:
         path.write_text("old export", encoding="utf-8")
 
-    def full(cursor: sqlite3.Cursor, write: object, names: object) -> int:
+    def full(batches: object, write: object, names: object, *rest: object) -> int:
         write(b"annotation_id,partial\r\n")  # type: ignore[operator]
         raise OSError(errno.ENOSPC, "No space left on device")
 

@@ -21,6 +21,7 @@ from click.testing import CliRunner, Result
 
 import reader.db
 import reader.exchange.exporting
+import reader.exchange.output_files
 from reader.cli import cli
 from reader.db import DatabaseError, StoreError, is_read_only, open_database
 from reader.exchange.exporting import write_export
@@ -310,7 +311,7 @@ def test_export_to_an_unwritable_folder(
     def refuse(path: object, *args: object, **kwargs: object) -> object:
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-    monkeypatch.setattr(reader.exchange.exporting, "open", refuse, raising=False)
+    monkeypatch.setattr(reader.exchange.output_files, "open", refuse, raising=False)
     out = coded.parent / "out.csv"
     line = one_line_error(runner.invoke(cli, ["export", "-o", str(out), "--db", str(coded)]))
     assert line == (
@@ -331,7 +332,7 @@ def test_export_on_a_full_disk_keeps_the_old_file(
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(reader.exchange.exporting.os, "fsync", full)
+    monkeypatch.setattr(reader.exchange.output_files.os, "fsync", full)
     line = one_line_error(
         runner.invoke(cli, ["export", "-o", str(out), "--force", "--db", str(coded)])
     )

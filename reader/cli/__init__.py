@@ -99,18 +99,28 @@ def _fail(message: str) -> NoReturn:
     sys.exit(error.exit_code)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM as an exit that unwinds: files half-written are removed on the way out."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Entry point: the reader at once, other commands through click (see the module docstring).
 
-    A broken pipe (``nkreader export | head``) ends the command quietly.
+    A broken pipe (``nkreader export | head``) ends the command quietly. A command stopped by
+    SIGTERM (or Ctrl-C) unwinds like an error, so the file it was writing is removed rather than
+    left half-written beside the real one (``reader.exchange.output_files``).
     """
     try:
         values = None if _completing() else reader_arguments(sys.argv[1:])
         if values is not None:
             _open_reader(values)
         else:
+            import signal
+
             from reader.cli.commands import cli
 
+            signal.signal(signal.SIGTERM, _terminated)
             cli()
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)

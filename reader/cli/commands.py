@@ -8,6 +8,7 @@ line and exit status 1.
 
 from __future__ import annotations
 
+import difflib
 import os
 import sqlite3
 import sys
@@ -78,10 +79,16 @@ def coder_filter(description: str) -> Callable[[F], F]:
     return click.option("--annotator", default=None, callback=_typed_before, help=description)
 
 
-def open_store(db_path: Path | None, annotator: str | None = None) -> Store:
-    """``open_reader_store`` for a command: a refused file is click's one-line error."""
+def open_store(
+    db_path: Path | None, annotator: str | None = None, *, create: bool = False
+) -> Store:
+    """``open_reader_store`` for a command: a refused file is click's one-line error.
+
+    Only ``import`` (and the reader) create a database; every other command refuses a missing
+    file with the same message, so a mistyped ``--db`` never leaves an empty database behind.
+    """
     try:
-        return open_reader_store(db_path, annotator)
+        return open_reader_store(db_path, annotator, create=create)
     except DatabaseError as error:
         raise click.ClickException(str(error)) from None
 
@@ -105,7 +112,27 @@ def report_import(results: Sequence[ImportResult]) -> int:
     return summary.failed
 
 
-@click.group(cls=DefaultGroup, default="tui", default_if_no_args=True, invoke_without_command=True)
+class ReaderGroup(DefaultGroup):
+    """The command group: no command opens the reader, and a mistyped one is named as such.
+
+    ``DefaultGroup`` hands any word that is not a command to the default command (the reader),
+    which would then complain about an "unexpected extra argument"; the reader takes no words,
+    so a word that is not a command is a typo, answered with the nearest command's name.
+    """
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and not cmd_name.startswith("-"):
+            nearest = difflib.get_close_matches(cmd_name, list(self.commands), n=1, cutoff=0.5)
+            hint = f"did you mean `nkreader {nearest[0]}`?" if nearest else "see `nkreader --help`"
+            ctx.fail(f"no such command {cmd_name!r}; {hint}")
+        return super().get_command(ctx, cmd_name)
+
+
+ROW_ID = click.IntRange(1, 2**63 - 1)
+"""An article id or a count as SQLite stores it: refused on the command line when out of range."""
+
+
+@click.group(cls=ReaderGroup, default="tui", default_if_no_args=True, invoke_without_command=True)
 @click.version_option(__version__, prog_name="nkreader")
 @click.option(
     "--db",
@@ -181,7 +208,7 @@ def import_command(
         if not sep or not field.strip() or not column.strip():
             raise click.BadParameter(f"{mapping!r}: write FIELD=COLUMN, e.g. text=content")
         field_map[field.strip()] = column.strip()
-    store = open_store(db_path)
+    store = open_store(db_path, create=True)
     try:
         if not paths:
             results = import_seeds(store)
@@ -218,8 +245,15 @@ def import_command(
     "--all-sentences", is_flag=True, help="One row per sentence and coder, uncoded included."
 )
 @coder_filter("Only this coder's annotations.")
-@click.option("--article", "article_id", type=int, default=None, help="Only this article id.")
+@click.option("--article", "article_id", type=ROW_ID, default=None, help="Only this article id.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option(
+    "--formula-escape",
+    type=click.Choice(["on", "off"]),
+    default="on",
+    show_default=True,
+    help="CSV: prefix cells a spreadsheet would run as formulas (=, +, -, @) with '.",
+)
 @db_option
 def export_command(
     output: Path | None,
@@ -228,31 +262,43 @@ def export_command(
     annotator: str | None,
     article_id: int | None,
     force: bool,
+    formula_escape: str,
     db_path: Path | None,
 ) -> None:
     """Export annotations, one row per annotation (RFC 4180 CSV or JSON lines).
+
+    In CSV, a text cell starting with =, +, -, @, a tab or a carriage return (or with ') gets
+    one ' in front, so a spreadsheet shows it instead of running it; --formula-escape off writes
+    text exactly. JSON lines are never altered.
 
     Example:
 
         nkreader export -o codes.csv --annotator alice
     """
     from reader.exchange.exporting import ExportError, export_to_path, format_for_path, write_export
+    from reader.exchange.output_files import describe_write_error
 
-    path = resolve_path(db_path)
-    if not path.exists():
-        raise click.ClickException(f"{path} does not exist: run `nkreader import` first")
     store = open_store(db_path)
     try:
+        escape = formula_escape == "on"
         if output is None or str(output) == "-":
-            count = write_export(
-                store, sys.stdout, fmt=fmt or "csv", annotator=annotator, article_id=article_id,
-                all_sentences=all_sentences,
-            )  # fmt: skip
+            try:
+                write_export(
+                    store, sys.stdout, fmt=fmt or "csv", annotator=annotator,
+                    article_id=article_id, all_sentences=all_sentences, formula_escape=escape,
+                )  # fmt: skip
+                sys.stdout.flush()
+            except BrokenPipeError:
+                raise
+            except OSError as error:
+                stdout = Path("standard output")
+                reason = describe_write_error(stdout, error, "the export", "export")
+                raise click.ClickException(str(reason)) from None
         else:
             chosen = format_for_path(output, fmt)
             count = export_to_path(
                 store, output, fmt=chosen, force=force, annotator=annotator,
-                article_id=article_id, all_sentences=all_sentences,
+                article_id=article_id, all_sentences=all_sentences, formula_escape=escape,
             )  # fmt: skip
             click.echo(f"{count} rows written to {output}", err=True)
     except ExportError as error:
@@ -311,8 +357,9 @@ def codebook_group() -> None:
 
 @codebook_group.command(name="export")
 @click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @db_option
-def codebook_export(file: Path, db_path: Path | None) -> None:
+def codebook_export(file: Path, force: bool, db_path: Path | None) -> None:
     """Write the codebook to a TOML file.
 
     Example:
@@ -323,9 +370,9 @@ def codebook_export(file: Path, db_path: Path | None) -> None:
 
     store = open_store(db_path)
     try:
-        export_codebook(store, file)
-    except (CodebookError, OSError) as error:
-        raise click.ClickException(f"{file}: {error}") from None
+        export_codebook(store, file, force=force)
+    except CodebookError as error:
+        raise click.ClickException(str(error)) from None
     finally:
         store.close()
     click.echo(f"codebook written to {file}", err=True)
@@ -360,8 +407,8 @@ def codebook_import(file: Path, db_path: Path | None, annotator: str | None) -> 
 
 @cli.command(name="log")
 @coder_filter("Only this coder's changes.")
-@click.option("--article", "article_id", type=int, default=None, help="Only this article id.")
-@click.option("-n", "--limit", type=int, default=None, help="Only the newest N changes.")
+@click.option("--article", "article_id", type=ROW_ID, default=None, help="Only this article id.")
+@click.option("-n", "--limit", type=ROW_ID, default=None, help="Only the newest N changes.")
 @db_option
 def log_command(
     annotator: str | None, article_id: int | None, limit: int | None, db_path: Path | None
@@ -372,9 +419,6 @@ def log_command(
 
         nkreader log --annotator alice --article 2 -n 50
     """
-    path = resolve_path(db_path)
-    if not path.exists():
-        raise click.ClickException(f"{path} does not exist: there is no log to show")
     store = open_store(db_path)
     for e in store.log_entries(annotator=annotator, article_id=article_id, limit=limit):
         # Sentences numbered from 1, as the reader shows them ("Sentence 2 of 18").
@@ -399,15 +443,16 @@ def backup_command(file: Path, force: bool, db_path: Path | None) -> None:
 
         nkreader backup backups/annotations-monday.db
     """
+    from reader.exchange.output_files import OutputError, check_output
+
     source = resolve_path(db_path)
-    if not source.exists():
-        raise click.ClickException(f"{source} does not exist: nothing to back up")
-    if file.exists() and not force:
-        raise click.ClickException(f"{file} exists; pass --force to overwrite it")
-    if not file.parent.exists():
-        raise click.ClickException(f"{file}: the folder {file.parent} does not exist")
     store = open_store(db_path)
-    partial = file.with_name(file.name + ".partial")
+    try:
+        file = check_output(file, force=force, protected=store.database_files())
+    except OutputError as error:
+        store.close()
+        raise click.ClickException(str(error)) from None
+    partial = file.with_name(f".{file.name}.partial")
     try:
         store.backup_to(partial)
         os.replace(partial, file)

@@ -27,7 +27,9 @@ def default_annotator() -> str:
         return "anonymous"
 
 
-def open_reader_store(db_path: Path | None, annotator: str | None = None) -> Store:
+def open_reader_store(
+    db_path: Path | None, annotator: str | None = None, *, create: bool = True
+) -> Store:
     """Open the database for the reader or a command; a new database gets the default codebook.
 
     A file that cannot be used raises ``DatabaseError`` (``reader.cli.commands.open_store`` turns it
@@ -39,7 +41,7 @@ def open_reader_store(db_path: Path | None, annotator: str | None = None) -> Sto
 
     path = resolve_path(db_path)
     new = not path.exists() or path.stat().st_size == 0
-    store = Store(open_connection(path), annotator or default_annotator())
+    store = Store(open_connection(path, create=create), annotator or default_annotator())
     if new or not store.stances():
         from reader.exchange.codebook_file import load_default_codebook
 

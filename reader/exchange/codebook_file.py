@@ -15,6 +15,7 @@ from typing import Any
 
 import tomli_w
 
+from reader.exchange.output_files import OutputError, check_output, written_whole
 from reader.models import (
     ACTOR_KINDS,
     MAX_STANCES,
@@ -218,9 +219,13 @@ def codebook_to_toml(store: Store) -> str:
     return "\n".join(parts)
 
 
-def export_codebook(store: Store, path: Path) -> None:
-    """Write the codebook to ``path`` (replacing it) so it can be edited and imported again."""
+def export_codebook(store: Store, path: Path, *, force: bool = False) -> None:
+    """Write the codebook to ``path`` so it can be edited and imported again: whole or not at
+    all, never over the database, an existing file only with ``force``."""
+    text = codebook_to_toml(store).encode("utf-8")
     try:
-        Path(path).write_text(codebook_to_toml(store), encoding="utf-8")
-    except OSError as error:
-        raise CodebookError(f"{path}: cannot write the codebook ({error.strerror})") from None
+        target = check_output(Path(path), force=force, protected=store.database_files())
+        with written_whole(target, "the codebook") as out:
+            out.write(text)
+    except OutputError as error:
+        raise CodebookError(str(error)) from None

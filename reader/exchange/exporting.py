@@ -9,14 +9,12 @@ file whole or not at all.
 from __future__ import annotations
 
 import codecs
-import errno
 import operator
-import os
-import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from reader.exchange.output_files import OutputError, check_output, written_whole
 from reader.store import Store
 from reader.store.exports import (
     ALL_SENTENCES_COLUMNS,
@@ -34,8 +32,10 @@ __all__ = [
     "FORMATS",
     "ExportError",
     "ExportFilter",
+    "escape_formula",
     "export_to_path",
     "format_for_path",
+    "read_cell",
     "write_export",
 ]
 
@@ -73,16 +73,41 @@ def format_for_path(path: Path, explicit: str | None) -> str:
     )
 
 
+FORMULA_STARTS = (b"=", b"+", b"-", b"@", b"\t", b"\r", b"'")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP's list), and the
+quote mark itself, so that the one added quote can always be taken off again (``read_cell``)."""
+
+
+def escape_formula(value: str) -> str:
+    """A text cell as the CSV export writes it: prefixed with ``'`` when a spreadsheet would
+    otherwise run it as a formula (or when it begins with ``'`` itself)."""
+    return "'" + value if value.encode()[:1] in FORMULA_STARTS else value
+
+
+def read_cell(value: str) -> str:
+    """A text cell of an nkreader CSV export as it was stored: the one ``'`` the export added to
+    a cell that would read as a formula is taken off (numeric columns never have one)."""
+    return value[1:] if value.startswith("'") else value
+
+
 class _Quoted(dict[bytes | None, bytes]):
-    """Fields as ``csv.writer`` (``QUOTE_MINIMAL``) writes them, remembered by value.
+    """Fields as ``csv.writer`` (``QUOTE_MINIMAL``) writes them, remembered by value, escaped
+    against spreadsheet formulas unless ``formula_escape`` is off (see ``escape_formula``).
 
     Titles, sources, actors, stances and coders repeat row after row, so most lookups are a
     dictionary hit in C; the memo is emptied now and then to keep memory flat.
     """
 
+    def __init__(self, formula_escape: bool = True) -> None:
+        super().__init__()
+        self.formula_escape = formula_escape
+
     def __missing__(self, value: bytes | None) -> bytes:
         if len(self) >= 10_000:
             self.clear()
+        key = value
+        if value is not None and self.formula_escape and value[:1] in FORMULA_STARTS:
+            value = b"'" + value
         if value is None:
             quoted = b""
         elif b'"' in value:
@@ -91,11 +116,11 @@ class _Quoted(dict[bytes | None, bytes]):
             quoted = b'"' + value + b'"'
         else:
             quoted = value
-        self[value] = quoted
+        self[key] = quoted
         return quoted
 
 
-def _write_csv(batches: Batches, write: Write, names: Names) -> int:
+def _write_csv(batches: Batches, write: Write, names: Names, formula_escape: bool = True) -> int:
     """Write the rows as CSV, byte for byte as ``csv.writer`` would, a batch at a time.
 
     ``csv.writer`` looks at every character and takes three times as long as the ``sqlite3``
@@ -103,7 +128,9 @@ def _write_csv(batches: Batches, write: Write, names: Names) -> int:
     through memos and the rows joined back, all in C, on UTF-8 bytes straight from SQLite.
     """
     write(",".join(names).encode() + b"\r\n")
-    memos = [(index, _Quoted()) for index, name in enumerate(names) if name not in TRUSTED]
+    memos = [
+        (index, _Quoted(formula_escape)) for index, name in enumerate(names) if name not in TRUSTED
+    ]
     rows = 0
     for batch in batches:
         fields: list[Iterable[bytes]] = list(zip(*batch, strict=True))
@@ -122,12 +149,16 @@ def _write_jsonl(batches: Batches, write: Write) -> int:
     return rows
 
 
-def _export(store: Store, write: Write, fmt: str, rows: ExportFilter) -> int:
+def _export(
+    store: Store, write: Write, fmt: str, rows: ExportFilter, formula_escape: bool = True
+) -> int:
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}: use one of csv, jsonl")
     columns = export_query(rows)[2]
     batches = store.export_batches(rows, fmt, _BATCH)
-    return _write_jsonl(batches, write) if fmt == "jsonl" else _write_csv(batches, write, columns)
+    if fmt == "jsonl":
+        return _write_jsonl(batches, write)
+    return _write_csv(batches, write, columns, formula_escape)
 
 
 def write_export(
@@ -138,6 +169,7 @@ def write_export(
     annotator: str | None = None,
     article_id: int | None = None,
     all_sentences: bool = False,
+    formula_escape: bool = True,
 ) -> int:
     """Stream the export into ``out`` and return the number of rows written (header excluded).
 
@@ -154,12 +186,14 @@ def write_export(
     sentence position, annotator and annotation id.
 
     CSV is RFC 4180 with a header row, byte for byte what ``csv.writer`` writes for the same rows
-    (``\\r\\n`` line ends: open a file ``out`` with ``newline=""``). JSON Lines is one object per
-    line with the CSV columns as keys. Both are UTF-8: a ``out`` with a binary ``buffer`` in
-    UTF-8 gets the bytes directly.
+    once text cells are escaped against spreadsheet formulas (``escape_formula``; numeric
+    columns never are; ``formula_escape=False`` writes text exactly) (``\\r\\n`` line ends: open
+    a file ``out`` with ``newline=""``). JSON Lines is one object per line with the CSV columns
+    as keys, never altered. Both are UTF-8: a ``out`` with a binary ``buffer`` in UTF-8 gets the
+    bytes directly.
     """
     rows = ExportFilter(annotator, article_id, all_sentences)
-    return _export(store, _bytes_to(out), fmt, rows)
+    return _export(store, _bytes_to(out), fmt, rows, formula_escape)
 
 
 def _bytes_to(out: TextIO) -> Write:
@@ -172,19 +206,6 @@ def _bytes_to(out: TextIO) -> Write:
     return lambda data: out.write(data.decode("utf-8"))
 
 
-def _error_for(path: Path, error: OSError) -> ExportError:
-    """A one-line message for a failed write, saying what the user can do about it."""
-    folder = path.parent
-    if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return ExportError(f"{path}: the disk is full; free some space or export to another disk")
-    if isinstance(error, PermissionError) or error.errno == errno.EROFS:
-        return ExportError(
-            f"{path}: cannot write in {folder} (permission denied); choose a folder you can write"
-        )
-    reason = error.strerror or str(error)
-    return ExportError(f"{path}: cannot write the export ({reason}); choose another path")
-
-
 def export_to_path(
     store: Store,
     path: Path,
@@ -194,34 +215,20 @@ def export_to_path(
     annotator: str | None = None,
     article_id: int | None = None,
     all_sentences: bool = False,
+    formula_escape: bool = True,
 ) -> int:
     """Write the export (see ``write_export``) to the file ``path``; return the number of rows.
 
-    The rows go to a temporary file in the same folder, renamed over ``path`` only once complete
-    and on disk: a failure half-way (disk full, an interrupted process) leaves no partial export
-    and an existing file as it was. An existing ``path`` is replaced only with ``force``.
+    The file is written whole or not at all and never over the database (see
+    ``reader.exchange.output_files``): a failure half-way (disk full, an interrupted process)
+    leaves no partial export and an existing file as it was. An existing ``path`` is replaced
+    only with ``force``.
     """
     path = Path(path)
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder; give the name of a file to export to")
-    if not path.parent.is_dir():
-        raise ExportError(
-            f"{path}: the folder {path.parent} does not exist; create it or choose another path"
-        )
-    if path.exists() and not force:
-        raise ExportError(f"{path} exists; pass --force to overwrite")
     rows = ExportFilter(annotator, article_id, all_sentences)
-    # Hidden and next to the target, so the final rename stays on one file system.
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        with open(temporary, "xb", buffering=1 << 20) as out:
-            written = _export(store, out.write, fmt, rows)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException as error:
-        temporary.unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise _error_for(path, error) from None
-        raise
-    return written
+        target = check_output(path, force=force, protected=store.database_files())
+        with written_whole(target, "the export", "export") as out:
+            return _export(store, out.write, fmt, rows, formula_escape)
+    except OutputError as error:
+        raise ExportError(str(error)) from None

@@ -113,6 +113,14 @@ class StoreBase:
         """The database file; None for an in-memory database."""
         return database_file(self.conn)
 
+    def database_files(self) -> list[Path]:
+        """The database file and the files SQLite keeps beside it (write-ahead log, shared
+        memory, rollback journal), whether they exist now or not: what no output may replace."""
+        path = self.path
+        if path is None:
+            return []
+        return [path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))]
+
     @property
     def read_only(self) -> bool:
         """Whether every change will be refused (a file nkreader may not write), so a screen can

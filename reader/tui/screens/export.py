@@ -7,6 +7,7 @@ line shares.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -18,6 +19,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet
 
+from reader.exchange.output_files import OutputError, check_output
 from reader.tui.screens.dialogs import ConfirmDialog
 
 FORMATS: tuple[str, ...] = ("csv", "jsonl")
@@ -58,9 +60,13 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         Binding("enter", "export", "Export", priority=True, id="export.go"),
     ]
 
-    def __init__(self, default_path: str = "annotations.csv") -> None:
+    def __init__(
+        self, default_path: str = "annotations.csv", protected: Sequence[Path] = ()
+    ) -> None:
+        """``protected``: the open database's files, which no export may replace."""
         super().__init__()
         self._default_path = default_path
+        self._protected = list(protected)
         suffix = Path(default_path).suffix.lower().lstrip(".")
         self._fmt = suffix if suffix in FORMATS else FORMATS[0]
 
@@ -107,11 +113,10 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             return
         request = self._request(force=False)
         target = Path(request.path)
-        if target.is_dir():
-            self._error(f"{request.path} is a folder: add a file name.")
-            return
-        if not target.parent.is_dir():
-            self._error(f"Folder {target.parent} does not exist: create it or pick another.")
+        try:  # everything but an existing file, which is asked about below
+            check_output(target, force=True, protected=self._protected)
+        except OutputError as error:
+            self._error(str(error))
             return
         if target.exists():
             self.app.push_screen(

@@ -149,7 +149,7 @@ class MainScreen(NavigationActions, CodingActions):
             if request is not None:
                 self.export(request.path, request.fmt, request.all_sentences, request.force)
 
-        self.app.push_screen(ExportDialog(), export)
+        self.app.push_screen(ExportDialog(protected=self.store.database_files()), export)
 
     def export(self, path: str, fmt: str, all_sentences: bool, force: bool) -> None:
         """Write the export file and say how many rows went where (or why none did)."""
