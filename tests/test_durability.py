@@ -33,24 +33,38 @@ from reader.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 CODER = "crash"
-CODED = re.compile(rb"(\d[\d,]*)/[\d,]+ sentences coded")
-"""The status bar's progress: how many sentences the screen says this coder has coded."""
+CODED = re.compile("·  ".encode() + rb"(\d[\d,]*)/[\d,]+ sentences coded")
+"""The status bar's progress: how many sentences the screen says this coder has coded (the
+separator before it ensures the whole number is matched)."""
 POSITION = re.compile(rb"Sentence (\d[\d,]*) of")
 PICKERS = {"actor": b"suggestion", "stance": b"1-9 or", "target": b"0 none"}
 """Text from each picker's key line, proof that it is on the screen and takes keys."""
 KILL_ROUNDS = int(os.environ.get("NKREADER_CRASH_ROUNDS", "30"))
 KILL_SEED = int(os.environ.get("NKREADER_CRASH_SEED", "20240611"))
-BUDGET_S = float(os.environ.get("NKREADER_CRASH_BUDGET", "45"))
-"""No new round starts after this many seconds, which bounds the test on a slow machine."""
-WAIT_S = 20.0
+BUDGET_S = float(os.environ.get("NKREADER_CRASH_BUDGET", "30"))
+"""After the first ``MIN_KILLS`` kills, no new round starts once this many seconds have passed:
+a slow or busy machine makes fewer kills instead of taking much longer."""
+MIN_KILLS = 10
+"""Kills made however long they take: the test never passes on a handful of kills."""
+WAIT_S = 30.0
+"""How long one step (a start, a key's screen) may take: far beyond what a loaded machine needs,
+so only a hung or broken app reaches it."""
 
 
 def number(raw: bytes) -> int:
     return int(raw.replace(b",", b""))
 
 
+def shows_sentence(place: int) -> re.Pattern[bytes]:
+    return re.compile(rb"Sentence %d of" % place)
+
+
 class Terminal:
-    """One ``nkreader`` process on a 120x40 pseudo-terminal, and everything it has drawn."""
+    """One ``nkreader`` process on a 120x40 pseudo-terminal, and everything it has drawn.
+
+    A frame may arrive in several reads, and the app paints some screens more than once, so
+    every check searches all the output (or all of it since a key was sent), never one read.
+    """
 
     def __init__(self, db: Path) -> None:
         env = {
@@ -76,23 +90,21 @@ class Terminal:
         self.open = True
 
     def pump(self, seconds: float) -> None:
-        """Read whatever the app draws for up to ``seconds``."""
-        end = time.monotonic() + seconds
-        while self.open:
-            left = end - time.monotonic()
-            ready, _, _ = select.select([self.fd], [], [], max(left, 0))
-            if not ready:
-                return
+        """Read what the app draws until it pauses for ``seconds`` (or the terminal closes)."""
+        ready, _, _ = select.select([self.fd], [], [], seconds)
+        while self.open and ready:
             try:
                 chunk = os.read(self.fd, 1 << 16)
-            except OSError:
+            except OSError:  # EIO: the app is gone and everything it wrote has been read
                 chunk = b""
             if not chunk:
                 self.open = False
                 return
             self.output += chunk
+            ready, _, _ = select.select([self.fd], [], [], 0)
 
     def wait_for(self, found: Callable[[], bool], what: str) -> None:
+        """Read until ``found()``; fail only if the app dies or hangs for ``WAIT_S``."""
         end = time.monotonic() + WAIT_S
         while not found():
             if not self.open or time.monotonic() > end:
@@ -100,25 +112,25 @@ class Terminal:
                 raise AssertionError(f"nkreader never showed {what}; last output: {tail!r}")
             self.pump(0.05)
 
+    def counts(self, since: int = 0) -> list[int]:
+        """Every progress count the status bar has shown (after byte ``since``)."""
+        return [number(m.group(1)) for m in CODED.finditer(self.output, since)]
+
     def shown_coded(self, since: int = 0) -> int | None:
         """The highest progress count the status bar has shown (after byte ``since``)."""
-        values = [number(m.group(1)) for m in CODED.finditer(self.output, since)]
-        return max(values) if values else None
+        return max(self.counts(since), default=None)
 
-    def position(self) -> int | None:
-        matches = POSITION.findall(self.output)
-        return number(matches[-1]) if matches else None
-
-    def wait_ready(self) -> int:
-        """Wait for the first full screen; return the progress count it shows."""
+    def first_place(self) -> int:
+        """Wait for the first full screen (progress and place); return the sentence it shows."""
         self.wait_for(
-            lambda: self.shown_coded() is not None and self.position() is not None,
+            lambda: (
+                CODED.search(self.output) is not None and POSITION.search(self.output) is not None
+            ),
             "its first screen",
         )
-        self.pump(0.1)
-        shown = self.shown_coded()
-        assert shown is not None
-        return shown
+        first = POSITION.search(self.output)
+        assert first is not None
+        return number(first.group(1))
 
     def press(self, key: bytes) -> int:
         """Send one key; return where the output stood before it, to wait for what follows."""
@@ -126,16 +138,63 @@ class Terminal:
         os.write(self.fd, key)
         return mark
 
-    def shows_after(self, mark: int, text: bytes) -> bool:
-        return self.output.find(text, mark) >= 0
+    def shows_after(self, mark: int, text: bytes | re.Pattern[bytes]) -> bool:
+        if isinstance(text, bytes):
+            return self.output.find(text, mark) >= 0
+        return text.search(self.output, mark) is not None
 
     def kill(self) -> None:
-        """SIGKILL, then read what the app had drawn before it died."""
+        """SIGKILL, then read all the app had written to the terminal before it died."""
         os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
-        self.pump(0.2)
+        end = time.monotonic() + WAIT_S
+        while self.open and time.monotonic() < end:
+            self.pump(0.05)
         os.close(self.fd)
         self.open = False
+
+
+def in_order(values: list[int]) -> list[int]:
+    """``values`` without repeats in a row: the progress counts as the screen went through them."""
+    return [value for index, value in enumerate(values) if index == 0 or values[index - 1] != value]
+
+
+def first_uncoded(db: Path, place: int) -> int:
+    """The first sentence from ``place`` on (numbered as on screen, from 1) that the file holds
+    as neither annotated nor marked by the coder."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        rows = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM annotations x WHERE x.annotator = ?1"
+            " AND x.sentence_id = s.id) OR EXISTS (SELECT 1 FROM sentence_status t"
+            " WHERE t.annotator = ?1 AND t.sentence_id = s.id) FROM sentences s"
+            " ORDER BY s.article_id, s.position",
+            [CODER],
+        ).fetchall()
+    conn.close()
+    return next(index + 1 for index in range(place - 1, len(rows)) if not rows[index][0])
+
+
+def start(db: Path, coded: int) -> tuple[Terminal, int]:
+    """Start nkreader and bring it to an uncoded sentence; return that sentence's number.
+
+    The start must be clean: its first screen shows exactly ``coded``, the count the file holds.
+    If the app reopens on a sentence coded just before a kill, ``]`` moves on to the next
+    uncoded one. The wait is then for that sentence's number, not for any number: the app may
+    still be repainting its first screen, at the old place, when ``]`` arrives.
+    """
+    term = Terminal(db)
+    try:
+        place = term.first_place()
+        assert set(term.counts()) == {coded}, "the start does not show what the file holds"
+        target = first_uncoded(db, place)
+        if target != place:
+            mark = term.press(b"]")
+            moved = shows_sentence(target)
+            term.wait_for(lambda: term.shows_after(mark, moved), f"sentence {target}")
+    except BaseException:
+        term.kill()
+        raise
+    return term, target
 
 
 def flow_keys(kind: str) -> list[tuple[bytes, bytes | None]]:
@@ -151,18 +210,18 @@ def flow_keys(kind: str) -> list[tuple[bytes, bytes | None]]:
     return [(b" ", None)]  # "no claim", which also moves on
 
 
-def run_flow(term: Terminal, kind: str, coded: int, stop_after: int | None = None) -> int:
-    """Code one sentence with keys, waiting for each screen; return the progress shown after.
+def run_flow(
+    term: Terminal, kind: str, coded: int, place: int, stop_after: int | None = None
+) -> tuple[int, int]:
+    """Code sentence ``place`` with keys, waiting for each screen; return the progress shown
+    after, and the sentence then shown.
 
     With ``stop_after``, only that many keys are sent, without waiting for the last one.
     """
-    keys = flow_keys(kind)
-    position = term.position()
-    assert position is not None
-    for index, (key, expect) in enumerate(keys):
+    for index, (key, expect) in enumerate(flow_keys(kind)):
         mark = term.press(key)
         if stop_after is not None and index + 1 == stop_after:
-            return coded
+            return coded, place
         if expect is not None:
             term.wait_for(lambda m=mark, e=expect: term.shows_after(m, e), repr(expect))
         elif key in (b"\r", b" "):
@@ -170,15 +229,10 @@ def run_flow(term: Terminal, kind: str, coded: int, stop_after: int | None = Non
                 lambda m=mark: (term.shown_coded(m) or 0) > coded, f"progress above {coded}"
             )
         if key in (b"j", b" "):
-            term.wait_for(
-                lambda m=mark: (
-                    re.search(rb"Sentence %d of" % (position + 1), term.output[m:]) is not None
-                ),
-                f"sentence {position + 1}",
-            )
-    shown = term.shown_coded()
-    assert shown == coded + 1
-    return shown
+            moved = shows_sentence(place + 1)
+            term.wait_for(lambda m=mark, p=moved: term.shows_after(m, p), f"sentence {place + 1}")
+    assert term.shown_coded() == coded + 1
+    return coded + 1, place + 1
 
 
 def database_state(db: Path) -> tuple[int, int, int]:
@@ -228,35 +282,33 @@ def test_sigkill_never_loses_what_the_screen_confirmed(long_article_db: Path) ->
     started = time.monotonic()
     coded, annotations, events = database_state(db)
     kills = 0
-    while kills < KILL_ROUNDS and time.monotonic() - started < BUDGET_S:
-        term = Terminal(db)
+    while kills < KILL_ROUNDS and (kills < MIN_KILLS or time.monotonic() - started < BUDGET_S):
+        term, place = start(db, coded)
+        start_coded = coded
         try:
-            # The next start is clean: it draws, and shows exactly what the file holds.
-            assert term.wait_ready() == coded
-            mark = term.press(b"]")  # past a sentence coded just before the last kill
-            term.wait_for(lambda m=mark, t=term: POSITION.search(t.output, m) is not None, "a move")
             for _ in range(rng.randint(0, 3)):
                 kind = "annotate" if rng.random() < 0.8 else "no_claim"
-                coded = run_flow(term, kind, coded)
+                coded, place = run_flow(term, kind, coded, place)
             kind = "annotate" if rng.random() < 0.8 else "no_claim"
             stop_after = rng.randint(1, len(flow_keys(kind)))
-            confirmed = run_flow(term, kind, coded, stop_after=stop_after)
-            time.sleep(rng.uniform(0, 0.08))
+            confirmed, _ = run_flow(term, kind, coded, place, stop_after=stop_after)
+            time.sleep(rng.uniform(0, 0.08))  # lands the kill at varied moments of the flow
         finally:
             term.kill()
         kills += 1
         shown = term.shown_coded() or 0
+        # The progress went from the file's count at the start up by one per change, never
+        # skipping or going back.
+        steps = in_order(term.counts())
+        assert steps == list(range(start_coded, shown + 1)), f"the progress went {steps}"
         now_coded, now_annotations, now_events = database_state(db)
         assert now_coded >= max(shown, confirmed), "a change the screen showed as saved is lost"
         assert now_coded <= confirmed + 1, "more in the file than the one change in flight"
         assert now_annotations >= annotations and now_events >= events
         coded, annotations, events = now_coded, now_annotations, now_events
-    assert kills >= 10, f"only {kills} kills within the time budget"
-    final = Terminal(db)
-    try:
-        assert final.wait_ready() == coded
-    finally:
-        final.kill()
+    assert kills >= MIN_KILLS, f"only {kills} kills: NKREADER_CRASH_ROUNDS is below {MIN_KILLS}"
+    final, _ = start(db, coded)
+    final.kill()
     assert coded >= kills // 2  # the run really coded, it did not only start and stop
 
 
