@@ -1,4 +1,4 @@
-"""Text from the data is only ever text: on every screen of the reader.
+"""Text from the data is only ever text: on every screen and in every command's output.
 
 A title, a sentence, a name, a note, a coder's name or a file path may hold content markup
 (``[/b]``, ``[link=file:///…]``), escape sequences a terminal obeys (``ESC ] 0 ;`` window title,
@@ -15,11 +15,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from textual.app import App
 from textual.widgets import Input, Label
 
+from reader.cli import cli
 from reader.db import open_database
 from reader.exchange.importing import import_paths
 from reader.models import Actor
@@ -378,3 +380,67 @@ async def test_notifications_show_names_as_typed(store: Store) -> None:
         await ui.pilot.pause()
         assert "Deleted [b]Kim[/] ␛]0;x␇ · Support (u undoes)" in screen_text(ui.app)
         assert not raw_on_screen(ui.app)
+
+
+# -- the commands --------------------------------------------------------------------------------
+
+
+def test_commands_print_data_as_visible_text(tmp_path: Path) -> None:
+    """`articles`, `stats` and `log` print titles, names and notes with their control characters
+    visible, and keep their columns lined up with wide and very long values."""
+    runner = CliRunner()
+    store = hostile_store(
+        tmp_path,
+        [
+            "T \x1b]0;PWNED\x07 [b]日本語タイトル",
+            "said \x1b[2J",
+            "O \x9b31m",
+            "Kim \u202e",
+            "al \x85",
+            "k\x07",
+            "l \u2067",
+            "t \x7f",
+            f"note \x1b]52;c;aGk=\x07 {LONG_WORD}",
+            "coder \x1b[31m",
+        ],
+    )
+    store.close()
+    db = str(tmp_path / "hostile.db")
+    for command in (["articles"], ["stats"], ["log"]):
+        result = runner.invoke(cli, [*command, "--db", db])
+        assert result.exit_code == 0, result.output
+        assert not CONTROL.search(result.output), (command, CONTROL.findall(result.output))
+    articles = runner.invoke(cli, ["articles", "--db", db]).stdout.splitlines()
+    assert "T ␛]0;PWNED␇ [b]日本語タイトル" in articles[2]
+    stats = runner.invoke(cli, ["stats", "--db", db]).stdout
+    assert "A1 Kim ⟨U+202E⟩" in stats and "s k␇" in stats
+    log = runner.invoke(cli, ["log", "--db", db]).stdout
+    assert "coder ␛[31m" in log and all(line.count("\t") == 6 for line in log.splitlines())
+
+
+def test_tables_line_up_wide_and_long_cells() -> None:
+    """Columns are aligned by terminal cells; a cell longer than 100 cells is cut with …."""
+    from reader.exchange.reports import MAX_CELL, format_table
+    from reader.text.visible import cell_width
+
+    table = format_table(
+        ["id", "title", "n"], [["1", "日本語", "5"], ["2", "abc", "17"], ["3", LONG_WORD, "2"]]
+    ).splitlines()
+    widths = {cell_width(line) for line in table[2:]}
+    assert len(widths) == 1
+    assert table[4].endswith("…   2") and widths.pop() <= 2 + 2 + MAX_CELL + 2 + 2
+
+
+def test_command_errors_show_file_names_as_visible_text(tmp_path: Path) -> None:
+    """An error that names a file (an import of a file named with escapes, a codebook file that
+    is not there) shows the name's control characters as placeholders."""
+    runner = CliRunner()
+    db = str(tmp_path / "a.db")
+    named = tmp_path / "news \x1b]0;PWNED\x07.txt"
+    named.write_text("")
+    imported = runner.invoke(cli, ["import", str(named), "--db", db])
+    assert "news ␛]0;PWNED␇.txt" in imported.stderr
+    missing = runner.invoke(cli, ["codebook", "import", str(tmp_path / "\x1b[2J.toml")])
+    assert missing.exit_code != 0 and "␛[2J.toml" in missing.stderr
+    for result in (imported, missing):
+        assert not CONTROL.search(result.output), result.output

@@ -23,6 +23,7 @@ from reader import __version__
 from reader.cli.launch import open_reader_store, run_reader
 from reader.db import DatabaseError, resolve_path
 from reader.store import Store
+from reader.text.visible import visible
 
 if TYPE_CHECKING:
     from reader.exchange.importing import ImportResult
@@ -91,12 +92,13 @@ def report_import(results: Sequence[ImportResult]) -> int:
     from reader.exchange.importing import summarize
 
     for result in results:
+        # Messages name files and quote titles: shown with their control characters visible.
         if result.status == "failed":
-            click.echo(f"error: {result.message}", err=True)
+            click.echo(f"error: {visible(result.message)}", err=True)
         elif result.status == "skipped":
-            click.echo(f"skipped: {result.message}", err=True)
+            click.echo(f"skipped: {visible(result.message)}", err=True)
         if result.warning:
-            click.echo(f"warning: {result.warning}", err=True)
+            click.echo(f"warning: {visible(result.warning)}", err=True)
     summary = summarize(results)
     click.echo(
         f"imported {summary.imported}, skipped {summary.skipped}, failed {summary.failed}",
@@ -105,7 +107,21 @@ def report_import(results: Sequence[ImportResult]) -> int:
     return summary.failed
 
 
-@click.group(cls=DefaultGroup, default="tui", default_if_no_args=True, invoke_without_command=True)
+class Commands(DefaultGroup):
+    """The command group; its one change to click's: a command's error, which may name a file or
+    quote a title, is shown with its control characters visible (``reader.text.visible``)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as error:
+            message = error.format_message()
+            if type(error) is click.ClickException and visible(message) != message:
+                raise click.ClickException(visible(message)) from None
+            raise
+
+
+@click.group(cls=Commands, default="tui", default_if_no_args=True, invoke_without_command=True)
 @click.version_option(__version__, prog_name="nkreader")
 @click.option(
     "--db",
@@ -381,10 +397,10 @@ def log_command(
         where = "-"
         if e.sentence_position is not None:
             where = f"article {e.article_id} sentence {e.sentence_position + 1}"
-        click.echo(
-            f"{e.id}\t{e.at}\t{e.annotator}\t{e.action}\t{e.entity} {e.entity_id}\t{where}"
-            f"\t{e.change}"
-        )
+        # Tab-separated, one event a line: data in a field shows its tabs, newlines and other
+        # control characters as visible placeholders (reader.text.visible).
+        fields = (e.annotator, e.action, f"{e.entity} {e.entity_id}", where, e.change)
+        click.echo("\t".join([str(e.id), e.at, *(visible(f, one_line=True) for f in fields)]))
     store.close()
 
 
