@@ -100,7 +100,9 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     def _error(self, message: str) -> None:
         """Show a problem with the typed path; the path is shown as typed, never as markup."""
-        self.query_one("#error", Label).update(literal(message))
+        label = self.query_one("#error", Label)
+        label.update(literal(message))
+        label.set_class(bool(message), "-shown")
 
     def action_export(self) -> None:
         typed = self.query_one("#path", Input).value.strip()

@@ -204,7 +204,9 @@ class NewActorDialog(ModalScreen[NewActor | None]):
     def action_save(self) -> None:
         name = " ".join(self.query_one("#name", Input).value.split())
         if not name:
-            self.query_one("#error", Label).update("Type the actor's name first.")
+            error = self.query_one("#error", Label)
+            error.update("Type the actor's name first.")
+            error.add_class("-shown")
             self.query_one("#name", Input).focus()
             return
         highlighted = self.query_one("#kinds", OptionList).highlighted
