@@ -73,19 +73,25 @@ def record_notices(app: App[Any]) -> list[Notice]:
 
 
 @asynccontextmanager
-async def run_app(app: AppT, size: tuple[int, int] = (120, 40)) -> AsyncIterator[Session[AppT]]:
-    """Run ``app`` headless at ``size`` until the block ends; its first frame is drawn."""
+async def run_app(
+    app: AppT, size: tuple[int, int] = (120, 40), *, toasts: bool = False
+) -> AsyncIterator[Session[AppT]]:
+    """Run ``app`` headless at ``size`` until the block ends; its first frame is drawn.
+
+    Notifications are recorded either way; ``toasts`` also draws them on screen (Textual's test
+    mode leaves them out), for tests that check what the screen shows.
+    """
     notices = record_notices(app)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, notifications=toasts) as pilot:
         await pilot.pause()
         yield Session(app, pilot, notices)
 
 
 def run_reader(
-    store: Store, size: tuple[int, int] = (120, 40)
+    store: Store, size: tuple[int, int] = (120, 40), *, toasts: bool = False
 ) -> AbstractAsyncContextManager[Session[ReaderApp]]:
     """The reader on ``store``, as a coder starts it: ``async with run_reader(store) as ui``."""
-    return run_app(ReaderApp(store, db_label=DB_LABEL), size)
+    return run_app(ReaderApp(store, db_label=DB_LABEL), size, toasts=toasts)
 
 
 class DialogHost(App[None]):

@@ -156,3 +156,13 @@ def test_introduced_surname_mid_sentence() -> None:
     finder = MentionFinder(ACTORS)
     text = "Hirofumi Nakasone spoke; Nakasone then left."
     assert [m.actor_id for m in finder.find_in_article([text])[0]] == [5, 5]
+
+
+def test_a_name_of_ten_thousand_letters_is_found() -> None:
+    """A name without a space, 10,000 letters long (hostile data), builds a matcher and is found;
+    its pattern used to nest one group per letter, past Python's recursion limit."""
+    long_name = "W" * 10_000
+    actors = [Actor(1, long_name, "person"), Actor(2, "W" * 9_999 + "X", "state"), *ACTORS]
+    finder = MentionFinder(actors)
+    found = finder.find(f"Japan and {long_name} met.")
+    assert [(m.start, m.end, m.actor_id) for m in found] == [(0, 5, 4), (10, 10_010, 1)]

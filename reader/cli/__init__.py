@@ -91,10 +91,13 @@ def _open_reader(values: dict[str, str]) -> None:
 
 
 def _fail(message: str) -> NoReturn:
-    """Report ``message`` and exit exactly as click does for a ``ClickException``."""
+    """Report ``message`` and exit exactly as click does for a ``ClickException`` (its control
+    characters visible, as ``reader.cli.commands.Commands`` shows click's errors)."""
     import click
 
-    error = click.ClickException(message)
+    from reader.text.visible import visible
+
+    error = click.ClickException(visible(message))
     error.show()
     sys.exit(error.exit_code)
 

@@ -24,6 +24,7 @@ from reader import __version__
 from reader.cli.launch import open_reader_store, run_reader
 from reader.db import DatabaseError, resolve_path
 from reader.store import Store
+from reader.text.visible import visible
 
 if TYPE_CHECKING:
     from reader.exchange.importing import ImportResult
@@ -98,12 +99,13 @@ def report_import(results: Sequence[ImportResult]) -> int:
     from reader.exchange.importing import summarize
 
     for result in results:
+        # Messages name files and quote titles: shown with their control characters visible.
         if result.status == "failed":
-            click.echo(f"error: {result.message}", err=True)
+            click.echo(f"error: {visible(result.message)}", err=True)
         elif result.status == "skipped":
-            click.echo(f"skipped: {result.message}", err=True)
+            click.echo(f"skipped: {visible(result.message)}", err=True)
         if result.warning:
-            click.echo(f"warning: {result.warning}", err=True)
+            click.echo(f"warning: {visible(result.warning)}", err=True)
     summary = summarize(results)
     click.echo(
         f"imported {summary.imported}, skipped {summary.skipped}, failed {summary.failed}",
@@ -113,19 +115,30 @@ def report_import(results: Sequence[ImportResult]) -> int:
 
 
 class ReaderGroup(DefaultGroup):
-    """The command group: no command opens the reader, and a mistyped one is named as such.
+    """The command group, with two changes to click's.
 
-    ``DefaultGroup`` hands any word that is not a command to the default command (the reader),
-    which would then complain about an "unexpected extra argument"; the reader takes no words,
-    so a word that is not a command is a typo, answered with the nearest command's name.
+    A mistyped command is named as such: ``DefaultGroup`` hands any word that is not a command to
+    the default command (the reader), which would then complain about an "unexpected extra
+    argument"; the reader takes no words, so a word that is not a command is a typo, answered
+    with the nearest command's name. And a command's error, which may name a file or quote a
+    title, is shown with its control characters visible (``reader.text.visible``).
     """
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and not cmd_name.startswith("-"):
             nearest = difflib.get_close_matches(cmd_name, list(self.commands), n=1, cutoff=0.5)
             hint = f"did you mean `nkreader {nearest[0]}`?" if nearest else "see `nkreader --help`"
-            ctx.fail(f"no such command {cmd_name!r}; {hint}")
+            ctx.fail(f"no such command {visible(cmd_name)!r}; {hint}")
         return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as error:
+            message = error.format_message()
+            if type(error) is click.ClickException and visible(message) != message:
+                raise click.ClickException(visible(message)) from None
+            raise
 
 
 ROW_ID = click.IntRange(1, 2**63 - 1)
@@ -425,10 +438,10 @@ def log_command(
         where = "-"
         if e.sentence_position is not None:
             where = f"article {e.article_id} sentence {e.sentence_position + 1}"
-        click.echo(
-            f"{e.id}\t{e.at}\t{e.annotator}\t{e.action}\t{e.entity} {e.entity_id}\t{where}"
-            f"\t{e.change}"
-        )
+        # Tab-separated, one event a line: data in a field shows its tabs, newlines and other
+        # control characters as visible placeholders (reader.text.visible).
+        fields = (e.annotator, e.action, f"{e.entity} {e.entity_id}", where, e.change)
+        click.echo("\t".join([str(e.id), e.at, *(visible(f, one_line=True) for f in fields)]))
     store.close()
 
 

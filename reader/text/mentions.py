@@ -128,13 +128,20 @@ def _trie_regex(terms: Iterable[str]) -> str:
         node[""] = {}
 
     def emit(node: dict) -> str:  # type: ignore[type-arg]
+        # A run of nodes with one child each is one literal, read in a loop: a name of 10,000
+        # letters would otherwise be 10,000 nested calls, past Python's recursion limit.
+        run: list[str] = []
+        while len(node) == 1 and "" not in node:
+            [(char, node)] = node.items()
+            run.append(re.escape(char))
+        literal = "".join(run)
         branches = [re.escape(char) + emit(child) for char, child in node.items() if char]
         if not branches:
-            return ""
+            return literal
         body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
         if "" in node:
-            return f"(?:{body})?" if len(branches) == 1 else f"{body}?"
-        return body
+            return literal + (f"(?:{body})?" if len(branches) == 1 else f"{body}?")
+        return literal + body
 
     first = [re.escape(char) + r"(?<![\w.].)" + emit(child) for char, child in trie.items()]
     return f"(?:{'|'.join(first)})" + r"(?!\w)"

@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType, Keymap
+from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reader.store import Store
+from reader.text.visible import visible
 from reader.tui.screens.main import MainScreen
 from reader.tui.widgets import ArticleList
 
@@ -71,11 +74,13 @@ def article_jump_provider() -> type[Provider]:
             if not query.strip():
                 return
             for summary in app.store.article_summaries(0, 20, query):
-                text = f"Jump to article: {summary.title}"
+                # Content, not a str: the palette reads a str prompt as markup.
+                text = f"Jump to article: {visible(summary.title, one_line=True)}"
                 yield Hit(
                     max(matcher.match(text), 0.5),
-                    text,
+                    Content(text),
                     partial(app.main.jump_to_article, summary.id),
+                    text=text,
                     help=f"{summary.coded_count}/{summary.sentence_count} sentences coded",
                 )
 
@@ -112,6 +117,26 @@ class ReaderApp(App[None]):
     def update_keymap(self, keymap: Keymap) -> None:
         super().update_keymap(keymap)
         self.remapped.update(keymap)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification with its control characters made visible: messages name files,
+        actors and articles. Those that hold data are also sent with ``markup=False``, so that
+        their brackets are text."""
+        super().notify(
+            visible(message),
+            title=visible(title, one_line=True),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def get_default_screen(self) -> Screen[None]:
         return self.main

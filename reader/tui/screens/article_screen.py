@@ -14,7 +14,6 @@ from contextlib import suppress
 from typing import TypeVar
 
 from textual.screen import Screen
-from textual.widgets import Input
 
 from reader.models import Annotation, Article, Codebook, Sentence
 from reader.store import Store, StoreError
@@ -23,6 +22,7 @@ from reader.tui.widgets import (
     AnnotationPanel,
     ArticleList,
     Badge,
+    LiteralInput,
     PanelItem,
     SentenceView,
     StatusBar,
@@ -61,7 +61,7 @@ class ArticleScreen(Screen[None]):
         # The screen's parts, made here so that every handler (and check_action, which Textual
         # may call while the screen is still mounting) reaches them without a DOM query.
         self.status_bar = StatusBar(id="status-bar")
-        self.filter_box = Input(placeholder="Filter: words in title or text", id="filter")
+        self.filter_box = LiteralInput(placeholder="Filter: words in title or text", id="filter")
         self.article_list = ArticleList(store, id="articles")
         self.reader = SentenceView(id="reader")
         self.panel = AnnotationPanel(id="panel")
@@ -252,5 +252,5 @@ class ArticleScreen(Screen[None]):
         try:
             return change()
         except StoreError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)
             return None

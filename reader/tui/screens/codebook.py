@@ -24,8 +24,10 @@ from textual.widgets.option_list import Option
 from reader.models import ACTOR_KINDS, MAX_STANCES, Actor, Stance, Target
 from reader.store import Store, StoreError
 from reader.text.fuzzy import rank
+from reader.text.visible import visible
 from reader.tui.screens.dialogs import ConfirmDialog
 from reader.tui.screens.pickers import ActorPicker, format_score
+from reader.tui.widgets import LiteralInput, literal
 
 
 @dataclass(frozen=True)
@@ -79,15 +81,15 @@ class ActorDialog(ModalScreen[ActorForm | None]):
         actor = self._actor
         with Vertical(classes="dialog actor-form"):
             yield Label("Edit actor" if actor else "New actor", classes="dialog-title")
-            yield Input(actor.name if actor else "", placeholder="Name", id="name")
+            yield LiteralInput(actor.name if actor else "", placeholder="Name", id="name")
             yield Label("Kind (↑↓)", classes="dialog-label")
             yield OptionList(*(Option(kind, id=kind) for kind in ACTOR_KINDS), id="kind")
-            yield Input(
+            yield LiteralInput(
                 ", ".join(actor.aliases) if actor else "",
                 placeholder="Aliases, comma-separated",
                 id="aliases",
             )
-            yield Input(
+            yield LiteralInput(
                 self._parent_name, placeholder="Parent (type a name; empty: none)", id="parent"
             )
             yield Label("", id="parent-match", classes="dialog-label")
@@ -106,7 +108,7 @@ class ActorDialog(ModalScreen[ActorForm | None]):
     def _show_parent(self, typed: str) -> None:
         parent = best_parent(typed, self._others)
         text = f"Parent: {parent.name}" if parent else ("Parent: none" if not typed.strip() else "")
-        self.query_one("#parent-match", Label).update(text or "Parent: no match")
+        self.query_one("#parent-match", Label).update(literal(text or "Parent: no match"))
 
     def action_save(self) -> None:
         name = " ".join(self.query_one("#name", Input).value.split())
@@ -116,7 +118,9 @@ class ActorDialog(ModalScreen[ActorForm | None]):
         typed = self.query_one("#parent", Input).value
         parent = best_parent(typed, self._others)
         if typed.strip() and parent is None:
-            self.notify(f"No actor matches the parent {typed.strip()!r}.", severity="error")
+            self.notify(
+                f"No actor matches the parent {typed.strip()!r}.", severity="error", markup=False
+            )
             return
         highlighted = self.query_one("#kind", OptionList).highlighted or 0
         aliases = tuple(a.strip() for a in self.query_one("#aliases", Input).value.split(","))
@@ -147,7 +151,7 @@ class EntryDialog(ModalScreen[EntryForm | None]):
         with Vertical(classes="dialog entry-form"):
             yield Label(self._title, classes="dialog-title")
             for field_id, placeholder, value in self._fields:
-                yield Input(value, placeholder=placeholder, id=field_id)
+                yield LiteralInput(value, placeholder=placeholder, id=field_id)
             yield Label("tab next field · enter save · esc cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -156,14 +160,17 @@ class EntryDialog(ModalScreen[EntryForm | None]):
     def action_save(self) -> None:
         values = [self.query_one(f"#{f[0]}", Input).value.strip() for f in self._fields]
         if not values[0]:
-            self.notify(f"Type the {self._fields[0][1].lower()} first.", severity="error")
+            field = self._fields[0][1].lower()
+            self.notify(f"Type the {field} first.", severity="error", markup=False)
             return
         score = 0.0
         if len(values) > 2:
             try:
                 score = float(values[2] or 0)
             except ValueError:
-                self.notify(f"The score {values[2]!r} is not a number.", severity="error")
+                self.notify(
+                    f"The score {values[2]!r} is not a number.", severity="error", markup=False
+                )
                 return
         self.dismiss(EntryForm(values[0], values[1] if len(values) > 1 else "", score))
 
@@ -220,7 +227,9 @@ class CodebookScreen(Screen[bool]):
                 options.append(
                     Option(
                         Content.assemble(
-                            f"  {actor.name}", (parent, "$foreground-muted"), (f"  {extra}", "dim")
+                            literal(f"  {actor.name}"),
+                            (visible(parent, one_line=True), "$foreground-muted"),
+                            (visible(f"  {extra}", one_line=True), "dim"),
                         ),
                         id=f"actor:{actor.id}",
                     )
@@ -228,10 +237,10 @@ class CodebookScreen(Screen[bool]):
         options.append(_header(f"Stances ({len(self._stances)})"))
         for n, stance in enumerate(self._stances, 1):
             text = f"  {n} {stance.key} ({format_score(stance.score)})  {stance.label}"
-            options.append(Option(text, id=f"stance:{stance.id}"))
+            options.append(Option(literal(text), id=f"stance:{stance.id}"))
         options.append(_header(f"Targets ({len(self._targets)})"))
         for target in self._targets:
-            options.append(Option(f"  {target.name}", id=f"target:{target.id}"))
+            options.append(Option(literal(f"  {target.name}"), id=f"target:{target.id}"))
         entries.set_options(options)
         index = next((i for i, o in enumerate(options) if keep and o.id == keep), None)
         if index is None:
@@ -262,7 +271,7 @@ class CodebookScreen(Screen[bool]):
         try:
             change()
         except StoreError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)
             return False
         self.changed = True
         self.refresh_entries(keep)
@@ -338,6 +347,7 @@ class CodebookScreen(Screen[bool]):
                 f"“{actor.name}” is used by {used} annotation(s); merge it (m) into another actor"
                 " instead.",
                 severity="error",
+                markup=False,
             )
             return
 
@@ -375,6 +385,7 @@ class CodebookScreen(Screen[bool]):
             self.notify(
                 f"The codebook already has {MAX_STANCES} stances, all the digit keys 1-9 can pick.",
                 severity="error",
+                markup=False,
             )
             return
 

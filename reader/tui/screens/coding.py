@@ -131,7 +131,7 @@ class CodingActions(ArticleScreen):
         try:
             self.store.set_no_claim(sentence.id, not marked)
         except StoreError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)
             return
         self._changed(sentence.id)
         if not marked:
@@ -198,10 +198,10 @@ class CodingActions(ArticleScreen):
         try:
             self.store.delete_annotation(annotation.id)
         except StoreError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)
             return
         self._changed(sentence.id)
-        self.notify(f"Deleted {self._label(annotation)} (u undoes)")
+        self.notify(f"Deleted {self._label(annotation)} (u undoes)", markup=False)
 
     # -- undo and redo ------------------------------------------------------------------------
 
@@ -222,16 +222,16 @@ class CodingActions(ArticleScreen):
         try:
             event = step()
         except StoreError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)
             return
         if event is None:
-            self.notify(nothing)
+            self.notify(nothing, markup=False)
             return
         if event.kind == KIND_ROWS:
             self._codebook_changed()
-            self.notify(f"{done}: {event.action} {event.entity}")
+            self.notify(f"{done}: {event.action} {event.entity}", markup=False)
             return
         if event.sentence_id is not None:
             self._changed(event.sentence_id, event.article_id)
         what = "no claim" if event.kind == KIND_STATUS else "annotation"
-        self.notify(f"{done}: {event.action} {what}")
+        self.notify(f"{done}: {event.action} {what}", markup=False)

@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label
 from textual.widgets.option_list import Option
 
 from reader.tui.screens.list_picker import MAX_NUMBERED, ListPicker, number_gutter
+from reader.tui.widgets import LiteralInput, literal
 
 
 class NoteDialog(ModalScreen[str | None]):
@@ -36,7 +37,7 @@ class NoteDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog note"):
             yield Label(self._title, classes="dialog-title")
-            yield Input(
+            yield LiteralInput(
                 self._note,
                 placeholder="A note for this annotation",
                 id="note",
@@ -70,7 +71,7 @@ class ChooseAnnotation(ListPicker[int]):
             number = i + 1 if i < MAX_NUMBERED else None
             if number is not None:
                 digits[number] = i
-            options.append(Option(Content.assemble(number_gutter(number), label)))
+            options.append(Option(Content.assemble(number_gutter(number), literal(label))))
         return options, 0, digits
 
     def result_for(self, index: int) -> int:
@@ -93,7 +94,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm"):
-            yield Label(self._question, classes="dialog-question", markup=False)
+            yield Label(literal(self._question, one_line=False), classes="dialog-question")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Yes (y)", id="yes", variant="primary")
                 yield Button("No (n)", id="no")

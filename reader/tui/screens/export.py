@@ -21,6 +21,7 @@ from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet
 
 from reader.exchange.output_files import OutputError, check_output
 from reader.tui.screens.dialogs import ConfirmDialog
+from reader.tui.widgets import LiteralInput, literal
 
 FORMATS: tuple[str, ...] = ("csv", "jsonl")
 """Formats offered, in display order; each is also the file extension."""
@@ -74,7 +75,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         with Vertical(classes="dialog export"):
             yield Label("Export annotations", classes="dialog-title")
             yield Label("File", classes="dialog-label")
-            yield Input(self._default_path, placeholder="annotations.csv", id="path")
+            yield LiteralInput(self._default_path, placeholder="annotations.csv", id="path")
             yield Label("Format", classes="dialog-label")
             with RadioSet(id="format"):
                 for fmt in FORMATS:
@@ -104,7 +105,10 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         )
 
     def _error(self, message: str) -> None:
-        self.query_one("#error", Label).update(message)
+        """Show a problem with the typed path; the path is shown as typed, never as markup."""
+        label = self.query_one("#error", Label)
+        label.update(literal(message))
+        label.set_class(bool(message), "-shown")
 
     def action_export(self) -> None:
         typed = self.query_one("#path", Input).value.strip()

@@ -19,6 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from reader.tui.widgets import LiteralInput
+
 T = TypeVar("T")
 
 MAX_NUMBERED = 9
@@ -48,7 +50,7 @@ def number_gutter(n: int | None) -> Content:
     return Content.styled(f"{n} ", "bold $accent")
 
 
-class FilterInput(Input):
+class FilterInput(LiteralInput):
     """The filter of a picker: lets digits through to the picker's bindings while it is empty.
 
     An Input claims every printable key, which hides the screen's digit bindings; giving up digits

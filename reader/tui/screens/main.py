@@ -162,6 +162,6 @@ class MainScreen(NavigationActions, CodingActions):
                 self.store, Path(path), fmt=fmt, force=force, all_sentences=all_sentences
             )
         except ExportError as error:
-            self.notify(str(error), severity="error")
+            self.notify(str(error), severity="error", markup=False)
             return
-        self.notify(f"{rows} rows written to {path}")
+        self.notify(f"{rows} rows written to {path}", markup=False)

@@ -36,7 +36,9 @@ class NavigationActions(ArticleScreen):
             return
         target = self.store.adjacent_article_id(self.article.id, step, self.article_list.query_text)
         if target is None:
-            self.notify("No more articles" if step > 0 else "This is the first article")
+            self.notify(
+                "No more articles" if step > 0 else "This is the first article", markup=False
+            )
             return
         self.open_article(target)
 
@@ -48,7 +50,8 @@ class NavigationActions(ArticleScreen):
         position = sentence.position if sentence else -1
         found = self.store.next_open_sentence(self.article.id, position, step)
         if found is None:
-            self.notify("Every sentence " + ("after" if step > 0 else "before") + " this is coded")
+            where = "after" if step > 0 else "before"
+            self.notify(f"Every sentence {where} this is coded", markup=False)
             return
         article_id, sentence_id = found
         if article_id == self.article.id:

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from reader.models import ACTOR_KINDS, Actor, Stance, Target
 from reader.text.fuzzy import rank
+from reader.text.visible import visible
 from reader.tui.screens.list_picker import (
     MAX_NUMBERED,
     NAME_COLUMN,
@@ -30,6 +31,7 @@ from reader.tui.screens.list_picker import (
     index_of,
     number_gutter,
 )
+from reader.tui.widgets import LiteralInput, literal
 
 # --- actors -------------------------------------------------------------------------------------
 
@@ -45,6 +47,11 @@ class NewActor:
 
 _NEW = "new"
 """Option id of the "+ New actor" row."""
+
+
+def _shown_length(actor: Actor) -> int:
+    """How long the actor's name is on screen (a control character may show as several)."""
+    return len(visible(actor.name, one_line=True))
 
 
 class ActorPicker(ListPicker[Actor | NewActor]):
@@ -80,11 +87,11 @@ class ActorPicker(ListPicker[Actor | NewActor]):
         """Number, name padded to a column, kind (muted) and the alias that matched (dim)."""
         parts: list[Content | tuple[str, str] | str] = [
             number_gutter(number),
-            actor.name.ljust(width),
-            ("  " + actor.kind, "$foreground-muted"),
+            visible(actor.name, one_line=True).ljust(width),
+            ("  " + visible(actor.kind, one_line=True), "$foreground-muted"),
         ]
         if matched and matched != actor.name:
-            parts.append((f"  = {matched}", "dim italic"))
+            parts.append((f"  = {visible(matched, one_line=True)}", "dim italic"))
         return Content.assemble(*parts)
 
     def build(self, query: str) -> tuple[list[Option | None], int, dict[int, int]]:
@@ -94,7 +101,7 @@ class ActorPicker(ListPicker[Actor | NewActor]):
         typed = query.strip()
         if not typed:
             listed = [*self._suggested, *self._others]
-            width = min(NAME_COLUMN, max((len(a.name) for a in listed), default=0))
+            width = min(NAME_COLUMN, max((_shown_length(a) for a in listed), default=0))
             for n, actor in enumerate(self._suggested, start=1):
                 digits[n] = len(rows)
                 options.append(Option(self._prompt(actor, width, n)))
@@ -107,11 +114,11 @@ class ActorPicker(ListPicker[Actor | NewActor]):
         else:
             items = [(actor, (actor.name, *actor.aliases)) for actor in self._actors]
             matches = rank(typed, items)
-            width = min(NAME_COLUMN, max((len(a.name) for a, _ in matches), default=0))
+            width = min(NAME_COLUMN, max((_shown_length(a) for a, _ in matches), default=0))
             for actor, matched in matches:
                 options.append(Option(self._prompt(actor, width, matched=matched)))
                 rows.append(actor)
-        label = f"+ New actor “{typed}”…" if typed else "+ New actor…"
+        label = f"+ New actor “{visible(typed, one_line=True)}”…" if typed else "+ New actor…"
         options.append(Option(Content.styled(f"  {label}", "$accent"), id=_NEW))
         rows.append(None)
         self._rows = rows
@@ -157,7 +164,7 @@ class NewActorDialog(ModalScreen[NewActor | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog new-actor"):
             yield Label("New actor", classes="dialog-title")
-            yield Input(self._name, placeholder="Name", id="name", select_on_focus=False)
+            yield LiteralInput(self._name, placeholder="Name", id="name", select_on_focus=False)
             yield Label("Kind", classes="dialog-label")
             yield OptionList(
                 *(
@@ -197,7 +204,9 @@ class NewActorDialog(ModalScreen[NewActor | None]):
     def action_save(self) -> None:
         name = " ".join(self.query_one("#name", Input).value.split())
         if not name:
-            self.query_one("#error", Label).update("Type the actor's name first.")
+            error = self.query_one("#error", Label)
+            error.update("Type the actor's name first.")
+            error.add_class("-shown")
             self.query_one("#name", Input).focus()
             return
         highlighted = self.query_one("#kinds", OptionList).highlighted
@@ -237,9 +246,14 @@ class StancePicker(ListPicker[Stance]):
                 Option(
                     Content.assemble(
                         number_gutter(number),
-                        stance.key,
+                        literal(stance.key),
                         (f" ({format_score(stance.score)})", "$foreground-muted"),
-                        (f"  {stance.label}" if stance.label != stance.key else "", "dim"),
+                        (
+                            f"  {visible(stance.label, one_line=True)}"
+                            if stance.label != stance.key
+                            else "",
+                            "dim",
+                        ),
                     )
                 )
             )
@@ -285,13 +299,15 @@ class TargetPicker(ListPicker[TargetChoice]):
                 number = i + 1 if i < MAX_NUMBERED else None
                 if number is not None:
                     digits[number] = len(rows)
-                options.append(Option(Content.assemble(number_gutter(number), target.name)))
+                options.append(
+                    Option(Content.assemble(number_gutter(number), literal(target.name)))
+                )
                 rows.append(target)
         else:
             # Filtered: the best match comes first and "(no target)" last, so enter takes a match.
             items = [(target, (target.name,)) for target in self._targets]
             for target, _ in rank(typed, items):
-                options.append(Option(Content.assemble(number_gutter(None), target.name)))
+                options.append(Option(Content.assemble(number_gutter(None), literal(target.name))))
                 rows.append(target)
             options.append(none_row)
             rows.append(None)

@@ -18,6 +18,9 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import DataTable, Label
 
+from reader.text.visible import fit_cells, visible
+from reader.tui.widgets import literal, literal_text
+
 StatsRow = tuple[str, Sequence[int], int]
 """An actor, its counts per stance (in stance order) and its total."""
 
@@ -37,6 +40,14 @@ STANCE_COLOURS: tuple[str, ...] = (
 BLOCK = "█"
 NAME_WIDTH = 24
 """Widest actor name shown before a bar; longer names are cut with an ellipsis."""
+
+CELL_WIDTH = 40
+"""Widest name or stance key in the table; longer ones are cut with an ellipsis."""
+
+
+def cell(text: str) -> str:
+    """A name as the table shows it: on one line, visible, at most ``CELL_WIDTH`` cells."""
+    return fit_cells(visible(text, one_line=True), CELL_WIDTH)
 
 
 def colour(index: int) -> str:
@@ -74,12 +85,13 @@ class StanceBars(Widget):
         return len(self._rows)
 
     def render(self) -> Content:
-        names = min(NAME_WIDTH, max((len(name) for name, _, _ in self._rows), default=0))
+        shown = [visible(name, one_line=True) for name, _, _ in self._rows]
+        names = min(NAME_WIDTH, max((len(name) for name in shown), default=0))
         totals = max((len(str(total)) for _, _, total in self._rows), default=1)
         room = max(1, self.size.width - names - totals - 3)
         top = max((total for _, _, total in self._rows), default=0) or 1
         lines: list[Content] = []
-        for name, counts, total in self._rows:
+        for name, (_, counts, total) in zip(shown, self._rows, strict=True):
             label = Content(name).truncate(names, ellipsis=True, pad=True)
             bar_width = round(total * room / top)
             parts: list[Content | tuple[str, str] | str] = [label, " "]
@@ -95,7 +107,7 @@ def legend(stance_keys: Sequence[str]) -> Content:
     """Which colour is which stance."""
     parts: list[tuple[str, str] | str] = []
     for i, key in enumerate(stance_keys):
-        parts.extend([(BLOCK, colour(i)), f" {key}   "])
+        parts.extend([(BLOCK, colour(i)), f" {cell(key)}   "])
     return Content.assemble(*parts)
 
 
@@ -119,7 +131,7 @@ class StatsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog stats"):
-            yield Label(self._title, classes="dialog-title", markup=False)
+            yield Label(literal(self._title), classes="dialog-title")
             if not self._rows:
                 yield Label(
                     "Nothing coded yet: code a few sentences, then come back here.",
@@ -138,10 +150,10 @@ class StatsScreen(ModalScreen[None]):
         table = self.query_one("#stats-table", DataTable)
         table.add_column("actor", key="actor")
         for i, key in enumerate(self._keys):
-            table.add_column(key, key=f"stance-{i}")
+            table.add_column(literal_text(cell(key)), key=f"stance-{i}")
         table.add_column("total", key="total")
         for name, counts, total in self._rows:
-            table.add_row(name, *counts, total)
+            table.add_row(literal_text(cell(name)), *counts, total)
         table.focus()
 
     def action_close(self) -> None:

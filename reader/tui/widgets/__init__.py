@@ -1,10 +1,12 @@
-"""The main screen's widgets: article list, reader, annotation panel and status bar."""
+"""The main screen's widgets: article list, reader, annotation panel and status bar; and the
+helpers every screen shows data through (``literal``, ``LiteralInput``)."""
 
 from __future__ import annotations
 
 from reader.tui.widgets.annotation_panel import AnnotationPanel, PanelItem
 from reader.tui.widgets.article_list import ArticleList, ArticleSource
 from reader.tui.widgets.key_bar import KeyBar
+from reader.tui.widgets.literal import LiteralInput, literal, literal_text
 from reader.tui.widgets.sentence_view import Badge, SentenceView
 from reader.tui.widgets.status_bar import StatusBar
 
@@ -14,7 +16,10 @@ __all__ = [
     "ArticleSource",
     "Badge",
     "KeyBar",
+    "LiteralInput",
     "PanelItem",
     "SentenceView",
     "StatusBar",
+    "literal",
+    "literal_text",
 ]

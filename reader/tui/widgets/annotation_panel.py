@@ -17,6 +17,8 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.text.visible import visible
+
 
 @dataclass(frozen=True, slots=True)
 class PanelItem:
@@ -82,14 +84,16 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         for number, item in enumerate(self.items, 1):
             mine = "annotation-panel--mine" if item.mine else "annotation-panel--other"
             style = self._style(mine)
+            actor, stance = visible(item.actor, one_line=True), visible(item.stance, one_line=True)
             text = Text()
-            text.append(f"{number}. {item.actor}", style + Style(bold=True))
-            text.append(f" · {item.stance}", style)
+            text.append(f"{number}. {actor}", style + Style(bold=True))
+            text.append(f" · {stance}", style)
             if item.target:
-                text.append(f" → {item.target}", style)
+                text.append(f" → {visible(item.target, one_line=True)}", style)
             if item.note:
-                text.append(f"\n{item.note}", self._style("annotation-panel--note"))
-            text.append(f"\nby {item.annotator}", self._style("annotation-panel--meta"))
+                text.append(f"\n{visible(item.note)}", self._style("annotation-panel--note"))
+            by = visible(item.annotator, one_line=True)
+            text.append(f"\nby {by}", self._style("annotation-panel--meta"))
             blocks.append(text)
         return blocks
 

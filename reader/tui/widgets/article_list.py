@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Protocol
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -22,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.models import ArticleSummary
+from reader.text.visible import visible
 
 ROW_HEIGHT = 2
 """Lines per article: the title, then the progress line."""
@@ -44,12 +46,17 @@ class ArticleSource(Protocol):
 
 
 def fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` cells with an ellipsis when it does not fit."""
+    """``text`` cut to ``width`` cells with an ellipsis when it does not fit.
+
+    Only its start is measured (a character takes at least one cell but for the rare combining
+    mark), so a title of 10,000 letters without a space costs no more than a short one.
+    """
     if width <= 0:
         return ""
-    if len(text) <= width:
+    head = text[: 4 * width + 4]
+    if head == text and cell_len(text) <= width:
         return text
-    return text[: max(0, width - 1)].rstrip() + "…"
+    return set_cell_size(head, width - 1).rstrip() + "…"
 
 
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -220,7 +227,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         marker = "▶ " if is_open else "  "
         component = "article-list--open" if is_open else "article-list--title"
         style = row_style + self.get_component_rich_style(component, partial=True)
-        title = fit(summary.title or "(untitled)", width - 3)
+        title = fit(visible(summary.title, one_line=True) or "(untitled)", width - 3)
         return Strip([Segment(marker, style), Segment(title, style)]).adjust_cell_length(
             width, row_style
         )

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -28,6 +29,8 @@ from textual.widget import Widget
 
 from reader.models import Article, Sentence
 from reader.text.mentions import Mention
+from reader.text.visible import shown_offsets, visible
+from reader.tui.widgets.article_list import fit
 
 GUTTER = 2
 """Cells left of the text: the highlight bar and a space."""
@@ -219,14 +222,25 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         lines = self._wrapped.get(index)
         if lines is None:
             sentence = self._blocks[index].sentence
-            # Same length as the stored sentence, so mention offsets still point at the names.
-            text = Text(sentence.text.replace("\t", " ").replace("\n", " "))
+            # Tabs and newlines as spaces, control characters as placeholders; mention offsets
+            # are into the stored sentence, so they move with any placeholder longer than one.
+            shown = visible(sentence.text.replace("\t", " ").replace("\n", " "))
+            offsets = shown_offsets(sentence.text)
+            text = Text(shown)
             mention = self._style("sentence-view--mention")
             for found in self.mentions.get(sentence.id, ()):
-                text.stylize(mention, found.start, found.end)
+                start, end = found.start, found.end
+                if offsets is not None:
+                    start, end = offsets[start], offsets[end]
+                text.stylize(mention, start, end)
             lines = list(text.wrap(self._console, self._text_width(), overflow="fold"))
             self._wrapped[index] = lines
         return lines
+
+    def _badge_text(self, badge: Badge) -> str:
+        """A badge as shown: on one line, control characters visible, and cut with an ellipsis
+        when even a line of its own is too narrow for it (very long names)."""
+        return fit(visible(badge.text, one_line=True), self._text_width() - 2)
 
     def _badge_lines(self, badges: Sequence[Badge]) -> list[list[Badge]]:
         """Badges packed into lines of the text width, in order."""
@@ -234,7 +248,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         room = self._text_width()
         used = room
         for badge in badges:
-            size = len(badge.text) + 4
+            size = cell_len(self._badge_text(badge)) + 4
             if used + size > room and (not lines or lines[-1]):
                 lines.append([])
                 used = 0
@@ -308,15 +322,17 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             return [Strip(list(text.render(self._console)))]
         width = self._text_width()
         strips: list[Strip] = []
-        title = " ".join((self.article.title or "").split())
-        first = " ".join(self._blocks[0].sentence.text.split()) if self._blocks else ""
+        title = " ".join(visible(self.article.title or "").split())
+        first = " ".join(visible(self._blocks[0].sentence.text).split()) if self._blocks else ""
         if title != first:
             # Imported text often opens with its title: showing it twice is noise.
             # Styles on spans: rich's wrap drops the base style of a Text without spans.
             text = Text.assemble((title or "(untitled)", self._style("sentence-view--title")))
             strips.extend(self._indent(line, base) for line in text.wrap(self._console, width))
         facts = [
-            fact for fact in (self.article.published, self.article.outlet) if fact and fact.strip()
+            visible(fact, one_line=True)
+            for fact in (self.article.published, self.article.outlet)
+            if fact and fact.strip()
         ]
         facts.append(f"{len(self._blocks)} sentences")
         meta = Text.assemble((" · ".join(facts), self._style("sentence-view--meta")))
@@ -350,7 +366,8 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         for badges in self._badge_lines(block.badges):
             line = Text()
             for badge in badges:
-                line.append(f" {badge.text} ", badge_style if badge.mine else other_style)
+                shown = self._badge_text(badge)
+                line.append(f" {shown} ", badge_style if badge.mine else other_style)
                 line.append("  ")
             strips.append(self._indent(line, base, gutter))
         if block.paragraph_end:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
+from reader.text.visible import visible
+
 
 class StatusBar(Widget):
     """Database file, coder and overall progress; no clock, so the screen is reproducible.
@@ -18,11 +20,12 @@ class StatusBar(Widget):
         self._content = Content("")
 
     def show(self, db_label: str, annotator: str, done: int, total: int) -> None:
+        """Template variables are inserted as text, never read as markup."""
         percent = f"{100 * done / total:.0f}%" if total else "–"
         self._content = Content.from_markup(
             "[b]nkreader[/b]  $db  ·  coder [b]$who[/b]  ·  $done/$total sentences coded ($pct)",
-            db=db_label,
-            who=annotator,
+            db=visible(db_label, one_line=True),
+            who=visible(annotator, one_line=True),
             done=f"{done:,}",
             total=f"{total:,}",
             pct=percent,
