@@ -30,6 +30,12 @@ ranks, ``masi`` by the sizes of sets and of their intersections (see :class:`_Ma
 :func:`bootstrap` resamples clusters of units (the articles the sentences come from) with
 replacement. Each cluster's share of the coincidence matrix is tallied once, so a draw is a sum of
 those shares, not a new pass over the units.
+
+Speed (``bench/bench_agreement.py``, a busy 2-core machine): for 10,000 sentences decided by two
+or three of three coders, :func:`agreement` takes 30-80 ms for a nominal, ordinal or interval
+variable and 80-150 ms for sets of actors (MASI, 2,358 distinct sets); a 1,000-draw
+:func:`bootstrap` over 500 articles takes 0.6-1.9 s, and 7 s for those sets, whose cost grows
+with the number and size of the distinct sets.
 """
 
 from __future__ import annotations
@@ -174,7 +180,7 @@ class _GroupSums:
         terms = map(x.__getitem__, self.positions)
         if self.weighted:
             terms = map(mul, terms, self.weights)
-        running = [0, *accumulate(terms)]
+        running = list(accumulate(terms, initial=0))
         return list(
             map(sub, map(running.__getitem__, self.ends), map(running.__getitem__, self.starts))
         )
