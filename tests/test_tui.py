@@ -211,12 +211,16 @@ async def test_space_marks_no_claim_and_moves_on(store: Store) -> None:
 
 
 async def test_edit_changes_stance_and_note(store: Store) -> None:
-    """e, enter (same actor), 2 (second stance), enter (target), a note, enter."""
+    """e, enter (same actor), 2 (second stance), enter (target) saves the edit; m, a note,
+    enter saves the note, its own step, never the edit's silent last one."""
     ids = sentence_ids(store, article_ids(store)[0])
     actor, target = store.actors()[0].id, store.targets()[1].id
     annotation = store.add_annotation(ids[0], actor, store.stances()[0].id, target)
     async with run_reader(store) as ui:
-        await ui.press("e", "enter", "2", "enter", *"quoted", "enter")
+        await ui.press("e", "enter", "2", "enter")
+        edited = store.annotation(annotation.id)
+        assert edited is not None and (edited.stance_id, edited.note) == (store.stances()[1].id, "")
+        await ui.press("m", *"quoted", "enter")
     edited = store.annotation(annotation.id)
     assert edited is not None
     assert (edited.actor_id, edited.stance_id, edited.target_id, edited.note) == (

@@ -13,6 +13,7 @@ from reader.models import Annotation
 from reader.store import rows
 from reader.store.base import (
     KIND_ANNOTATION,
+    KIND_ROWS,
     KIND_STATUS,
     NO_CLAIM,
     DuplicateAnnotation,
@@ -201,4 +202,38 @@ class CodingMixin(StoreBase):
             self._log(
                 "status", "sentence_status", sentence_id, kind=KIND_STATUS,
                 article_id=article_id, sentence_id=sentence_id, before=before, after=after,
+            )  # fmt: skip
+
+    def replace_with_no_claim(self, sentence_id: int) -> None:
+        """Delete this coder's annotations on the sentence and mark it "no claim", as one change
+        that one undo reverts (the coder decided the sentence holds no claim after all)."""
+        with transaction(self.conn):
+            article_id = self._sentence_article(sentence_id)
+            mine = [
+                int(row[0])
+                for row in self.conn.execute(
+                    "SELECT id FROM annotations WHERE sentence_id = ? AND annotator = ?"
+                    " ORDER BY id",
+                    [sentence_id, self.annotator],
+                )
+            ]
+            key = [(sentence_id, self.annotator)]
+            before = {
+                **rows.capture(self.conn, {"annotations": mine}),
+                "sentence_status": rows.capture_statuses(self.conn, key),
+            }
+            self.conn.execute(
+                "DELETE FROM annotations WHERE sentence_id = ? AND annotator = ?",
+                [sentence_id, self.annotator],
+            )
+            status = {"sentence_id": sentence_id, "annotator": self.annotator,
+                      "status": NO_CLAIM, "updated_at": now()}  # fmt: skip
+            rows.put_status(self.conn, sentence_id, self.annotator, status)
+            after = {
+                **rows.capture(self.conn, {"annotations": mine}),
+                "sentence_status": rows.capture_statuses(self.conn, key),
+            }
+            self._log(
+                "no_claim", "sentence", sentence_id, kind=KIND_ROWS, article_id=article_id,
+                sentence_id=sentence_id, before={"rows": before}, after={"rows": after},
             )  # fmt: skip

@@ -21,6 +21,7 @@ __all__ = [
     "Row",
     "Snapshot",
     "capture",
+    "capture_statuses",
     "put_annotation",
     "put_status",
     "recapture",
@@ -142,6 +143,12 @@ def snapshot_tables(state: Mapping[str, Any]) -> Snapshot:
     return held
 
 
+def capture_statuses(conn: sqlite3.Connection, keys: Iterable[tuple[int, str]]) -> list[list[Any]]:
+    """Sentence statuses for a snapshot's ``"sentence_status"`` entry: ``[[sentence id,
+    annotator], row or None]`` (the table has no id of its own)."""
+    return [[[sid, who], status_row(conn, sid, who)] for sid, who in keys]
+
+
 def restore(conn: sqlite3.Connection, snapshot: Snapshot) -> None:
     """Make every row the snapshot names look as it records it, inside the caller's transaction.
 
@@ -170,6 +177,8 @@ def restore(conn: sqlite3.Connection, snapshot: Snapshot) -> None:
         for table in reversed(COLUMNS):
             gone = [row_id for row_id, values in snapshot.get(table, []) if values is None]
             _delete(conn, table, gone)
+        for (sentence_id, annotator), values in snapshot.get("sentence_status", []):
+            put_status(conn, sentence_id, annotator, values)
     except sqlite3.IntegrityError as error:
         raise StoreError(
             f"this change cannot be undone: a later change still depends on it ({error})"

@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType, Keymap
 from textual.content import Content
@@ -34,6 +35,7 @@ HELP_GROUPS: dict[str, str] = {
     "nav": "Move",
     "list": "Article list (when it has focus)",
     "code": "Code",
+    "pick": "Answering a question (actor, stance, target, …)",
     "view": "Views",
     "app": "App",
 }
@@ -106,6 +108,10 @@ class ReaderApp(App[None]):
         self.store = store
         self.db_label = db_label
         self.main = MainScreen(store, db_label)
+        self._held: list[events.Key] = []
+        """Keys typed while a screen was being put together, replayed once it is ready."""
+        self._replaying: set[int] = set()
+        """Ids of the replayed keys, which pass without being held again."""
         self.remapped: dict[str, str] = {}
         """The keys a keymap gave each binding id, as set through ``set_keymap`` and
         ``update_keymap``, so that help shows the keys that work now."""
@@ -137,6 +143,51 @@ class ReaderApp(App[None]):
             timeout=timeout,
             markup=markup,
         )
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys in the order they were typed, each acting on what is on screen by then.
+
+        Two things Textual does not do by itself. A key that arrives while a screen is still
+        being put together (the help, the codebook, a dialog) is held and replayed once the
+        screen is ready, instead of reaching a screen with no widgets yet. And while the coding
+        screen asks a question (``MainScreen.flow``), printable keys are typed into the question's
+        filter here, on the app's own task, in the same order as the keys its bindings handle.
+        """
+        if isinstance(event, events.Key):
+            if id(event) in self._replaying:
+                self._replaying.discard(id(event))
+            elif self._held or not self.screen.is_mounted:
+                self._hold(event)
+                return
+            elif self.screen is self.main and self._typed_into_question(event):
+                return
+        await super().on_event(event)
+
+    def _typed_into_question(self, event: events.Key) -> bool:
+        flow = self.main.flow
+        character = event.character
+        if flow is None or not character or not character.isprintable():
+            return False
+        if character.isdigit() and flow.takes_digit(int(character)):
+            return False  # a digit that picks a row: the pick binding takes it
+        self.main.type_into_flow(character)
+        return True
+
+    def _hold(self, event: events.Key) -> None:
+        if not self._held:
+            self.call_after_refresh(self._release)
+        self._held.append(event)
+
+    def _release(self) -> None:
+        """Replay the held keys, in order, once the screen they were typed at is ready."""
+        if not self.screen.is_mounted:
+            self.call_after_refresh(self._release)
+            return
+        held, self._held = self._held, []
+        for old in held:
+            key = events.Key(old.key, old.character)
+            self._replaying.add(id(key))
+            self.post_message(key)
 
     def get_default_screen(self) -> Screen[None]:
         return self.main
@@ -172,8 +223,15 @@ class ReaderApp(App[None]):
             *self.BINDINGS,
         ]
         groups: dict[str, list[tuple[str, str]]] = {title: [] for title in HELP_GROUPS.values()}
+        picks = [b for b in sources if isinstance(b, Binding) and (b.id or "")[:5] == "pick."]
+        digits = [b for b in picks if b.action.startswith("flow_pick(")]
         for binding in sources:
             if not isinstance(binding, Binding) or not binding.id:
+                continue
+            if binding in digits:
+                if binding is digits[0]:  # one row for the ten digit keys
+                    keys = " ".join(key for b in digits for key in self._keys_for(b))
+                    groups[HELP_GROUPS["pick"]].append((keys, "Pick that numbered row"))
                 continue
             title = HELP_GROUPS.get(binding.id.split(".")[0], "App")
             keys = " ".join(

@@ -18,10 +18,12 @@ from textual.screen import Screen
 from reader.models import Annotation, Article, Codebook, Sentence
 from reader.store import Store, StoreError
 from reader.text.mentions import Mention, MentionFinder
+from reader.tui.coding_flow import Flow
 from reader.tui.widgets import (
     AnnotationPanel,
     ArticleList,
     Badge,
+    CodingPicker,
     LiteralInput,
     PanelItem,
     SentenceView,
@@ -41,6 +43,9 @@ class ArticleScreen(Screen[None]):
     redraw what the change touched (that sentence's badges, the panel, the list row, the progress
     line), so what is on screen is always what is on disk.
     """
+
+    flow: Flow | None = None
+    """The coding question on screen, if any (``coding``); keys answer it until it ends."""
 
     def __init__(self, store: Store, db_label: str = "") -> None:
         super().__init__()
@@ -65,6 +70,8 @@ class ArticleScreen(Screen[None]):
         self.article_list = ArticleList(store, id="articles")
         self.reader = SentenceView(id="reader")
         self.panel = AnnotationPanel(id="panel")
+        self.picker = CodingPicker(id="picker")
+        """Shown in the panel's place while a coding question is open (``coding``)."""
         self._load_codebook()
 
     # -- the open article and sentence --------------------------------------------------------
@@ -144,6 +151,8 @@ class ArticleScreen(Screen[None]):
             sentence is not None and bool(self.my_annotations(sentence.id)),
             self.article is not None,
             bool(self.article_list.query_text) or bool(self.filter_box.display),
+            self.flow is not None,
+            self.focused is self.filter_box,
         )
         if applicable != self._applicable:
             self._applicable = applicable

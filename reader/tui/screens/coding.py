@@ -1,106 +1,196 @@
-"""The coding screen's writing keys: annotate, repeat, no claim, edit, delete, undo and redo.
+"""The coding screen's writing keys: annotate, repeat, no claim, edit, note, delete, undo, redo.
 
-Each flow asks everything first (pickers and dialogs, where escape anywhere writes nothing) and
-then makes one Store call; only a committed call is redrawn, through ``ArticleScreen._changed``.
+The questions (actor, stance, target; which annotation; a note; yes or no) are flows of
+``reader.tui.coding_flow``, shown by the always-mounted ``CodingPicker`` in place of the panel.
+Every key of a flow is handled as it arrives, in order, on the app's own task (see
+``ReaderApp.on_event`` and the priority bindings in ``main``), so keys typed ahead of the
+screen are never lost or applied to the wrong question. A flow's outcome is one Store call; only
+a committed call is redrawn, through ``ArticleScreen._changed``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from textual import work
-
-from reader.models import Actor, Annotation, Event, Sentence
+from reader.models import Actor, Annotation, Event, Sentence, Target
 from reader.store import StoreError
 from reader.store.base import KIND_ROWS, KIND_STATUS
 from reader.text.mentions import suggest_actors
+from reader.tui.coding_flow import (
+    Cancelled,
+    ChoiceFlow,
+    Chosen,
+    Codes,
+    CodingFlow,
+    Confirmed,
+    ConfirmFlow,
+    CreateActor,
+    CreateTarget,
+    Flow,
+    NoteFlow,
+    NoteText,
+    Outcome,
+)
 from reader.tui.screens.article_screen import ArticleScreen
 
-if TYPE_CHECKING:
-    from reader.tui.screens.pickers import NewActor
-
-
-@dataclass(frozen=True, slots=True)
-class Codes:
-    """What the pickers chose; a new actor is only created once the whole choice is made."""
-
-    actor: Actor | NewActor
-    stance_id: int
-    target_id: int | None
+Handler = Callable[[Outcome], None]
+"""What the screen does with a flow's final outcome."""
 
 
 class CodingActions(ArticleScreen):
     """Actions that change this coder's annotations and statuses, one committed write each."""
 
+    _handler: Handler | None = None
+    _suggestions: tuple[int, tuple[Actor, ...], tuple[Actor, ...]] | None = None
+    """(sentence id, suggested here, recent elsewhere): kept while the coder stays on the
+    sentence, so the digit of each suggestion never changes under the coder's fingers."""
+
+    # -- running a flow ---------------------------------------------------------------------
+
+    def start_flow(self, flow: Flow, handler: Handler) -> None:
+        """Show a flow's first question in the picker; ``handler`` gets its final outcome."""
+        self.flow, self._handler = flow, handler
+        self.picker.show(flow.view)
+        self.picker.display = True
+        self.panel.display = False
+        self._refresh_keys()
+
+    def end_flow(self) -> None:
+        self.flow, self._handler = None, None
+        self.picker.display = False
+        self.panel.display = True
+        self.picker.show(None)
+        self._refresh_keys()
+
+    def _after(self, outcome: Outcome | None) -> None:
+        """Redraw after a key; hand a final outcome over, or create what the flow asked for."""
+        flow = self.flow
+        if flow is None:
+            return
+        while isinstance(outcome, CreateActor | CreateTarget):
+            outcome = self._create(flow, outcome)
+        if outcome is None:
+            self.picker.show(flow.view)
+            return
+        handler = self._handler
+        self.end_flow()
+        if handler is not None and not isinstance(outcome, Cancelled):
+            handler(outcome)
+
+    def _create(self, flow: Flow, wanted: CreateActor | CreateTarget) -> Outcome | None:
+        """Add a new actor or target to the codebook now (it stays there, whatever comes
+        next), and carry on with it; a refusal (a name already taken) keeps the question."""
+        made: Actor | Target | None
+        if isinstance(wanted, CreateActor):
+            made = self._write(
+                lambda: self.store.add_actor(wanted.name, wanted.kind, (), wanted.parent_id)
+            )
+        else:
+            made = self._write(lambda: self.store.add_target(wanted.name))
+        if made is None:
+            return None
+        self._load_codebook()
+        return flow.created(made)
+
+    def type_into_flow(self, text: str) -> None:
+        """Printable keys while a flow is open (routed here by ``ReaderApp.on_event``)."""
+        if self.flow is not None:
+            self._after(self.flow.type(text))
+
+    def action_flow_back(self) -> None:
+        if self.flow is not None:
+            self._after(self.flow.back())
+
+    def action_flow_accept(self) -> None:
+        if self.flow is not None:
+            self._after(self.flow.accept())
+
+    def action_flow_pick(self, number: int) -> None:
+        if self.flow is not None:
+            self._after(self.flow.pick(number))
+
+    def action_flow_move(self, delta: int) -> None:
+        if self.flow is not None:
+            self.flow.move(delta)
+            self.picker.show(self.flow.view)
+
+    def action_flow_erase(self) -> None:
+        if self.flow is not None:
+            self.flow.backspace()
+            self.picker.show(self.flow.view)
+
+    def action_flow_clear(self) -> None:
+        if self.flow is not None:
+            self.flow.clear()
+            self.picker.show(self.flow.view)
+
     # -- adding -------------------------------------------------------------------------------
+
+    def suggestions(self, sentence: Sentence) -> tuple[tuple[Actor, ...], tuple[Actor, ...]]:
+        """The numbered actor suggestions for a sentence: from the sentence and its article
+        first, then actors used recently in other articles; the same while the coder stays."""
+        if self._suggestions is not None and self._suggestions[0] == sentence.id:
+            return self._suggestions[1], self._suggestions[2]
+        actors = list(self.codebook.actors)
+        recent = self.store.recent_actor_ids()
+        ranked = suggest_actors(
+            sentence.text, actors, [], self.finder, mentions=self.mentions.get(sentence.id)
+        )
+        in_article = {m.actor_id for found in self.mentions.values() for m in found}
+        in_article |= {a.actor_id for found in self.annotations.values() for a in found}
+        by_id = {actor.id: actor for actor in actors}
+        here = [*ranked, *(by_id[i] for i in recent if i in in_article and i in by_id)]
+        here = list({actor.id: actor for actor in here}.values())
+        shown = {actor.id for actor in here}
+        elsewhere = [by_id[i] for i in recent if i in by_id and i not in shown]
+        self._suggestions = (sentence.id, tuple(here), tuple(elsewhere))
+        return self._suggestions[1], self._suggestions[2]
+
+    def _moved(self) -> None:
+        sentence = self.current_sentence
+        if self._suggestions is not None and (sentence is None or
+                                              sentence.id != self._suggestions[0]):  # fmt: skip
+            self._suggestions = None
+        super()._moved()
+
+    def _coding_flow(self, sentence: Sentence, editing: Annotation | None = None) -> CodingFlow:
+        here, elsewhere = self.suggestions(sentence)
+        return CodingFlow(
+            actors=self.codebook.actors,
+            stances=self.codebook.stances,
+            targets=self.codebook.targets,
+            here=here,
+            elsewhere=elsewhere,
+            usual_stance=self.store.usual_stance_id,
+            last_target_id=self.store.last_target_id(),
+            editing=editing,
+        )
 
     def action_annotate(self) -> None:
         sentence = self.current_sentence
         if sentence is not None:
-            self._annotate(sentence)
+            self.start_flow(self._coding_flow(sentence), lambda o: self._save(sentence, o))
 
-    @work(exclusive=True, group="coding")
-    async def _annotate(self, sentence: Sentence) -> None:
-        """actor → stance → target, then one committed write; escape anywhere writes nothing."""
-        codes = await self._choose_codes(sentence, None)
-        if codes is None:
+    def _save(self, sentence: Sentence, outcome: Outcome) -> None:
+        if not isinstance(outcome, Codes):
             return
-        actor_id = self._actor_id(codes.actor)
-        if actor_id is None:
-            return
-        if self._write(
-            lambda: self.store.add_annotation(
-                sentence.id, actor_id, codes.stance_id, codes.target_id
+        target_id = outcome.target.id if outcome.target else None
+        if outcome.annotation is not None:
+            annotation = outcome.annotation
+            saved = self._write(
+                lambda: self.store.update_annotation(
+                    annotation.id, actor_id=outcome.actor.id, stance_id=outcome.stance.id,
+                    target_id=target_id, note=annotation.note,
+                )
+            )  # fmt: skip
+        else:
+            saved = self._write(
+                lambda: self.store.add_annotation(
+                    sentence.id, outcome.actor.id, outcome.stance.id, target_id
+                )
             )
-        ):
+        if saved is not None:
             self._changed(sentence.id)
-
-    async def _choose_codes(self, sentence: Sentence, initial: Annotation | None) -> Codes | None:
-        """Ask for actor, stance and target in turn, each preselected from what is likely."""
-        from reader.tui.screens.pickers import ActorPicker, NewActor, StancePicker, TargetPicker
-
-        actors = list(self.codebook.actors)
-        by_id = {actor.id: actor for actor in actors}
-        suggested = suggest_actors(
-            sentence.text,
-            actors,
-            self.store.recent_actor_ids(),
-            self.finder,
-            mentions=self.mentions.get(sentence.id),
-        )
-        first_actor = by_id.get(initial.actor_id) if initial else None
-        actor = await self.app.push_screen_wait(ActorPicker(actors, suggested, first_actor))
-        if actor is None:
-            return None
-        stance_id = initial.stance_id if initial else None
-        if stance_id is None and not isinstance(actor, NewActor):
-            stance_id = self.store.usual_stance_id(actor.id)
-        stances = list(self.codebook.stances)
-        first_stance = next((s for s in stances if s.id == stance_id), None)
-        stance = await self.app.push_screen_wait(StancePicker(stances, first_stance))
-        if stance is None:
-            return None
-        targets = list(self.codebook.targets)
-        if not targets:
-            return Codes(actor, stance.id, None)
-        target_id = initial.target_id if initial else self.store.last_target_id()
-        first_target = next((t for t in targets if t.id == target_id), None)
-        choice = await self.app.push_screen_wait(TargetPicker(targets, first_target))
-        if choice is None:
-            return None
-        return Codes(actor, stance.id, choice.target.id if choice.target else None)
-
-    def _actor_id(self, actor: Actor | NewActor) -> int | None:
-        """The chosen actor's id, creating a new actor first (only now that coding is done)."""
-        if isinstance(actor, Actor):
-            return actor.id
-        created = self._write(lambda: self.store.add_actor(actor.name, actor.kind))
-        if created is None:
-            return None
-        self._load_codebook()
-        return created.id
 
     def action_repeat(self) -> None:
         sentence = self.current_sentence
@@ -121,11 +211,23 @@ class CodingActions(ArticleScreen):
         sentence = self.current_sentence
         if sentence is None:
             return
-        if self.my_annotations(sentence.id):
-            self.notify(
-                "This sentence has your annotations: delete them before marking it no claim",
-                severity="warning",
-            )
+        mine = self.my_annotations(sentence.id)
+        if mine:
+            count = f"{len(mine)} code{'s' * (len(mine) != 1)}"
+            question = f"Replace your {count} here with “no claim”?"
+
+            def replace(outcome: Outcome) -> None:
+                if not isinstance(outcome, Confirmed):
+                    return
+                try:
+                    self.store.replace_with_no_claim(sentence.id)
+                except StoreError as error:
+                    self.notify(str(error), severity="error", markup=False)
+                    return
+                self._changed(sentence.id)
+                self.select(self.reader.cursor + 1)
+
+            self.start_flow(ConfirmFlow(question), replace)
             return
         marked = sentence.id in self.no_claim
         try:
@@ -140,68 +242,70 @@ class CodingActions(ArticleScreen):
 
     # -- changing what is there ---------------------------------------------------------------
 
-    async def _pick_mine(self, sentence: Sentence, verb: str) -> Annotation | None:
-        """This coder's one annotation on the sentence, or the one chosen from a list."""
-        from reader.tui.screens.dialogs import ChooseAnnotation
-
+    def _with_mine(self, verb: str, then: Callable[[Sentence, Annotation], None]) -> None:
+        """Run ``then`` on this coder's one annotation here, or on the one chosen from a list."""
+        sentence = self.current_sentence
+        if sentence is None:
+            return
         mine = self.my_annotations(sentence.id)
-        if len(mine) <= 1:
-            return mine[0] if mine else None
+        if len(mine) == 1:
+            then(sentence, mine[0])
+            return
+        if not mine:
+            return
+
+        def chosen(outcome: Outcome) -> None:
+            picked = next(
+                (a for a in mine if isinstance(outcome, Chosen) and a.id == outcome.value), None
+            )
+            if picked is not None:
+                then(sentence, picked)
+
         items = [(a.id, self._label(a)) for a in mine]
-        chosen = await self.app.push_screen_wait(
-            ChooseAnnotation(items, f"{verb} which annotation?")
-        )
-        return next((a for a in mine if a.id == chosen), None)
+        self.start_flow(ChoiceFlow(f"{verb} which annotation?", items), chosen)
 
     def action_edit(self) -> None:
-        sentence = self.current_sentence
-        if sentence is not None:
-            self._edit(sentence)
+        """Change the actor, stance and target of one of this coder's annotations here."""
 
-    @work(exclusive=True, group="coding")
-    async def _edit(self, sentence: Sentence) -> None:
-        from reader.tui.screens.dialogs import NoteDialog
+        def edit(sentence: Sentence, annotation: Annotation) -> None:
+            flow = self._coding_flow(sentence, editing=annotation)
+            self.start_flow(flow, lambda outcome: self._save(sentence, outcome))
 
-        annotation = await self._pick_mine(sentence, "Edit")
-        if annotation is None:
-            return
-        codes = await self._choose_codes(sentence, annotation)
-        if codes is None:
-            return
-        note = await self.app.push_screen_wait(NoteDialog(annotation.note))
-        if note is None:
-            return
-        actor_id = self._actor_id(codes.actor)
-        if actor_id is None:
-            return
-        if self._write(
-            lambda: self.store.update_annotation(
-                annotation.id,
-                actor_id=actor_id,
-                stance_id=codes.stance_id,
-                target_id=codes.target_id,
-                note=note,
-            )
-        ):
-            self._changed(sentence.id)
+        self._with_mine("Edit", edit)
+
+    def action_note(self) -> None:
+        """Add or change the note of one of this coder's annotations here."""
+
+        def note(sentence: Sentence, annotation: Annotation) -> None:
+            def save(outcome: Outcome) -> None:
+                if not isinstance(outcome, NoteText):
+                    return
+                saved = self._write(
+                    lambda: self.store.update_annotation(
+                        annotation.id, actor_id=annotation.actor_id,
+                        stance_id=annotation.stance_id, target_id=annotation.target_id,
+                        note=outcome.text,
+                    )
+                )  # fmt: skip
+                if saved is not None:
+                    self._changed(sentence.id)
+
+            title = f"Note on {self._label(annotation)}"
+            self.start_flow(NoteFlow(title, annotation.note), save)
+
+        self._with_mine("Note on", note)
 
     def action_delete(self) -> None:
-        sentence = self.current_sentence
-        if sentence is not None:
-            self._delete(sentence)
+        def delete(sentence: Sentence, annotation: Annotation) -> None:
+            try:
+                self.store.delete_annotation(annotation.id)
+            except StoreError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self._changed(sentence.id)
+            self.notify(f"Deleted {self._label(annotation)} (u undoes)", markup=False)
 
-    @work(exclusive=True, group="coding")
-    async def _delete(self, sentence: Sentence) -> None:
-        annotation = await self._pick_mine(sentence, "Delete")
-        if annotation is None:
-            return
-        try:
-            self.store.delete_annotation(annotation.id)
-        except StoreError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        self._changed(sentence.id)
-        self.notify(f"Deleted {self._label(annotation)} (u undoes)", markup=False)
+        self._with_mine("Delete", delete)
 
     # -- undo and redo ------------------------------------------------------------------------
 
@@ -229,6 +333,8 @@ class CodingActions(ArticleScreen):
             return
         if event.kind == KIND_ROWS:
             self._codebook_changed()
+            if event.sentence_id is not None:
+                self._changed(event.sentence_id, event.article_id)
             self.notify(f"{done}: {event.action} {event.entity}", markup=False)
             return
         if event.sentence_id is not None:

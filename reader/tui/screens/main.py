@@ -27,34 +27,66 @@ class MainScreen(NavigationActions, CodingActions):
     """Below 110 columns the annotation panel moves under the reader (see reader.tcss)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "move(1)", "Next sentence", show=False, id="nav.next-sentence"),
-        Binding("k,up", "move(-1)", "Previous sentence", show=False, id="nav.previous-sentence"),
-        Binding("g,home", "jump(0)", "First sentence", show=False, id="nav.first-sentence"),
-        Binding("G,end", "jump(-1)", "Last sentence", show=False, id="nav.last-sentence"),
-        Binding("right_square_bracket", "open_sentence(1)", "Next uncoded", id="nav.next-open"),
-        Binding(
-            "left_square_bracket",
-            "open_sentence(-1)",
-            "Previous uncoded",
-            show=False,
-            id="nav.previous-open",
+        # Every key of this screen is a priority binding: it is handled by the app as it
+        # arrives, in order, whatever has the focus, so keys typed ahead of a change (a picker
+        # opening, the search box appearing) act on what the coder will see by then.
+        # ``check_action`` passes a key on (to the search box, say) where it does not apply.
+        Binding("j,down", "move(1)", "Next sentence", show=False, priority=True,
+                id="nav.next-sentence"),
+        Binding("k,up", "move(-1)", "Previous sentence", show=False, priority=True,
+                id="nav.previous-sentence"),
+        Binding("g,home", "jump(0)", "First sentence", show=False, priority=True,
+                id="nav.first-sentence"),
+        Binding("G,end", "jump(-1)", "Last sentence", show=False, priority=True,
+                id="nav.last-sentence"),
+        Binding("right_square_bracket", "open_sentence(1)", "Next uncoded", priority=True,
+                id="nav.next-open"),
+        Binding("left_square_bracket", "open_sentence(-1)", "Previous uncoded", show=False,
+                priority=True, id="nav.previous-open"),
+        Binding("n", "article(1)", "Next article", show=False, priority=True,
+                id="nav.next-article"),
+        Binding("p", "article(-1)", "Previous article", show=False, priority=True,
+                id="nav.previous-article"),
+        Binding("slash", "filter", "Filter", show=False, priority=True, id="nav.filter"),
+        Binding("enter", "filter_done", "Search", show=False, priority=True,
+                id="nav.filter-done"),
+        Binding("escape", "clear_filter", "Clear filter", priority=True, id="nav.clear-filter"),
+        Binding("a", "annotate", "Annotate", priority=True, id="code.annotate"),
+        Binding("full_stop", "repeat", "Repeat last", show=False, priority=True,
+                id="code.repeat"),
+        Binding("space", "no_claim", "No claim", priority=True, id="code.no-claim"),
+        Binding("e", "edit", "Edit", priority=True, id="code.edit"),
+        Binding("m", "note", "Note", priority=True, id="code.note"),
+        Binding("d", "delete", "Delete", priority=True, id="code.delete"),
+        Binding("u", "undo", "Undo", priority=True, id="code.undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, priority=True, id="code.redo"),
+        Binding("s", "stats", "Statistics", show=False, priority=True, id="view.stats"),
+        Binding("x", "export", "Export", show=False, priority=True, id="view.export"),
+        Binding("c", "codebook", "Codebook", show=False, priority=True, id="view.codebook"),
+        Binding("r", "refresh", "Refresh", show=False, priority=True, id="view.refresh"),
+        # The open question (actor, stance, target, ...) in the picker; printable keys go to
+        # its filter through ``ReaderApp.on_event``.
+        Binding("escape", "flow_back", "Back", priority=True, id="pick.back"),
+        Binding("enter", "flow_accept", "Choose", priority=True, id="pick.choose"),
+        Binding("down", "flow_move(1)", "Down", show=False, priority=True, id="pick.down"),
+        Binding("up", "flow_move(-1)", "Up", show=False, priority=True, id="pick.up"),
+        Binding("pagedown", "flow_move(8)", "Page down", show=False, priority=True,
+                id="pick.page-down"),
+        Binding("pageup", "flow_move(-8)", "Page up", show=False, priority=True,
+                id="pick.page-up"),
+        Binding("backspace", "flow_erase", "Erase", show=False, priority=True, id="pick.erase"),
+        Binding("ctrl+u", "flow_clear", "Clear", show=False, priority=True, id="pick.clear"),
+        *(
+            Binding(str(n), f"flow_pick({n})", f"Pick {n}", show=False, priority=True,
+                    id=f"pick.{n}")
+            for n in range(10)
         ),
-        Binding("n", "article(1)", "Next article", show=False, id="nav.next-article"),
-        Binding("p", "article(-1)", "Previous article", show=False, id="nav.previous-article"),
-        Binding("slash", "filter", "Filter", show=False, id="nav.filter"),
-        Binding("escape", "clear_filter", "Clear filter", id="nav.clear-filter"),
-        Binding("a", "annotate", "Annotate", id="code.annotate"),
-        Binding("full_stop", "repeat", "Repeat last", show=False, id="code.repeat"),
-        Binding("space", "no_claim", "No claim", id="code.no-claim"),
-        Binding("e", "edit", "Edit", id="code.edit"),
-        Binding("d", "delete", "Delete", id="code.delete"),
-        Binding("u", "undo", "Undo", id="code.undo"),
-        Binding("ctrl+r", "redo", "Redo", show=False, id="code.redo"),
-        Binding("s", "stats", "Statistics", show=False, id="view.stats"),
-        Binding("x", "export", "Export", show=False, id="view.export"),
-        Binding("c", "codebook", "Codebook", show=False, id="view.codebook"),
-        Binding("r", "refresh", "Refresh", show=False, id="view.refresh"),
-    ]
+    ]  # fmt: skip
+
+    FLOW_ACTIONS = frozenset(
+        ("flow_back", "flow_accept", "flow_move", "flow_erase", "flow_clear", "flow_pick")
+    )
+    """The actions that answer the open question; the others wait until it is answered."""
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -69,6 +101,7 @@ class MainScreen(NavigationActions, CodingActions):
                 yield self.article_list
             yield self.reader
             yield self.panel
+            yield self.picker
         yield KeyBar(id="keys")
 
     def _breakpoint_class(self, width: int) -> str:
@@ -103,10 +136,26 @@ class MainScreen(NavigationActions, CodingActions):
     # -- which keys apply now -----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        flow = self.flow
+        if action in self.FLOW_ACTIONS:
+            if flow is None:
+                return False
+            if action == "flow_pick":
+                return isinstance(parameters[0], int) and flow.takes_digit(parameters[0])
+            return True
+        if flow is not None:
+            return False  # every other key waits until the question is answered
+        if self.focused is self.filter_box:
+            # Typing a search: the letters are the search; enter and escape end it.
+            return action in ("filter_done", "clear_filter")
+        if action == "filter_done":
+            return False
+        if self.focused is self.article_list and action in ("move", "jump"):
+            return False  # the list's own keys move through the list
         sentence = self.current_sentence
         if action in ("move", "jump", "annotate", "repeat", "no_claim"):
             return sentence is not None
-        if action in ("edit", "delete"):
+        if action in ("edit", "delete", "note"):
             return sentence is not None and bool(self.my_annotations(sentence.id))
         if action == "clear_filter":
             return bool(self.article_list.query_text) or self.filter_box.display

@@ -114,15 +114,17 @@ class NavigationActions(ArticleScreen):
         box.value = ""
         box.display = False
         self._apply_filter("")
-        self.set_focus(self.article_list)
+        self.set_focus(self.reader)
+
+    def action_filter_done(self) -> None:
+        """Enter in the search box: the list stays filtered and the reader takes the keys again
+        at once, so the letters typed next are commands, not more search."""
+        self.set_focus(self.reader)
+        self._refresh_keys()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self._apply_filter(event.value)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        self.set_focus(self.article_list)
 
     def _apply_filter(self, query: str) -> None:
         listing = self.article_list

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from reader.tui.widgets.annotation_panel import AnnotationPanel, PanelItem
 from reader.tui.widgets.article_list import ArticleList, ArticleSource
+from reader.tui.widgets.coding_picker import CodingPicker
 from reader.tui.widgets.key_bar import KeyBar
 from reader.tui.widgets.literal import LiteralInput, literal, literal_text
 from reader.tui.widgets.sentence_view import Badge, SentenceView
@@ -15,6 +16,7 @@ __all__ = [
     "ArticleList",
     "ArticleSource",
     "Badge",
+    "CodingPicker",
     "KeyBar",
     "LiteralInput",
     "PanelItem",
