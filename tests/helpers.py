@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from sqlite_utils import Database
+from textual import events
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -53,9 +54,43 @@ class Session(Generic[AppT]):
     async def press(self, *keys: str) -> None:
         await self.pilot.press(*keys)
 
+    async def burst(self, *keys: str) -> None:
+        """Type ``keys`` as fast as a practised coder or a paste: every key is posted before the
+        app has handled the first (``press`` waits for the app after each key, so it never
+        shows what typing ahead does), then wait until the app has handled them all."""
+        for key in keys:
+            self.app.post_message(key_event(key))
+        for _ in range(3):
+            await self.pilot.pause()
+
     def messages(self, severity: str | None = None) -> list[str]:
         """The notifications' texts in order, only those of ``severity`` if given."""
         return [n.message for n in self.notices if severity is None or n.severity == severity]
+
+
+NAMED_KEYS = {
+    "enter": "\r",
+    "escape": "\x1b",
+    "space": " ",
+    "tab": "\t",
+    "backspace": "\x7f",
+    "full_stop": ".",
+    "slash": "/",
+    "question_mark": "?",
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+}
+"""The characters of the named keys the tests type."""
+
+CHARACTER_KEYS = {character: name for name, character in NAMED_KEYS.items() if len(name) > 1}
+
+
+def key_event(key: str) -> events.Key:
+    """The event a terminal sends for ``key`` (a key name, or one character)."""
+    if len(key) == 1 and key in CHARACTER_KEYS:
+        return events.Key(CHARACTER_KEYS[key], key)
+    character = NAMED_KEYS.get(key, key if len(key) == 1 else None)
+    return events.Key(key, character)
 
 
 def record_notices(app: App[Any]) -> list[Notice]:

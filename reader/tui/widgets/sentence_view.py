@@ -374,6 +374,12 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             strips.append(Strip.blank(self._width, self.rich_style))
         return strips
 
+    def visible_text(self) -> str:
+        """The lines the reader shows now, as plain text: what a coder can read without
+        scrolling (the coding picker must never hide the current sentence)."""
+        height = self.scrollable_content_region.height
+        return "\n".join(self.render_line(y).text for y in range(height))
+
     def render_line(self, y: int) -> Strip:
         line = y + int(self.scroll_offset.y)
         if not self._width:

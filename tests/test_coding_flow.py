@@ -1,0 +1,164 @@
+"""The coding loop's questions as plain state: numbering, going back, creating on the spot."""
+
+from __future__ import annotations
+
+from reader.models import Actor, Annotation, Stance, Target
+from reader.tui.coding_flow import (
+    Cancelled,
+    Codes,
+    CodingFlow,
+    Confirmed,
+    ConfirmFlow,
+    CreateActor,
+    CreateTarget,
+    NoteFlow,
+    NoteText,
+)
+
+JAPAN = Actor(1, "Japan", "state", ("Tokyo",))
+CHINA = Actor(2, "China", "state", ("Beijing",))
+KOREA = Actor(3, "North Korea", "state", ("Pyongyang",))
+YANG = Actor(4, "Yang Jiechi", "person", (), 2)
+ACTORS = [JAPAN, CHINA, KOREA, YANG]
+SUPPORT, OPPOSE = Stance(1, "support", "Support", 1, 1), Stance(2, "oppose", "Oppose", -1, 2)
+SANCTIONS, TALKS = Target(1, "Sanctions on North Korea"), Target(2, "Six-party talks")
+
+
+def flow(**options: object) -> CodingFlow:
+    settings: dict[str, object] = {
+        "actors": ACTORS,
+        "stances": [SUPPORT, OPPOSE],
+        "targets": [SANCTIONS, TALKS],
+        "here": [CHINA, KOREA],
+        "elsewhere": [YANG],
+        **options,
+    }
+    return CodingFlow(**settings)  # type: ignore[arg-type]
+
+
+def labels(f: CodingFlow) -> list[tuple[int | None, str]]:
+    return [(row.number, row.label) for row in f.view.rows]
+
+
+def test_four_keys_code_the_common_case() -> None:
+    """enter (first suggestion), a digit (stance), enter (the last target used)."""
+    f = flow(last_target_id=TALKS.id)
+    assert f.accept() is None
+    assert f.view.title == "Stance" and f.view.chosen == ("China",)
+    assert f.pick(2) is None
+    assert f.view.title == "Target" and f.view.chosen == ("China", "Oppose")
+    assert f.accept() == Codes(CHINA, OPPOSE, TALKS)
+
+
+def test_suggestions_are_numbered_here_first_then_elsewhere_under_a_heading() -> None:
+    """The sentence's and article's actors get 1-2, recent ones elsewhere 3, after a heading;
+    the rest are listed unnumbered."""
+    rows = flow().view.rows
+    assert [(r.number, r.label, r.kind) for r in rows[:5]] == [
+        (1, "China", "item"),
+        (2, "North Korea", "item"),
+        (None, "recent, other articles", "heading"),
+        (3, "Yang Jiechi", "item"),
+        (None, "everyone", "heading"),
+    ]
+    assert [r.label for r in rows[5:7]] == ["Japan", "+ New actor…"]
+
+
+def test_escape_goes_back_one_step_keeping_earlier_answers() -> None:
+    """esc at the target returns to the stance, at the stance to the actor, then cancels."""
+    f = flow()
+    f.pick(2)  # North Korea
+    f.pick(1)  # support
+    assert f.view.title == "Target"
+    assert f.back() is None and f.view.title == "Stance"
+    assert f.view.chosen == ("North Korea",)
+    assert f.back() is None and f.view.title == "Actor"
+    assert isinstance(f.back(), Cancelled)
+
+
+def test_digits_are_text_once_something_is_typed() -> None:
+    """With a filter typed, a digit is part of it; without, it picks."""
+    f = flow()
+    assert f.takes_digit(1)
+    f.type("j")
+    assert not f.takes_digit(1)
+    assert f.view.filter == "j"
+    f.backspace()
+    assert f.view.filter == "" and f.takes_digit(1)
+
+
+def test_typing_finds_by_alias_and_enter_takes_the_best_match() -> None:
+    """ "pyong" finds North Korea by its alias; enter chooses it."""
+    f = flow()
+    f.type("pyong")
+    assert f.view.rows[0].label == "North Korea" and "Pyongyang" in f.view.rows[0].detail
+    assert f.accept() is None and f.actor == KOREA
+
+
+def test_new_target_costs_its_name_and_one_key() -> None:
+    """A name that matches no target puts "+ New target" first: enter asks to create it."""
+    f = flow()
+    f.pick(1)
+    f.pick(1)
+    f.type("Famine relief")
+    assert f.view.rows[0].kind == "create"
+    wanted = f.accept()
+    assert wanted == CreateTarget("Famine relief")
+    relief = Target(3, "Famine relief")
+    assert f.created(relief) == Codes(CHINA, SUPPORT, relief)
+
+
+def test_a_partial_name_of_an_existing_target_chooses_it() -> None:
+    """Typing the start of an existing target's name picks that target, not a new one."""
+    f = flow()
+    f.pick(1)
+    f.pick(1)
+    f.type("sanc")
+    assert f.view.rows[0].label == SANCTIONS.name
+    assert f.accept() == Codes(CHINA, SUPPORT, SANCTIONS)
+
+
+def test_new_actor_with_kind_and_parent_then_stance() -> None:
+    """A typed name that matches nobody: enter, a kind digit, a parent by name, then the stance
+    step, with the created actor chosen."""
+    f = flow()
+    f.type("Taro Kono")
+    assert f.view.rows[0].kind == "create"
+    assert f.accept() is None and f.view.title == "Kind of the new actor"
+    assert f.pick(3) is None  # person (the third kind)
+    f.type("japan")
+    assert f.accept() == CreateActor("Taro Kono", "person", JAPAN.id)
+    kono = Actor(9, "Taro Kono", "person", (), JAPAN.id)
+    assert f.created(kono) is None
+    assert f.view.title == "Stance" and f.actor == kono
+
+
+def test_escape_from_new_actor_steps_keeps_the_typed_name() -> None:
+    """esc from the kind step returns to the actor step with the name still typed."""
+    f = flow()
+    f.type("Taro Kono")
+    f.accept()
+    assert f.back() is None
+    assert f.view.title == "Actor" and f.view.filter == "Taro Kono"
+
+
+def test_edit_starts_from_the_annotation() -> None:
+    """Editing highlights the annotation's actor, stance and target at each step."""
+    annotation = Annotation(5, 10, JAPAN.id, OPPOSE.id, SANCTIONS.id, "", "a", "t", "t")
+    f = flow(editing=annotation)
+    assert f.view.rows[f.view.highlight or 0].label == "Japan"
+    f.accept()
+    assert f.view.rows[f.view.highlight or 0].label == "oppose"
+    f.accept()
+    assert f.accept() == Codes(JAPAN, OPPOSE, SANCTIONS, annotation)
+
+
+def test_note_and_confirm_flows() -> None:
+    """A note is what is typed; a confirmation is space or y."""
+    note = NoteFlow("Note", "old")
+    note.backspace()
+    note.type("der")
+    assert note.accept() == NoteText("older")
+    confirm = ConfirmFlow("Replace?")
+    assert confirm.type("x") is None
+    assert confirm.type(" ") == Confirmed()
