@@ -388,6 +388,20 @@ def test_files_over_the_size_limit_are_refused(coded: Path, runner: CliRunner) -
     )
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_file_that_grows_while_read_is_read_no_further_than_the_limit() -> None:
+    """A file larger than its size said when it was opened (/proc files say 0 bytes) is read
+    whole under the limit, and cut off at the limit with a line saying it grew."""
+    status = Path("/proc/self/status")
+    assert status.stat().st_size == 0
+    assert read_file(status).startswith(b"Name:")
+    with pytest.raises(NotAFile) as refused:
+        read_file(status, max_size=100)
+    assert str(refused.value) == (
+        "grew past the 100 bytes limit while it was read; pass a larger --max-size to import it"
+    )
+
+
 def test_sizes_are_read_and_shown() -> None:
     assert [parse_size(text) for text in ("2GB", "500 mb", "1.5GiB", "123", "4k")] == [
         2_000_000_000, 500_000_000, 1_610_612_736, 123, 4000,

@@ -65,6 +65,8 @@ _UNITS = {
     "": 1, "b": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9, "gb": 10**9,
     "t": 10**12, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40,
 }  # fmt: skip
+_CHUNK = 1 << 20
+"""Bytes read at a time from a file that grows while it is read."""
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", re.IGNORECASE)
 
 
@@ -163,14 +165,29 @@ def read_file(path: Path, max_size: int = MAX_SIZE) -> bytes:
     the open descriptor, and read no further than the limit (a file may grow while it is read).
     Raises ``OSError`` or ``NotAFile``.
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     with open(fd, "rb") as file:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotAFile(f"{_kind(mode)}, not a regular file (it was replaced during the import)")
-        data = file.read(max_size + 1)
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotAFile(
+                f"{_kind(info.st_mode)}, not a regular file (it was replaced during the import)"
+            )
+        # The size it has now, and one byte more to notice that it grew (a log being written,
+        # a /proc file that says it is empty); then on, a chunk at a time, up to the limit.
+        data = file.read(min(info.st_size, max_size) + 1)
+        if len(data) > info.st_size:
+            parts, total = [data], len(data)
+            while total <= max_size and (chunk := file.read(min(_CHUNK, max_size + 1 - total))):
+                parts.append(chunk)
+                total += len(chunk)
+            data = b"".join(parts)
     if len(data) > max_size:
-        raise NotAFile(_too_large(os.stat(path).st_size, max_size))
+        if info.st_size > max_size:
+            raise NotAFile(_too_large(info.st_size, max_size))
+        raise NotAFile(
+            f"grew past the {format_size(max_size)} limit while it was read; "
+            "pass a larger --max-size to import it"
+        )
     return data
 
 
