@@ -9,10 +9,12 @@ import csv
 import errno
 import io
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,7 +27,8 @@ import reader.exchange.output_files
 from reader.cli import cli
 from reader.db import DatabaseError, StoreError, is_read_only, open_database
 from reader.exchange.exporting import write_export
-from reader.exchange.importing import import_paths
+from reader.exchange.formats import NotAFile, format_size, read_file
+from reader.exchange.importing import MAX_SIZE, import_paths, parse_size
 from reader.store import Store
 from tests.helpers import dump
 
@@ -293,6 +296,192 @@ def test_names_with_spaces_and_non_ascii(coded: Path, runner: CliRunner) -> None
         "Nachrichten über Korea/Ausgabe 1 – Kim.txt",
         "Nachrichten über Korea/日本 報道.md",
     } <= (sources)
+
+
+# -- files that would hang, exhaust or crash an import ------------------------------------------
+
+
+def in_thread(work: Callable[[], object], seconds: float = 60) -> object:
+    """``work()`` on a daemon thread: the test fails, instead of hanging, when it blocks."""
+    done: list[tuple[object, BaseException | None]] = []
+
+    def run() -> None:
+        try:
+            done.append((work(), None))
+        except BaseException as error:
+            done.append((None, error))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert done, f"still running after {seconds} s"
+    value, error = done[0]
+    if error is not None:
+        raise error
+    return value
+
+
+def test_fifo_and_device_links_in_a_folder_are_skipped(coded: Path, runner: CliRunner) -> None:
+    """A FIFO (which would block ``open`` forever) and a link to /dev/zero (which would be read
+    until memory ran out) in a folder are skipped with a reason; the rest is imported."""
+    folder = coded.parent / "feed"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "story.txt").write_text("A story\n\nIt was imported.\n")
+    result = in_thread(lambda: runner.invoke(cli, ["import", "feed", "--db", str(coded)]))
+    assert isinstance(result, Result) and result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "skipped: feed/pipe.txt: a named pipe (FIFO), not a regular file; skipped",
+        "skipped: feed/zero.txt: a character device, not a regular file; skipped",
+        "imported 1, skipped 2, failed 0",
+    ]
+
+
+def test_special_files_named_on_the_command_line_fail(coded: Path, runner: CliRunner) -> None:
+    """Named by the user, a FIFO, a device and a type nkreader does not read are failures: the
+    exit status is 1, and the other files named are imported."""
+    os.mkfifo(coded.parent / "pipe.txt")
+    (coded.parent / "study.dna").write_text("GATTACA\n")
+    (coded.parent / "story.txt").write_text("A story\n\nIt was imported.\n")
+    names = ["pipe.txt", "/dev/zero", "study.dna", "story.txt"]
+    result = in_thread(lambda: runner.invoke(cli, ["import", *names, "--db", str(coded)]))
+    assert isinstance(result, Result) and result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        "error: pipe.txt: a named pipe (FIFO), not a regular file; "
+        "save what it holds to a file and import that",
+        "error: /dev/zero: a character device, not a regular file; "
+        "save what it holds to a file and import that",
+        "error: study.dna: nkreader does not read .dna files; use .txt, .md, .jsonl, .json, .csv",
+        "imported 1, skipped 0, failed 3",
+    ]
+    alone = runner.invoke(cli, ["import", "study.dna", "--db", str(coded)])
+    assert alone.exit_code == 1
+
+
+def test_file_replaced_by_a_fifo_after_the_walk_is_not_waited_for(tmp_path: Path) -> None:
+    """Reading checks again what it opened (without waiting for a writer): a FIFO put where a
+    file was found fails at once."""
+    os.mkfifo(tmp_path / "late.txt")
+    with pytest.raises(NotAFile, match=r"^a named pipe \(FIFO\), not a regular file"):
+        in_thread(lambda: read_file(tmp_path / "late.txt"))
+
+
+def test_files_over_the_size_limit_are_refused(coded: Path, runner: CliRunner) -> None:
+    """A file over --max-size fails with a line naming it, its size and the option; a larger
+    limit imports it. A file that grew past the limit after the walk is cut off, not read."""
+    story = coded.parent / "story.txt"
+    story.write_text("A story\n\n" + "It goes on. " * 200)
+    before = dump(coded)
+    small = runner.invoke(cli, ["import", "story.txt", "--max-size", "1KB", "--db", str(coded)])
+    assert small.exit_code == 1
+    assert small.stderr.splitlines()[0] == (
+        "error: story.txt: 2.4 KB, over the 1 KB limit; pass --max-size 2.5KB or more to import it"
+    )
+    assert dump(coded) == before
+    large = runner.invoke(cli, ["import", "story.txt", "--max-size", "2.5KB", "--db", str(coded)])
+    assert large.exit_code == 0, large.output
+    with pytest.raises(NotAFile, match="over the 100 bytes limit"):
+        read_file(story, max_size=100)
+    bad = runner.invoke(cli, ["import", "story.txt", "--max-size", "lots", "--db", str(coded)])
+    assert one_line_error(bad) == (
+        "Error: --max-size: 'lots' is not a size; write bytes or e.g. 500MB, 2GB, 1.5GiB"
+    )
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_file_that_grows_while_read_is_read_no_further_than_the_limit() -> None:
+    """A file larger than its size said when it was opened (/proc files say 0 bytes) is read
+    whole under the limit, and cut off at the limit with a line saying it grew."""
+    status = Path("/proc/self/status")
+    assert status.stat().st_size == 0
+    assert read_file(status).startswith(b"Name:")
+    with pytest.raises(NotAFile) as refused:
+        read_file(status, max_size=100)
+    assert str(refused.value) == (
+        "grew past the 100 bytes limit while it was read; pass a larger --max-size to import it"
+    )
+
+
+def test_sizes_are_read_and_shown() -> None:
+    assert [parse_size(text) for text in ("2GB", "500 mb", "1.5GiB", "123", "4k")] == [
+        2_000_000_000, 500_000_000, 1_610_612_736, 123, 4000,
+    ]  # fmt: skip
+    assert parse_size("1GB") == MAX_SIZE
+    with pytest.raises(ValueError, match="too small"):
+        parse_size("0")
+    assert [format_size(n) for n in (999, 1000, 2_400_000, 1_000_000_000)] == [
+        "999 bytes", "1 KB", "2.4 MB", "1 GB",
+    ]  # fmt: skip
+    assert format_size(1_000_000_001, exact=True) == "1.1GB"
+
+
+def test_deeply_nested_json_fails_alone(coded: Path, runner: CliRunner) -> None:
+    """A JSON file 100,000 lists deep, and one such line of a JSON Lines file, are one line
+    each (Python's reader would raise RecursionError); everything else of the run is saved."""
+    folder = coded.parent / "deep"
+    folder.mkdir()
+    (folder / "a.json").write_text("[" * 100_000 + "]" * 100_000)
+    lines = [json.dumps({"text": f"Story number {n} was kept."}) for n in range(1, 4)]
+    lines[1] = '{"text": "Deep.", "extra": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    (folder / "b.jsonl").write_text("\n".join(lines) + "\n")
+    (folder / "c.json").write_text('{"text": "Deep but fine.", "x": ' + "[" * 50 + "]" * 50 + "}")
+    result = runner.invoke(cli, ["import", "deep", "--db", str(coded)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr.splitlines() == [
+        "error: deep/a.json: JSON nested too deeply to read (lists or objects inside each other "
+        "hundreds deep); flatten the file",
+        "error: deep/b.jsonl:2: JSON nested too deeply to read (lists or objects inside each "
+        "other hundreds deep); flatten or remove the line",
+        "imported 3, skipped 0, failed 2",
+    ]
+    with sqlite3.connect(coded) as conn:
+        stored = [row[0] for row in conn.execute("SELECT text FROM articles WHERE id > 3")]
+    assert stored == ["Story number 1 was kept.", "Story number 3 was kept.", "Deep but fine."]
+
+
+def test_unreadable_file_named_on_the_command_line_fails_alone(
+    coded: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A named file that cannot be opened (faked: tests run as root) is one line and exit 1;
+    the files named after it are imported."""
+    for name in ("a.txt", "locked.txt", "c.txt"):
+        (coded.parent / name).write_text(f"Story {name}\n\nIt was imported.\n")
+    real_open = os.open
+
+    def deny(path: Path, flags: int, *args: int, **kwargs: int) -> int:
+        if Path(path).name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", deny)
+    result = runner.invoke(cli, ["import", "a.txt", "locked.txt", "c.txt", "--db", str(coded)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: locked.txt: permission denied; check its permissions",
+        "imported 2, skipped 0, failed 1",
+    ]
+
+
+def test_encoding_option(coded: Path, runner: CliRunner) -> None:
+    """--encoding reads the files in the encoding named, without a warning; an unknown name is
+    one line, before the database is opened."""
+    (coded.parent / "sjis.txt").write_bytes(
+        "平壌の発表\n\n日本政府は抗議した。".encode("shift_jis")
+    )
+    result = runner.invoke(
+        cli, ["import", "sjis.txt", "--encoding", "shift_jis", "--db", str(coded)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == ["imported 1, skipped 0, failed 0"]
+    missing = coded.parent / "new.db"
+    bad = runner.invoke(cli, ["import", "sjis.txt", "--encoding", "nope", "--db", str(missing)])
+    assert one_line_error(bad) == (
+        "Error: --encoding: unknown encoding 'nope'; use a name such as utf-8, cp1252, latin-1, "
+        "shift_jis, euc-kr, gb18030, cp1251 or utf-16"
+    )
+    assert not missing.exists()
 
 
 # -- exports that cannot be written -------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -267,14 +268,14 @@ def test_unreadable_file_fails_alone(db: Store, cwd: Path, monkeypatch: pytest.M
     write(cwd / "a.txt", "First readable story.")
     write(cwd / "b.txt", "Locked story.")
     write(cwd / "c.txt", "Second readable story.")
-    real_read = Path.read_bytes
+    real_open = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "b.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read(self)
+    def deny(path: Path, flags: int, *args: int, **kwargs: int) -> int:
+        if Path(path).name == "b.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", deny)
     results = import_paths(db, [cwd])
     assert [(r.source, r.status) for r in results] == [
         ("a.txt", "imported"),
@@ -583,6 +584,120 @@ def test_latin1_fallback_when_cp1252_cannot_decode(db: Store, cwd: Path) -> None
     result = only(import_file(db, write(cwd / "t.txt", b"Na\xefve \x81 story \xe9t\xe9.")))
     assert result.warning is not None and "Latin-1 (ISO-8859-1)" in result.warning
     assert articles(db)[0]["text"] == "Naïve \x81 story été."
+
+
+KOREAN = "북한은 오늘 평양에서 핵 실험을 했다고 발표했다.\n\n한국 정부는 이를 강하게 비난했다."
+JAPANESE = "北朝鮮は本日、平壌で核実験を行ったと発表した。\n\n日本政府は強く非難した。"
+CHINESE = "朝鲜今天宣布在平壤进行了核试验。\n\n中国政府表示关切，呼吁各方保持克制。"
+RUSSIAN = "Северная Корея заявила о ядерном испытании.\n\nВ Москве призвали к сдержанности."
+FRENCH = "Le régime de Pyongyang a annoncé un essai nucléaire.\n\nSéoul s'est dit « très déçu »."
+GERMAN = "Nachrichten über Korea\n\nDie Gespräche in Genf wurden für März geplant."
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "name"),
+    [
+        (KOREAN, "euc-kr", "Korean EUC-KR (cp949)"),
+        (JAPANESE, "shift_jis", "Japanese Shift-JIS (cp932)"),
+        (CHINESE, "gb18030", "Chinese GB18030"),
+        (RUSSIAN, "cp1251", "Windows-1251 (cp1251)"),
+        (FRENCH, "cp1252", "Windows-1252 (cp1252)"),
+        (GERMAN, "latin-1", "Windows-1252 (cp1252)"),  # the same text: cp1252 is the superset
+        (GERMAN, "utf-16-le", "UTF-16LE"),
+        (GERMAN, "utf-16-be", "UTF-16BE"),
+        (JAPANESE, "utf-16-le", "UTF-16LE"),  # control bytes, no NUL
+        (KOREAN, "utf-16-be", "UTF-16BE"),
+    ],
+    ids=[
+        "euc-kr", "shift-jis", "gb18030", "cp1251", "cp1252", "latin-1", "utf-16-le-latin",
+        "utf-16-be-latin", "utf-16-le-japanese", "utf-16-be-korean",
+    ],
+)  # fmt: skip
+def test_undeclared_encodings_are_detected(
+    db: Store, cwd: Path, text: str, codec: str, name: str
+) -> None:
+    """Files in legacy and Asian encodings, and UTF-16 without a byte-order mark, are stored as
+    written, with a warning naming the encoding found."""
+    result = only(import_file(db, write(cwd / "t.txt", text.encode(codec))))
+    assert result.status == "imported", result.message
+    assert articles(db)[0]["text"] == text
+    assert result.warning == f"t.txt: not UTF-8, read as {name}; convert it to UTF-8 to be sure"
+
+
+@pytest.mark.parametrize("text", ["naïve", "Café", "Ça va. Très bien.", "Grüße"])
+def test_short_western_text_is_read_as_cp1252(db: Store, cwd: Path, text: str) -> None:
+    """Detectors guess cp1250 or cp1257 for a few Western words ("naďve"); cp1252 reads them as
+    well, so it is preferred."""
+    result = only(import_file(db, write(cwd / "t.txt", text.encode("cp1252"))))
+    assert result.warning is not None and "Windows-1252 (cp1252)" in result.warning
+    assert articles(db)[0]["text"] == text
+
+
+def test_utf8_file_with_a_stray_byte_stays_utf8(db: Store, cwd: Path) -> None:
+    """One bad byte in a UTF-8 JSON Lines file of 1,000 records: every record is read as UTF-8,
+    the byte becomes U+FFFD, and one warning names its line."""
+    lines = [
+        json.dumps({"title": f"Bericht {n}", "text": f"Gespräch Nr. {n} in Genf über „Korea“."},
+            ensure_ascii=False).encode()
+        for n in range(1, 1001)
+    ]  # fmt: skip
+    lines[499] = lines[499].replace(b"Genf", b"Ge\xe9nf")
+    results = import_file(db, write(cwd / "feed.jsonl", b"\n".join(lines)))
+    assert [r.status for r in results] == ["imported"] * 1000
+    assert [r.warning for r in results if r.warning] == [
+        "feed.jsonl: 1 byte not valid UTF-8 on line 500, replaced with \ufffd; "
+        "fix the file and import it again to keep those characters"
+    ]
+    texts = [row["text"] for row in articles(db)]
+    assert texts[499] == "Gespräch Nr. 500 in Ge\ufffdnf über „Korea“."
+    assert texts[:499] + texts[500:] == [
+        f"Gespräch Nr. {n} in Genf über „Korea“." for n in [*range(1, 500), *range(501, 1001)]
+    ]
+
+
+def test_many_bad_bytes_name_the_first_lines(db: Store, cwd: Path) -> None:
+    """Bad bytes on many lines: counted, and the first five lines named."""
+    lines = [f"Zeile {n}: Gespräch über Korea.".encode() for n in range(1, 21)]
+    for n in (2, 4, 6, 8, 10, 12, 14):
+        lines[n - 1] += b"\xff\xfe"
+    result = only(import_file(db, write(cwd / "t.txt", b"\n".join(lines))))
+    assert result.warning == (
+        "t.txt: 14 bytes not valid UTF-8 on lines 2, 4, 6, 8, 10 and 2 more, replaced with "
+        "\ufffd; fix the file and import it again to keep those characters"
+    )
+
+
+def test_text_whose_encoding_cannot_be_told_is_refused(db: Store, cwd: Path) -> None:
+    """Bytes no encoding reads plausibly are refused, naming --encoding; nothing is stored."""
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(0x80, 0x100) for _ in range(3000))
+    result = only(import_file(db, write(cwd / "t.txt", b"Title\n\n" + noise)))
+    assert result.status == "failed"
+    assert result.message == (
+        "t.txt: cannot tell which encoding this text is in; convert it to UTF-8 "
+        "or name the encoding with --encoding (e.g. --encoding cp1252)"
+    )
+    assert articles(db) == []
+
+
+def test_encoding_can_be_named(db: Store, cwd: Path) -> None:
+    """``encoding`` reads every file in that encoding, with no guess to warn about; bytes it
+    cannot decode are replaced and reported."""
+    write(cwd / "a.txt", "Ďakujem, že ste prišli.".encode("cp1250"))
+    write(cwd / "b.txt", b"Fine words.\n\nThen \x81 here.")
+    results = import_paths(db, [cwd], encoding="cp1250")
+    assert [r.status for r in results] == ["imported", "imported"]
+    assert results[0].warning is None
+    assert results[1].warning == (
+        "b.txt: 1 byte not valid Windows-1250 (cp1250) on line 3, replaced with \ufffd; "
+        "fix the file and import it again to keep those characters"
+    )
+    assert [row["text"] for row in articles(db)] == [
+        "Ďakujem, že ste prišli.",
+        "Fine words.\n\nThen \ufffd here.",
+    ]
+    with pytest.raises(LookupError, match="unknown encoding 'rot13'"):
+        import_paths(db, [cwd], encoding="rot13")
 
 
 # -- record files -----------------------------------------------------------------------------

@@ -104,8 +104,8 @@ def report_import(results: Sequence[ImportResult]) -> int:
             click.echo(f"error: {visible(result.message)}", err=True)
         elif result.status == "skipped":
             click.echo(f"skipped: {visible(result.message)}", err=True)
-        if result.warning:
-            click.echo(f"warning: {visible(result.warning)}", err=True)
+        for line in (result.warning or "").splitlines():
+            click.echo(f"warning: {visible(line)}", err=True)
     summary = summarize(results)
     click.echo(
         f"imported {summary.imported}, skipped {summary.skipped}, failed {summary.failed}",
@@ -191,6 +191,32 @@ def _reader(db_path: Path | None, annotator: str | None) -> None:
         raise click.ClickException(str(error)) from None
 
 
+def _max_size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """``--max-size 2GB`` in bytes; a size that cannot be read is a one-line error, before the
+    database is opened."""
+    from reader.exchange.importing import parse_size
+
+    if value is None:
+        return None
+    try:
+        return parse_size(value)
+    except ValueError as error:
+        raise click.ClickException(f"--max-size: {error}") from None
+
+
+def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--encoding`` as Python's codec name; an unknown one is a one-line error, before the
+    database is opened."""
+    from reader.exchange.importing import check_encoding
+
+    if value is None:
+        return None
+    try:
+        return check_encoding(value)
+    except LookupError as error:
+        raise click.ClickException(f"--encoding: {error}") from None
+
+
 @cli.command(name="import")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -200,20 +226,41 @@ def _reader(db_path: Path | None, annotator: str | None) -> None:
     metavar="FIELD=COLUMN",
     help="Read FIELD (title, text, date, outlet, url, id) from another column; repeatable.",
 )
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    default=None,
+    callback=_encoding,
+    help="Read every file in this encoding (e.g. cp1252, shift_jis, euc-kr) instead of detecting.",
+)
+@click.option(
+    "--max-size",
+    metavar="SIZE",
+    default=None,
+    callback=_max_size,
+    help="Refuse files larger than this (default 1GB); e.g. 2GB, 500MB or bytes.",
+)
 @db_option
 def import_command(
-    paths: tuple[Path, ...], mappings: tuple[str, ...], db_path: Path | None
+    paths: tuple[Path, ...],
+    mappings: tuple[str, ...],
+    encoding: str | None,
+    max_size: int | None,
+    db_path: Path | None,
 ) -> None:
     """Import articles from files and folders (.txt .md .jsonl .json .csv).
 
     With no PATH, imports the bundled seed articles. Content already in the database is skipped;
-    a changed file becomes a new article. Exits 1 if any file failed, after importing the rest.
+    a changed file becomes a new article. The encoding of each file is detected unless
+    --encoding names it. In folders, files of other types, pipes and devices are skipped; a
+    file named here that cannot be imported is a failure. Exits 1 if any file failed, after
+    importing the rest.
 
     Example:
 
         nkreader import news/ extra.jsonl --map text=content --map title=headline
     """
-    from reader.exchange.importing import collect_files, import_paths, import_seeds
+    from reader.exchange.importing import MAX_SIZE, collect_files, import_paths, import_seeds
 
     field_map: dict[str, str] = {}
     for mapping in mappings:
@@ -221,21 +268,23 @@ def import_command(
         if not sep or not field.strip() or not column.strip():
             raise click.BadParameter(f"{mapping!r}: write FIELD=COLUMN, e.g. text=content")
         field_map[field.strip()] = column.strip()
+    limit = MAX_SIZE if max_size is None else max_size
+    options: dict[str, Any] = {"field_map": field_map, "encoding": encoding, "max_size": limit}
     store = open_store(db_path, create=True)
     try:
         if not paths:
             results = import_seeds(store)
         else:
-            files, _ = collect_files(list(paths))
+            files, _ = collect_files(list(paths), limit)
             if len(files) >= LARGE_IMPORT and sys.stderr.isatty():
                 with click.progressbar(
                     length=len(files), label="importing", file=sys.stderr
                 ) as bar:
                     results = import_paths(
-                        store, list(paths), field_map=field_map, on_file=lambda _: bar.update(1)
+                        store, list(paths), **options, on_file=lambda _: bar.update(1)
                     )
             else:
-                results = import_paths(store, list(paths), field_map=field_map)
+                results = import_paths(store, list(paths), **options)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--map") from None
     failed = report_import(results)

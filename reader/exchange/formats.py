@@ -13,6 +13,7 @@ import errno
 import io
 import json
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -24,12 +25,17 @@ from reader.text.decoding import normalise
 
 __all__ = [
     "FIELDS",
+    "MAX_SIZE",
     "SUFFIXES",
     "BadFile",
+    "NotAFile",
     "Problem",
     "Record",
     "display",
     "find_files",
+    "format_size",
+    "parse_size",
+    "read_file",
     "read_records",
     "resolve_field_map",
     "why",
@@ -49,6 +55,19 @@ FIELDS: dict[str, tuple[str, ...]] = {
 """Record fields understood, each with the names recognised for it (in any letter case)."""
 
 _ALIASES = {name: field for field, names in FIELDS.items() for name in (field, *names)}
+
+MAX_SIZE = 1_000_000_000
+"""Files larger than this (1 GB) are refused unless the user raises the limit (``--max-size``):
+a file is read whole into memory, and so is every article of it, several times over while it
+is split, so a runaway log or a disk image named ``.txt`` would exhaust the machine."""
+
+_UNITS = {
+    "": 1, "b": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9, "gb": 10**9,
+    "t": 10**12, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40,
+}  # fmt: skip
+_CHUNK = 1 << 20
+"""Bytes read at a time from a file that grows while it is read."""
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", re.IGNORECASE)
 
 
 def display(path: Path, cwd: str | None = None) -> str:
@@ -75,9 +94,16 @@ class Problem:
     """True for a file left alone on purpose (an unknown type), False for a failure."""
 
 
-def find_files(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
+def find_files(paths: Sequence[Path], max_size: int = MAX_SIZE) -> tuple[list[Path], list[Problem]]:
     """The files to read under ``paths`` (folders walked recursively, sorted, hidden names
-    skipped; symbolic links followed, loops reported) and a problem for each bad path."""
+    skipped; symbolic links followed, loops reported) and a problem for each bad path.
+
+    Only regular files are read, by what the link or name finally points at: a FIFO would block
+    the import forever and ``/dev/zero`` would fill the memory, so those, devices and sockets
+    are left alone with a reason. In a folder they and files of unknown types are skipped; a
+    path named in ``paths`` itself that cannot be imported is a failure, since the user asked
+    for it by name. Files over ``max_size`` bytes fail.
+    """
     files: list[Path] = []
     problems: list[Problem] = []
     seen: set[tuple[int, int]] = set()
@@ -87,12 +113,26 @@ def find_files(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
         problems.append(Problem(shown, f"{shown}: {reason}", skipped))
 
     def visit(path: Path, stack: tuple[tuple[int, int], ...]) -> None:
+        named = not stack  # given by the user rather than found in a folder
         try:
             info = path.stat()
             key = (info.st_dev, info.st_ino)  # the same file reached twice is read once
             if not stat.S_ISDIR(info.st_mode):
-                if path.suffix.lower() not in SUFFIXES:
-                    fail(path, f"unknown file type; use {', '.join(SUFFIXES)}", skipped=True)
+                suffix = path.suffix.lower()
+                if not stat.S_ISREG(info.st_mode):
+                    what = f"{_kind(info.st_mode)}, not a regular file"
+                    if named:
+                        fail(path, f"{what}; save what it holds to a file and import that")
+                    else:
+                        fail(path, f"{what}; skipped", skipped=True)
+                elif suffix not in SUFFIXES:
+                    if named:
+                        what = f"{suffix} files" if suffix else "files without an extension"
+                        fail(path, f"nkreader does not read {what}; use {', '.join(SUFFIXES)}")
+                    else:
+                        fail(path, f"unknown file type; use {', '.join(SUFFIXES)}", skipped=True)
+                elif info.st_size > max_size:
+                    fail(path, _too_large(info.st_size, max_size))
                 elif key not in seen:
                     seen.add(key)
                     files.append(path)
@@ -111,6 +151,89 @@ def find_files(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
     for path in paths:
         visit(Path(path), ())
     return files, problems
+
+
+class NotAFile(Exception):
+    """A path that is not a regular file of a size nkreader reads; the message is the reason."""
+
+
+def read_file(path: Path, max_size: int = MAX_SIZE) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``max_size`` of them.
+
+    ``find_files`` checked the path, but it may have been replaced since: the file is opened
+    without waiting (a FIFO would block ``open`` until a writer came), checked again through
+    the open descriptor, and read no further than the limit (a file may grow while it is read).
+    Raises ``OSError`` or ``NotAFile``.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotAFile(
+                f"{_kind(info.st_mode)}, not a regular file (it was replaced during the import)"
+            )
+        # The size it has now, and one byte more to notice that it grew (a log being written,
+        # a /proc file that says it is empty); then on, a chunk at a time, up to the limit.
+        data = file.read(min(info.st_size, max_size) + 1)
+        if len(data) > info.st_size:
+            parts, total = [data], len(data)
+            while total <= max_size and (chunk := file.read(min(_CHUNK, max_size + 1 - total))):
+                parts.append(chunk)
+                total += len(chunk)
+            data = b"".join(parts)
+    if len(data) > max_size:
+        if info.st_size > max_size:
+            raise NotAFile(_too_large(info.st_size, max_size))
+        raise NotAFile(
+            f"grew past the {format_size(max_size)} limit while it was read; "
+            "pass a larger --max-size to import it"
+        )
+    return data
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def _too_large(size: int, max_size: int) -> str:
+    return (
+        f"{format_size(size)}, over the {format_size(max_size)} limit; "
+        f"pass --max-size {format_size(size, exact=True)} or more to import it"
+    )
+
+
+def parse_size(text: str) -> int:
+    """Bytes for a size such as ``2GB``, ``500MB``, ``1.5GiB`` or ``1000000``: KB, MB, GB and TB
+    are powers of 1000, KiB, MiB, GiB and TiB powers of 1024. ``ValueError`` with one line when
+    it is not one."""
+    found = _SIZE.fullmatch(text)
+    unit = found and _UNITS.get(found.group(2).lower())
+    if not found or unit is None:
+        raise ValueError(f"{text!r} is not a size; write bytes or e.g. 500MB, 2GB, 1.5GiB")
+    size = int(float(found.group(1)) * unit)
+    if size < 1:
+        raise ValueError(f"{text!r} is too small; give at least one byte")
+    return size
+
+
+def format_size(size: int, *, exact: bool = False) -> str:
+    """``1.3 GB``; with ``exact``, a size at least as large written without a space (``1.4GB``),
+    for a message that says what to pass to ``--max-size``."""
+    for unit, factor in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
+        if size >= factor:
+            value = size / factor
+            if exact:
+                return f"{-(-size * 10 // factor) / 10:g}{unit}"  # rounded up, one decimal
+            return f"{value:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size}B" if exact else f"{size} bytes"
 
 
 def why(error: OSError) -> str:
@@ -185,6 +308,10 @@ def read_records(
 
 _Raw = Iterator[tuple[str, dict[str, Any] | str]]
 
+_TOO_DEEP = "JSON nested too deeply to read (lists or objects inside each other hundreds deep)"
+"""Python's JSON reader recurses once per level and stops at its recursion limit (about a
+thousand levels); news records are a few levels deep, so such a file is a mistake or an attack."""
+
 
 def _jsonl(shown: str, text: str) -> _Raw:
     for number, line in enumerate(text.split("\n"), start=1):
@@ -196,6 +323,9 @@ def _jsonl(shown: str, text: str) -> _Raw:
         except ValueError as error:
             yield source, f"{source}: malformed JSON line ({error}); fix or remove the line"
             continue
+        except RecursionError:
+            yield source, f"{source}: {_TOO_DEEP}; flatten or remove the line"
+            continue
         yield source, value if isinstance(value, dict) else f"{source}: not a JSON object"
 
 
@@ -204,6 +334,8 @@ def _json(shown: str, text: str) -> _Raw:
         value = json.loads(text)
     except ValueError as error:
         raise BadFile(f"{shown}: invalid JSON ({error}); fix the file") from None
+    except RecursionError:
+        raise BadFile(f"{shown}: {_TOO_DEEP}; flatten the file") from None
     if isinstance(value, dict):
         yield shown, value
         return
@@ -282,6 +414,10 @@ def _record(
     text = normalise(picked["text"])
     if not text:
         return Problem(source, f"{source}: the text is empty, nothing to import")
+    try:
+        metadata = json.dumps(raw, ensure_ascii=False) if raw else None
+    except RecursionError:  # read just within the limit, written from a deeper call
+        return Problem(source, f"{source}: {_TOO_DEEP}; flatten the record")
     return Record(
         source=f"{shown}#{picked['id']}" if "id" in picked else source,
         text=text,
@@ -289,5 +425,5 @@ def _record(
         published=picked.get("published"),
         outlet=picked.get("outlet"),
         url=picked.get("url"),
-        metadata=json.dumps(raw, ensure_ascii=False) if raw else None,
+        metadata=metadata,
     )

@@ -19,36 +19,43 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 from reader.exchange.formats import (
+    MAX_SIZE,
     SUFFIXES,
     BadFile,
+    NotAFile,
     Problem,
     Record,
     display,
     find_files,
+    parse_size,
+    read_file,
     read_records,
     resolve_field_map,
     why,
 )
 from reader.store import Store
 from reader.store.article_batches import Batch, StoredBatch, encode_batch, flatten_spans
-from reader.text.decoding import NotText, decode, normalise
+from reader.text.decoding import NotText, check_encoding, decode, normalise
 from reader.text.sentences import SentenceSpan, split_sentences
 
 __all__ = [
+    "MAX_SIZE",
     "SUFFIXES",
     "ImportResult",
     "ImportSummary",
+    "check_encoding",
     "collect_files",
     "import_file",
     "import_paths",
     "import_seeds",
+    "parse_size",
     "seed_dir",
     "summarize",
 ]
@@ -71,6 +78,8 @@ class ImportResult:
     message: str
     """One line for the user, starting with the file (and line or record) it is about."""
     warning: str | None = None
+    """Lines about what the user should check (an encoding guessed, bytes replaced), given on
+    the first result of the file only."""
 
 
 @dataclass(frozen=True)
@@ -96,10 +105,13 @@ def _fail(source: str, message: str) -> ImportResult:
     return ImportResult(source, "failed", None, None, message)
 
 
-def collect_files(paths: Sequence[Path]) -> tuple[list[Path], list[ImportResult]]:
+def collect_files(
+    paths: Sequence[Path], max_size: int = MAX_SIZE
+) -> tuple[list[Path], list[ImportResult]]:
     """The files to import under ``paths`` (folders walked recursively, in name order, hidden
-    names skipped) and a skipped or failed result for each path that cannot be imported."""
-    files, problems = find_files(paths)
+    names skipped) and a skipped or failed result for each path that cannot be imported (see
+    ``find_files``: only regular files of at most ``max_size`` bytes are read)."""
+    files, problems = find_files(paths, max_size)
     return files, [
         ImportResult(p.source, "skipped" if p.skipped else "failed", None, None, p.message)
         for p in problems
@@ -119,42 +131,63 @@ class _Read:
     warning: str | None
 
 
-def _read(path: Path, mapping: dict[str, str], cwd: str) -> list[_Read | ImportResult]:
+def _read(
+    path: Path, mapping: dict[str, str], cwd: str, encoding: str | None, max_size: int
+) -> list[_Read | ImportResult]:
     """Read and decode one file into its texts; a failure result for the file or each bad
-    record."""
+    record. What the user should check about the file is the first item's warning."""
     shown = display(path, cwd)
     try:
-        data = path.read_bytes()
+        data = read_file(path, max_size)
     except OSError as error:
         return [_fail(shown, f"{shown}: {why(error)}")]
+    except NotAFile as error:
+        return [_fail(shown, f"{shown}: {error}")]
     if not data:
         return [_fail(shown, f"{shown}: empty file, nothing to import")]
     try:
-        decoded = decode(data)
+        decoded = decode(data, encoding)
     except NotText as error:
         return [_fail(shown, f"{shown}: {error}")]
-    warning = None
+    notes = []
     if decoded.guessed:
-        warning = f"{shown}: not UTF-8, read as {decoded.encoding}; convert it to UTF-8 to be sure"
-    text = normalise(decoded.text)
+        notes.append(
+            f"{shown}: not UTF-8, read as {decoded.encoding}; convert it to UTF-8 to be sure"
+        )
+    if (problem := decoded.problem()) is not None:
+        notes.append(f"{shown}: {problem}")
+    items = _texts(shown, path.suffix.lower(), normalise(decoded.text), mapping)
+    if notes and items:
+        first = items[0]
+        warning = "\n".join(notes)
+        if isinstance(first, _Read):
+            items[0] = _Read(first.record, first.content_hash, warning)
+        else:
+            items[0] = replace(first, warning=warning)
+    return items
+
+
+def _texts(
+    shown: str, suffix: str, text: str, mapping: dict[str, str]
+) -> list[_Read | ImportResult]:
+    """The texts of a decoded file: itself (.txt, .md) or its records."""
     if not text:
         return [_fail(shown, f"{shown}: only whitespace, nothing to import")]
-    suffix = path.suffix.lower()
     if suffix in (".txt", ".md"):
-        return [_hashed(Record(shown, text), warning)]
+        return [_hashed(Record(shown, text))]
     items: list[_Read | ImportResult] = []
     try:
         for record in read_records(shown, suffix, text, mapping):
             if isinstance(record, Problem):
                 items.append(_fail(record.source, record.message))
             else:
-                items.append(_hashed(record, warning))
+                items.append(_hashed(record))
     except BadFile as error:
         items.append(_fail(shown, str(error)))
     return items
 
 
-def _hashed(record: Record, warning: str | None) -> _Read | ImportResult:
+def _hashed(record: Record) -> _Read | ImportResult:
     """The record with the hash that identifies its text, or why it cannot be stored."""
     text_fields = (record.title, record.source, record.published, record.outlet, record.url)
     fields = (*text_fields, record.metadata)
@@ -164,7 +197,7 @@ def _hashed(record: Record, warning: str | None) -> _Read | ImportResult:
     except UnicodeEncodeError:  # a lone surrogate such as "\\ud800" in a JSON string
         message = f"{record.source}: invalid character (unpaired surrogate); fix the record"
         return _fail(record.source, message)
-    return _Read(record, content_hash, warning)
+    return _Read(record, content_hash, None)
 
 
 def _drafts(store: Store, texts: Sequence[_Read]) -> list[_Draft | ImportResult]:
@@ -262,10 +295,15 @@ def _result(draft: _Draft, article_id: int, new: bool) -> ImportResult:
 
 
 def import_file(
-    store: Store, path: Path, *, field_map: Mapping[str, str] | None = None
+    store: Store,
+    path: Path,
+    *,
+    field_map: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    max_size: int = MAX_SIZE,
 ) -> list[ImportResult]:
     """Import one file: a result per article or record, or one failure for the whole file."""
-    return import_paths(store, [path], field_map=field_map)
+    return import_paths(store, [path], field_map=field_map, encoding=encoding, max_size=max_size)
 
 
 def import_paths(
@@ -273,16 +311,22 @@ def import_paths(
     paths: Sequence[Path],
     *,
     field_map: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    max_size: int = MAX_SIZE,
     on_file: Callable[[Path], None] | None = None,
 ) -> list[ImportResult]:
     """Import files and folders; ``on_file`` is called after each file (for a progress bar).
 
     ``field_map`` maps record fields to the file's own column names, e.g. ``{"text": "content"}``;
-    an unknown field name raises ``ValueError`` before anything is read. Many files are written
-    in batches of one transaction each; prefer one call for many files to a call per file.
+    an unknown field name raises ``ValueError`` before anything is read. ``encoding`` reads
+    every file in that encoding instead of detecting it (an unknown name raises
+    ``LookupError``, see ``check_encoding``); files over ``max_size`` bytes fail. Many files are
+    written in batches of one transaction each; prefer one call for many files to a call per
+    file.
     """
     mapping = resolve_field_map(field_map)
-    files, problems = collect_files(paths)
+    codec = check_encoding(encoding) if encoding is not None else None
+    files, problems = collect_files(paths, max_size)
     cwd = os.path.join(os.getcwd(), "")
     results: list[ImportResult | None] = [*problems]
     waiting: list[tuple[int, _Read]] = []  # texts read, with their place in the results
@@ -308,7 +352,7 @@ def import_paths(
                 places.pop()
 
         for number, path in enumerate(files, start=1):
-            for item in _read(path, mapping, cwd):
+            for item in _read(path, mapping, cwd, codec, max_size):
                 if isinstance(item, _Read):
                     waiting.append((len(results), item))
                     results.append(None)

@@ -9,7 +9,6 @@ so any one of them can be read on its own.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from reader.db import StoreError, database_file, is_read_only
+from reader.store.tokenizer import register, words
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -33,7 +33,6 @@ __all__ = [
     "StoreError",
     "fts_query",
     "now",
-    "search_words",
 ]
 
 NO_CLAIM = "no_claim"
@@ -61,24 +60,15 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def search_words(text: str) -> list[str]:
-    """The words of a typed query, cut the way the index's tokenizer cuts them."""
-    return re.findall(r"\w+", text)
-
-
 def fts_query(text: str) -> str:
     """Turn typed words into a safe FTS5 query: every word must match, the last as a prefix.
 
-    Words are cut at punctuation the way FTS5's tokenizer cuts them ("U.N." is "U" and "N"), and
-    each part is its own term: the index keeps no positions (``detail=none``), so it cannot answer
-    phrase queries, and a filter needs none.
+    Words are cut where the index's tokenizer cuts them ("U.N." is "U" and "N"), and each part
+    is its own term: the index keeps no positions (``detail=none``), so it cannot answer
+    phrase queries, and a filter needs none. "" when the text has no words.
     """
-    words = search_words(text)
-    if not words:
-        return ""
-    quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+    query = words().query(text)
+    return query.fts() if query is not None else ""
 
 
 class StoreBase:
@@ -94,6 +84,7 @@ class StoreBase:
             self.conn = db.conn
             self._db = db
         self.annotator = annotator
+        register(self.conn)  # the search's scan of articles not indexed yet
 
     @property
     def db(self) -> Database:

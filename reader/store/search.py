@@ -5,7 +5,9 @@ as much to build as the sentence split, and an import should store what coding n
 more. ``search_index.indexed_through`` marks how far the index goes. The reader brings it up to
 date in the background (``SearchMixin.search_index_job``, a short transaction per chunk, so a
 coder's writes never wait long), and until it has, a search also scans the text of the articles
-past the mark, so results are complete from the first keystroke — and on a read-only file too.
+past the mark, cutting and folding words exactly as the index does (``reader.store.tokenizer``),
+so results are complete from the first keystroke and the same before and after indexing — and
+on a read-only file too.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import sqlite3
 from collections.abc import Callable
 
 from reader.db import StoreError, connect, transaction
-from reader.store.base import Param, StoreBase, fts_query, search_words
+from reader.store.base import Param, StoreBase
+from reader.store.tokenizer import SCAN, words
 
 __all__ = ["INDEX_CHUNK", "SearchMixin", "article_filter"]
 
@@ -28,20 +31,20 @@ _MARK = "(SELECT indexed_through FROM search_index)"
 def article_filter(query: str) -> tuple[str, list[Param]]:
     """A ``WHERE`` clause over ``articles a`` keeping the articles that match ``query``.
 
-    Indexed articles are looked up in the index; the ones past the mark are matched by scanning
-    their title and text for every word (case-insensitively for ASCII letters), which is slower
-    but only ever covers the articles imported since the index last caught up.
+    Indexed articles are looked up in the index; the ones past the mark are scanned (``SCAN``),
+    cutting and folding their title and text exactly as the index's tokenizer did for the others
+    (``reader.store.tokenizer``), so an article is found or not found the same way before and
+    after it is indexed. The scan is slower but only ever covers the articles imported since
+    the index last caught up.
     """
-    match = fts_query(query)
-    if not match:
+    typed = words().query(query)
+    if typed is None:
         return "", []
-    words = [word.lower() for word in search_words(query)]
-    scan = " AND ".join(["(instr(lower(title), ?) OR instr(lower(text), ?))"] * len(words))
     where = (
         "WHERE a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
-        f" UNION ALL SELECT id FROM articles WHERE id > {_MARK} AND {scan})"
+        f" UNION ALL SELECT id FROM articles WHERE id > {_MARK} AND {SCAN})"
     )
-    return where, [match, *(word for word in words for _ in (0, 1))]
+    return where, [typed.fts(), typed.folded, typed.folded]
 
 
 class SearchMixin(StoreBase):
@@ -84,9 +87,11 @@ class SearchMixin(StoreBase):
         """A job that brings the search index up to date, to run on a background thread; None
         when there is nothing to index or the file cannot be written.
 
-        The job calls ``update_search_index`` on a connection of its own (a SQLite connection
-        belongs to the thread that opened it), asking ``stop`` between chunks, and returns how
-        many articles it indexed. It gives up quietly when another process holds the lock too
+        The job first learns the tokenizer's table the scan needs (``reader.store.tokenizer``,
+        half a second), usually before the coder types a search. Then it calls
+        ``update_search_index`` on a connection of its own (a SQLite connection belongs to the
+        thread that opened it), asking ``stop`` between chunks, and returns how many articles
+        it indexed. It gives up quietly when another process holds the lock too
         long or the file went away: searches keep scanning what is not indexed, and the next
         job tries again. The file is one this process already has open, so it is connected to
         directly, without ``open_connection``'s checks: those read the file's header with a
@@ -100,6 +105,7 @@ class SearchMixin(StoreBase):
         annotator = self.annotator
 
         def job(stop: Callable[[], bool]) -> int:
+            words()
             try:
                 conn = connect(path)
             except sqlite3.Error:
