@@ -8,6 +8,7 @@ line and exit status 1.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import sys
@@ -21,7 +22,7 @@ from click_default_group import DefaultGroup
 
 from reader import __version__
 from reader.cli.launch import open_reader_store, run_reader
-from reader.db import DatabaseError, resolve_path
+from reader.db import DatabaseError, StoreError, damage_message, is_damage, resolve_path
 from reader.store import Store
 
 if TYPE_CHECKING:
@@ -78,12 +79,43 @@ def coder_filter(description: str) -> Callable[[F], F]:
     return click.option("--annotator", default=None, callback=_typed_before, help=description)
 
 
-def open_store(db_path: Path | None, annotator: str | None = None) -> Store:
-    """``open_reader_store`` for a command: a refused file is click's one-line error."""
+def open_store(db_path: Path | None, annotator: str | None = None, *, check: bool = False) -> Store:
+    """``open_reader_store`` for a command: a refused file is click's one-line error, and what
+    cannot be done with the file (a read-only one: changes cannot be saved) is one warning line.
+
+    Commands that write pass ``check``: a damaged file is refused before their first write.
+    """
     try:
-        return open_reader_store(db_path, annotator)
+        store = open_reader_store(db_path, annotator, check=check)
     except DatabaseError as error:
         raise click.ClickException(str(error)) from None
+    if store.notice:
+        click.echo(f"warning: {store.notice}", err=True)
+    return store
+
+
+def reports_damage(func: F) -> F:
+    """A command that meets a damaged page, or a change the Store refused, ends with one line
+    (click's error, exit 1) instead of a traceback: what is wrong, that nothing was written, and
+    how to recover.
+
+    A damaged page can lie anywhere and shows only when a read touches it, so every command
+    that reads the database wears this, beneath its options (it reads their ``db_path``).
+    """
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except StoreError as error:
+            raise click.ClickException(str(error)) from None
+        except sqlite3.DatabaseError as error:
+            if not is_damage(error):
+                raise
+            path = resolve_path(kwargs.get("db_path"))
+            raise click.ClickException(damage_message(path, error)) from None
+
+    return command  # type: ignore[return-value]
 
 
 def report_import(results: Sequence[ImportResult]) -> int:
@@ -134,6 +166,7 @@ def cli(ctx: click.Context, db_path: Path | None, annotator: str | None) -> None
 @cli.command(name="tui")
 @db_option
 @annotator_option
+@reports_damage
 def tui_command(db_path: Path | None, annotator: str | None) -> None:
     """Open the reader (the default command).
 
@@ -161,6 +194,7 @@ def _reader(db_path: Path | None, annotator: str | None) -> None:
     help="Read FIELD (title, text, date, outlet, url, id) from another column; repeatable.",
 )
 @db_option
+@reports_damage
 def import_command(
     paths: tuple[Path, ...], mappings: tuple[str, ...], db_path: Path | None
 ) -> None:
@@ -181,7 +215,7 @@ def import_command(
         if not sep or not field.strip() or not column.strip():
             raise click.BadParameter(f"{mapping!r}: write FIELD=COLUMN, e.g. text=content")
         field_map[field.strip()] = column.strip()
-    store = open_store(db_path)
+    store = open_store(db_path, check=True)
     try:
         if not paths:
             results = import_seeds(store)
@@ -221,6 +255,7 @@ def import_command(
 @click.option("--article", "article_id", type=int, default=None, help="Only this article id.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @db_option
+@reports_damage
 def export_command(
     output: Path | None,
     fmt: str | None,
@@ -264,6 +299,7 @@ def export_command(
 @cli.command(name="articles")
 @coder_filter("Count only this coder's work as coded.")
 @db_option
+@reports_damage
 def articles_command(annotator: str | None, db_path: Path | None) -> None:
     """List articles with their sentence counts and how many sentences are coded.
 
@@ -285,6 +321,7 @@ def articles_command(annotator: str | None, db_path: Path | None) -> None:
 @cli.command(name="stats")
 @coder_filter("Only this coder's annotations.")
 @db_option
+@reports_damage
 def stats_command(annotator: str | None, db_path: Path | None) -> None:
     """Print how often each actor took each stance.
 
@@ -312,6 +349,7 @@ def codebook_group() -> None:
 @codebook_group.command(name="export")
 @click.argument("file", type=click.Path(path_type=Path))
 @db_option
+@reports_damage
 def codebook_export(file: Path, db_path: Path | None) -> None:
     """Write the codebook to a TOML file.
 
@@ -335,6 +373,7 @@ def codebook_export(file: Path, db_path: Path | None) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @db_option
 @annotator_option
+@reports_damage
 def codebook_import(file: Path, db_path: Path | None, annotator: str | None) -> None:
     """Merge a TOML codebook into the database, by name; nothing in use is ever deleted.
 
@@ -348,7 +387,7 @@ def codebook_import(file: Path, db_path: Path | None, annotator: str | None) -> 
         spec = read_codebook(file)
     except CodebookError as error:
         raise click.ClickException(str(error)) from None
-    store = open_store(db_path, annotator)
+    store = open_store(db_path, annotator, check=True)
     try:
         report = merge_codebook(store, spec)
     except CodebookError as error:
@@ -363,6 +402,7 @@ def codebook_import(file: Path, db_path: Path | None, annotator: str | None) -> 
 @click.option("--article", "article_id", type=int, default=None, help="Only this article id.")
 @click.option("-n", "--limit", type=int, default=None, help="Only the newest N changes.")
 @db_option
+@reports_damage
 def log_command(
     annotator: str | None, article_id: int | None, limit: int | None, db_path: Path | None
 ) -> None:
@@ -392,6 +432,7 @@ def log_command(
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @db_option
+@reports_damage
 def backup_command(file: Path, force: bool, db_path: Path | None) -> None:
     """Copy the database safely, even while someone is coding in it.
 

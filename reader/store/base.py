@@ -115,9 +115,15 @@ class StoreBase:
 
     @property
     def read_only(self) -> bool:
-        """Whether every change will be refused (a file nkreader may not write), so a screen can
-        say so up front instead of at the first key."""
+        """Whether every change will be refused (a file nkreader may not write, or one found
+        damaged), so a screen can say so up front instead of at the first key."""
         return is_read_only(self.conn)
+
+    @property
+    def notice(self) -> str | None:
+        """One line on what cannot be done with this file (``PATH is read-only: changes cannot
+        be saved``), set when it was opened, for the reader and the commands to show once."""
+        return getattr(self.conn, "notice", None)
 
     # -- typed single values ----------------------------------------------------------------
 

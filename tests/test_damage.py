@@ -1,0 +1,272 @@
+"""A damaged database: one line naming the damage and the way back, nothing written, nothing
+created beside it.
+
+The damage is real: a page of the file overwritten with random bytes, as a failing disk or a
+copy taken mid-write leaves it. Which page is found through SQLite's ``dbstat`` table.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+import reader.cli
+import reader.db.connection
+from reader.cli import cli
+from reader.db import DatabaseError, damage_message, open_database
+from reader.exchange.codebook_file import load_default_codebook
+from reader.exchange.importing import import_paths, import_seeds
+from reader.store import Store, StoreError
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = REPO / "tests" / "fixtures" / "schema_v1.db"
+LONG_ARTICLE_SENTENCES = 1500
+"""Enough sentences for the sentences table to span many pages."""
+
+
+def snapshot(path: Path) -> tuple[bytes, int]:
+    return path.read_bytes(), path.stat().st_mtime_ns
+
+
+def beside(path: Path) -> list[str]:
+    """Every file in ``path``'s folder, to see that nothing was created next to it."""
+    return sorted(p.name for p in path.parent.iterdir())
+
+
+def one_line_error(result: Result) -> str:
+    """The CLI failed with exit 1 and a single ``Error:`` line, no traceback."""
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), lines
+    return lines[0]
+
+
+def pages(path: Path, table: str, kind: str | None = None) -> list[tuple[int, int]]:
+    """The pages of ``table`` in b-tree order (root first), as (page number, cells), only those
+    of ``kind`` (``leaf``, ``internal``, ``overflow``) if given."""
+    uri = f"{path.resolve().as_uri()}?immutable=1"
+    with closing(sqlite3.connect(uri, uri=True)) as conn:
+        rows = conn.execute(
+            "SELECT pageno, ncell, pagetype FROM dbstat WHERE name = ? ORDER BY path", [table]
+        ).fetchall()
+    return [(page, cells) for page, cells, pagetype in rows if kind in (None, pagetype)]
+
+
+def damage(path: Path, page: int, seed: int = 7) -> None:
+    """Overwrite page ``page`` (numbered from 1) with random bytes."""
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)) as conn:
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+    data = bytearray(path.read_bytes())
+    data[(page - 1) * size : page * size] = random.Random(seed).randbytes(size)
+    path.write_bytes(bytes(data))
+
+
+def root(path: Path, table: str) -> int:
+    return pages(path, table)[0][0]
+
+
+@pytest.fixture
+def coded(tmp_path: Path) -> Path:
+    """A checkpointed WAL database (nothing beside it) with the codebook, the seeds, a long
+    article, one annotation by alice and an event log."""
+    path = tmp_path / "coded.db"
+    store = Store(open_database(path), "alice")
+    load_default_codebook(store)
+    import_seeds(store)
+    long = tmp_path / "long.txt"
+    long.write_text(
+        "A long report\n\n"
+        + " ".join(f"Japan said on day {n} that talks went on." for n in range(1500))
+    )
+    import_paths(store, [long])
+    long.unlink()
+    sentence = store.sentences(1)[1]
+    store.add_annotation(sentence.id, store.actors()[0].id, store.stances()[0].id, None, "kept")
+    store.close()
+    assert beside(path) == ["coded.db"]
+    return path
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def expected_line(path: Path, reason: str) -> str:
+    return "Error: " + damage_message(path, reason)
+
+
+# -- every command: one line, nothing written ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "table"),
+    [
+        (["articles"], "articles"),
+        (["export"], "articles"),
+        (["stats"], "annotations"),
+        (["log"], "events"),
+        (["codebook", "export", "out.toml"], "actors"),
+    ],
+    ids=["articles", "export", "stats", "log", "codebook-export"],
+)
+def test_a_read_that_meets_damage_is_one_line(
+    coded: Path, runner: CliRunner, command: list[str], table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each command that reads a damaged page says what is wrong, that nothing was written and
+    how to recover; the file keeps its bytes."""
+    monkeypatch.chdir(coded.parent)
+    damage(coded, root(coded, table))
+    before = snapshot(coded)
+    line = one_line_error(runner.invoke(cli, [*command, "--db", str(coded)]))
+    assert line == expected_line(coded, "database disk image is malformed")
+    assert "nothing was written to it" in line
+    assert f"nkreader check --db {coded} --recover NEW.db" in line
+    assert snapshot(coded) == before
+
+
+def test_the_message_names_the_latest_automatic_backup(coded: Path, runner: CliRunner) -> None:
+    """Backups made before schema upgrades (``NAME.bak-*``) are offered, the newest first; the
+    companions of a backup are not."""
+    older = coded.with_name("coded.db.bak-m001_initial-20240101T000000Z")
+    newer = coded.with_name("coded.db.bak-m002_search_index_on_demand-20250101T000000Z")
+    for number, backup in enumerate((older, newer, Path(f"{newer}-wal"))):
+        backup.write_bytes(b"")
+        os.utime(backup, ns=(10**18 + number, 10**18 + number))
+    damage(coded, root(coded, "articles"))
+    line = one_line_error(runner.invoke(cli, ["articles", "--db", str(coded)]))
+    assert f"the automatic one taken before its last schema upgrade ({newer})" in line
+    assert "-wal" not in line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["import", "news.txt"], ["codebook", "import", "codebook.toml"]],
+    ids=["import", "codebook-import"],
+)
+def test_writing_commands_refuse_a_damaged_file_before_writing(
+    coded: Path, runner: CliRunner, command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`import` and `codebook import` run PRAGMA quick_check first: a page they would never read
+    (the event log's) is enough to refuse; the file keeps its bytes and nothing appears beside
+    it."""
+    monkeypatch.chdir(coded.parent)
+    Path("news.txt").write_text("A new story\n\nSomeone said something new today.\n")
+    assert (
+        runner.invoke(cli, ["codebook", "export", "codebook.toml", "--db", str(coded)]).exit_code
+        == 0
+    )
+    damage(coded, pages(coded, "events", "overflow")[0][0])
+    before, files = snapshot(coded), beside(coded)
+    result = runner.invoke(cli, [*command, "--db", str(coded)])
+    line = one_line_error(result)
+    assert line.startswith(f"Error: {coded} is damaged (")
+    assert "nothing was written to it" in line and "--recover NEW.db" in line
+    assert snapshot(coded) == before
+    assert beside(coded) == files
+
+
+def test_an_older_damaged_file_is_refused_before_its_upgrade(tmp_path: Path) -> None:
+    """A first-schema file with a damaged page is neither copied aside nor upgraded."""
+    path = tmp_path / "annotations.db"
+    shutil.copyfile(FIXTURE, path)
+    damage(path, pages(path, "sentences", "leaf")[0][0])
+    before = snapshot(path)
+    with pytest.raises(DatabaseError, match="is damaged"):
+        open_database(path)
+    assert snapshot(path) == before
+    assert beside(path) == ["annotations.db"]
+
+
+def test_a_write_that_meets_damage_stops_saving(coded: Path) -> None:
+    """A change that meets a damaged page is rolled back as a one-line StoreError, and every
+    later change on that connection is refused before it starts."""
+    store = Store(open_database(coded), "alice")
+    damage(coded, root(coded, "sentence_status"))
+    sentence = store.sentences(1)[3]
+    with pytest.raises(StoreError, match="is damaged") as first:
+        store.set_no_claim(sentence.id, True)
+    assert not store.conn.in_transaction
+    with pytest.raises(StoreError) as second:
+        store.set_state("position", "1:1")
+    assert str(second.value) == str(first.value)
+    assert store.read_only
+    assert store.article_count() == 4  # reading goes on
+    store.close()
+
+
+# -- refused files leave nothing behind ---------------------------------------------------------
+
+
+def wal_file(path: Path, *statements: str) -> Path:
+    """A cleanly closed WAL-mode database (no -wal or -shm beside it) made of ``statements``."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("PRAGMA journal_mode = WAL")
+        for statement in statements:
+            conn.execute(statement)
+    return path
+
+
+def foreign(tmp_path: Path) -> Path:
+    return wal_file(tmp_path / "other.db", "CREATE TABLE recipes (id INTEGER PRIMARY KEY)")
+
+
+def newer(tmp_path: Path) -> Path:
+    path = tmp_path / "newer.db"
+    open_database(path).conn.close()
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+            " VALUES ('nkreader', 'm007_from_the_future', '2031-01-01')"
+        )
+    return path
+
+
+def damaged_schema(tmp_path: Path) -> Path:
+    path = wal_file(tmp_path / "damaged.db", "CREATE TABLE articles (id INTEGER PRIMARY KEY)")
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xa5" * (4096 - 100)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("make", [foreign, newer, damaged_schema])
+def test_refused_files_leave_nothing_beside_them(tmp_path: Path, make: object) -> None:
+    """Another application's WAL database, one from a newer nkreader, one whose schema page is
+    damaged: refused, with no -wal, -shm or -journal created beside them."""
+    assert callable(make)
+    path = make(tmp_path)
+    assert beside(path) == [path.name]
+    before = snapshot(path)
+    with pytest.raises(DatabaseError):
+        open_database(path)
+    assert beside(path) == [path.name]
+    assert snapshot(path) == before
+
+
+def test_a_file_changed_while_it_was_inspected_is_looked_at_again(
+    coded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first look reads the file without locks (nothing is created beside it); a look that
+    found damage while another process changed the file is not trusted: it looks once more."""
+    calls: list[int] = []
+    real = reader.db.connection._inspect_checked
+
+    def inspect(target: Path, conn: sqlite3.Connection, check: bool) -> list[str]:
+        calls.append(1)
+        if len(calls) == 1:
+            os.utime(target, ns=(1, 1))  # another process wrote meanwhile
+            raise DatabaseError("torn read")
+        return real(target, conn, check)
+
+    monkeypatch.setattr(reader.db.connection, "_inspect_checked", inspect)
+    open_database(coded).conn.close()
+    assert len(calls) == 2
