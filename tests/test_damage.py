@@ -1,5 +1,5 @@
 """A damaged database: one line naming the damage and the way back, nothing written, nothing
-created beside it.
+created beside it, and `nkreader check --recover` saving every row that can still be read.
 
 The damage is real: a page of the file overwritten with random bytes, as a failing disk or a
 copy taken mid-write leaves it. Which page is found through SQLite's ``dbstat`` table.
@@ -20,10 +20,11 @@ from click.testing import CliRunner, Result
 import reader.cli
 import reader.db.connection
 from reader.cli import cli
-from reader.db import DatabaseError, damage_message, open_database
+from reader.db import DatabaseError, damage_message, known_migrations, open_database
 from reader.exchange.codebook_file import load_default_codebook
 from reader.exchange.importing import import_paths, import_seeds
 from reader.store import Store, StoreError
+from tests.helpers import dump
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "schema_v1.db"
@@ -71,6 +72,13 @@ def damage(path: Path, page: int, seed: int = 7) -> None:
 
 def root(path: Path, table: str) -> int:
     return pages(path, table)[0][0]
+
+
+def rows(path: Path, tables: tuple[str, ...] | None = None) -> dict[str, list[tuple[object, ...]]]:
+    """``dump`` of a file read as immutable: no -wal or -shm appears beside it."""
+    uri = f"{path.resolve().as_uri()}?immutable=1"
+    with closing(sqlite3.connect(uri, uri=True)) as conn:
+        return dump(conn, tables)
 
 
 @pytest.fixture
@@ -201,6 +209,142 @@ def test_a_write_that_meets_damage_stops_saving(coded: Path) -> None:
     assert store.read_only
     assert store.article_count() == 4  # reading goes on
     store.close()
+
+
+# -- backup -------------------------------------------------------------------------------------
+
+
+def test_backup_of_a_damaged_file_is_removed_and_said(coded: Path, runner: CliRunner) -> None:
+    """The copy is checked before "backed up": a copy of a damaged page fails, and is removed."""
+    damage(coded, pages(coded, "sentences", "leaf")[2][0])
+    copy = coded.parent / "copy.db"
+    line = one_line_error(runner.invoke(cli, ["backup", str(copy), "--db", str(coded)]))
+    assert line.startswith(
+        f"Error: {copy}: not backed up: the copy failed its integrity check, so it was removed. "
+        f"{coded} is damaged ("
+    )
+    assert not copy.exists() and not Path(f"{copy}.partial").exists()
+
+
+# -- nkreader check -----------------------------------------------------------------------------
+
+
+def test_check_says_ok_for_a_sound_file(coded: Path, runner: CliRunner) -> None:
+    """Exit 0 and `PATH: ok`; the file is only read, nothing appears beside it."""
+    before = snapshot(coded)
+    result = runner.invoke(cli, ["check", "--db", str(coded)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{coded}: ok\n"
+    assert snapshot(coded) == before and beside(coded) == ["coded.db"]
+
+
+def test_check_lists_the_problems_of_a_damaged_file(coded: Path, runner: CliRunner) -> None:
+    """Each problem on stdout, then one line and exit 1; nothing written, nothing beside."""
+    damage(coded, root(coded, "articles"))
+    before = snapshot(coded)
+    result = runner.invoke(cli, ["check", "--db", str(coded)])
+    assert one_line_error(result) == expected_line(coded, "PRAGMA integrity_check found 1 problem")
+    assert result.stdout == "table articles: database disk image is malformed\n"
+    assert snapshot(coded) == before and beside(coded) == ["coded.db"]
+
+
+def test_check_refuses_a_file_that_is_not_sqlite(tmp_path: Path, runner: CliRunner) -> None:
+    notes = tmp_path / "notes.db"
+    notes.write_text("not a database")
+    line = one_line_error(runner.invoke(cli, ["check", "--db", str(notes)]))
+    assert line == f"Error: {notes} is not a SQLite database; there is nothing to check"
+
+
+def recovered(runner: CliRunner, source: Path, out: Path, *more: str) -> Result:
+    result = runner.invoke(cli, ["check", "--db", str(source), "--recover", str(out), *more])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+COPIED = ("actors", "stances", "targets", "annotations", "sentence_status", "events", "ui_state")
+
+
+def test_recover_loses_only_the_rows_of_the_damaged_page(coded: Path, runner: CliRunner) -> None:
+    """One damaged leaf of the sentences table: exactly its rows are missing from OUT.db, every
+    other row of every table is there, OUT.db is sound and has today's schema, and the damaged
+    file is untouched."""
+    good = rows(coded)
+    page, cells = pages(coded, "sentences", "leaf")[3]
+    damage(coded, page)
+    before = snapshot(coded)
+    out = coded.parent / "rescued.db"
+    result = recovered(runner, coded, out)
+    assert snapshot(coded) == before
+    assert beside(coded) == ["coded.db", "rescued.db"]
+    saved = rows(out)
+    for table in ("articles", *COPIED):
+        assert saved[table] == good[table], table
+    lost = sorted(set(good["sentences"]) - set(saved["sentences"]))
+    assert len(lost) == cells and set(saved["sentences"]) <= set(good["sentences"])
+    first, last = lost[0][0], lost[-1][0]
+    assert last - first + 1 == cells  # one run of ids: the page's
+    total = len(good["sentences"])
+    report = result.stdout
+    assert (
+        f"sentences: {total - cells} rows saved; rows with ids {first}-{last} could not" in report
+    )
+    assert f"articles: {len(good['articles'])} rows saved\n" in report
+    count = sum(len(saved[table]) for table in ("articles", "sentences", *COPIED))
+    assert result.stderr.startswith(
+        f"saved {count} rows of {coded} into {out}; some rows could not be read"
+    )
+    with closing(sqlite3.connect(out)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        steps = [row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations")]
+        assert steps == known_migrations()
+    store = Store(open_database(out), "alice")
+    store.update_search_index()
+    assert [s.title for s in store.article_summaries(0, 10, "long report")] == ["A long report"]
+    store.close()
+
+
+def test_recover_when_a_whole_table_is_unreadable(coded: Path, runner: CliRunner) -> None:
+    """The articles table's first page damaged: no article can be read; every other table is
+    saved whole, and the saved rows that point at lost articles are counted."""
+    good = rows(coded)
+    damage(coded, root(coded, "articles"))
+    out = coded.parent / "rescued.db"
+    result = recovered(runner, coded, out)
+    assert "articles: 0 rows saved; none of its rows could be read\n" in result.stdout
+    saved = rows(out)
+    assert saved["articles"] == []
+    for table in ("sentences", *COPIED):
+        assert saved[table] == good[table], table
+    assert f"{len(good['sentences'])} saved rows refer to rows that were lost" in result.stderr
+
+
+def test_recover_refuses_to_overwrite_without_force(coded: Path, runner: CliRunner) -> None:
+    out = coded.parent / "rescued.db"
+    out.write_text("keep me")
+    line = one_line_error(runner.invoke(cli, ["check", "--db", str(coded), "--recover", str(out)]))
+    assert line == f"Error: {out} exists; pass --force to overwrite it"
+    assert out.read_text() == "keep me"
+    recovered(runner, coded, out, "--force")
+    assert rows(out, ("articles",)) == rows(coded, ("articles",))
+    same = one_line_error(
+        runner.invoke(cli, ["check", "--db", str(coded), "--recover", str(coded), "--force"])
+    )
+    assert same == f"Error: {coded}: choose a new file to recover into"
+
+
+def test_recover_brings_an_older_schema_up_to_date(tmp_path: Path, runner: CliRunner) -> None:
+    """A first-schema file is copied into its own schema, then upgraded as opening it would:
+    the rows equal those of an upgraded copy (the event kinds filled in by the upgrade)."""
+    source = tmp_path / "v1.db"
+    shutil.copyfile(FIXTURE, source)
+    upgraded = tmp_path / "upgraded.db"
+    shutil.copyfile(FIXTURE, upgraded)
+    open_database(upgraded).conn.close()
+    out = tmp_path / "rescued.db"
+    recovered(runner, source, out)
+    tables = ("articles", "sentences", *COPIED)
+    assert rows(out, tables) == rows(upgraded, tables)
 
 
 # -- refused files leave nothing behind ---------------------------------------------------------

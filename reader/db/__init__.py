@@ -3,7 +3,8 @@
 Below the Store and above nothing but ``reader.models`` and ``reader.text``: this layer knows SQLite
 files, pragmas and locks, never what an annotation means. ``connection`` opens and checks a file
 and applies pending ``schema`` steps; ``transactions`` turns the failures a coder can meet into
-one-line errors; ``damage`` recognises a damaged file and says how to recover.
+one-line errors; ``damage`` recognises a damaged file and says how to recover, and ``recovery``
+checks a file and saves what can still be read from it.
 """
 
 from reader.db.connection import (
