@@ -24,7 +24,7 @@ from reader.db import DatabaseError, damage_message, known_migrations, open_data
 from reader.exchange.codebook_file import load_default_codebook
 from reader.exchange.importing import import_paths, import_seeds
 from reader.store import Store, StoreError
-from tests.helpers import dump
+from tests.helpers import dump, run_reader
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "schema_v1.db"
@@ -414,3 +414,80 @@ def test_a_file_changed_while_it_was_inspected_is_looked_at_again(
     monkeypatch.setattr(reader.db.connection, "_inspect_checked", inspect)
     open_database(coded).conn.close()
     assert len(calls) == 2
+
+
+# -- the reader ---------------------------------------------------------------------------------
+
+
+async def test_reader_stops_saving_when_its_background_check_finds_damage(coded: Path) -> None:
+    """A damaged page the first screen does not read (the event log's): the check that runs
+    after the first frame finds it; every change is then refused with that line, the file
+    gets no new rows, and reading goes on."""
+    damage(coded, pages(coded, "events", "overflow")[0][0])
+    store = Store(open_database(coded), "alice")
+    async with run_reader(store) as ui:
+        await ui.app.workers.wait_for_complete()
+        await ui.pilot.pause()
+        [found] = ui.messages("error")
+        assert (
+            found.startswith(f"{coded.resolve()} is damaged (")
+            and "changes are no longer saved" in found
+        )
+        before = dump(store, ["annotations", "sentence_status"])
+        await ui.press("space")
+        assert ui.messages("error")[-1] == found
+        assert dump(store, ["annotations", "sentence_status"]) == before
+        sentence = ui.app.current_sentence_id
+        await ui.press("j")
+        assert ui.app.current_sentence_id != sentence
+    store.close()
+
+
+async def test_a_read_error_while_coding_is_a_notification(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read that meets damage mid-session (here: opening the next article) is a notification
+    and the end of saving, not a crash; the keys go on working."""
+    async with run_reader(store) as ui:
+        await ui.app.workers.wait_for_complete()
+        await ui.pilot.pause()
+        opened = ui.app.current_article_id
+
+        def malformed(article_id: int) -> object:
+            raise sqlite3.DatabaseError("database disk image is malformed")
+
+        monkeypatch.setattr(store, "sentences", malformed)
+        await ui.press("n")
+        [notice] = ui.messages("error")
+        assert "is damaged (database disk image is malformed); changes are no longer saved" in (
+            notice
+        )
+        assert ui.app.is_running and ui.app.current_article_id in (opened, opened + 1)
+        await ui.press("k", "space")
+        assert ui.messages("error")[-1] == notice
+        await ui.press("shift+tab", "j", "enter")  # opened from the list: a message, not a key
+        assert ui.messages("error")[-1] == notice and len(ui.messages("error")) == 3
+        assert ui.app.is_running
+    assert store.read_only
+
+
+def test_damage_while_the_screen_is_built_closes_with_one_line(
+    coded: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Damage met where no key can catch it (the screen reading the first article's sentences
+    as it opens): the reader closes, and `nkreader` prints one line, no traceback."""
+    from reader.tui.app import ReaderApp
+
+    damage(coded, root(coded, "sentences"))
+    run = ReaderApp.run
+
+    def headless(app: ReaderApp, **options: object) -> None:
+        run(app, headless=True, size=(120, 40))
+
+    monkeypatch.setattr(ReaderApp, "run", headless)
+    monkeypatch.setattr("sys.argv", ["nkreader", "--db", str(coded)])
+    with pytest.raises(SystemExit) as exited:
+        reader.cli.main()
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert err == expected_line(coded, "database disk image is malformed") + "\n"

@@ -30,7 +30,7 @@ from reader.cli import cli
 from reader.db import StoreError, open_database
 from reader.exchange.exporting import write_export
 from reader.store import Store
-from tests.helpers import dump
+from tests.helpers import dump, run_reader
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -217,6 +217,23 @@ def test_database_in_a_read_only_folder_opens_for_reading(
     assert store.article_count() == 3
     store.close()
     assert beside(coded) == ["coded.db"]
+
+
+async def test_the_reader_says_once_that_changes_cannot_be_saved(
+    coded: Path, read_only_mount: Callable[..., None]
+) -> None:
+    """The reader shows the one line when its first frame is up; coding keys are refused."""
+    read_only_mount(coded.parent)
+    store = Store(open_database(coded), "alice")
+    async with run_reader(store) as ui:
+        await ui.app.workers.wait_for_complete()
+        await ui.pilot.pause()
+        assert ui.messages("warning") == [READ_ONLY.format(path=coded)]
+        assert ui.messages("error") == []  # the background check passed
+        await ui.press("space")
+        assert ui.messages("error") == [f"{coded.resolve()} is read-only: changes cannot be saved"]
+    store.close()
+    assert notes(coded) == ["kept"]
 
 
 # -- a real read-only mount ---------------------------------------------------------------------

@@ -58,7 +58,8 @@ def run_reader(db_path: Path | None, annotator: str | None) -> None:
     """Open the database (importing the seed articles into an empty one) and run the reader.
 
     A file that cannot be used raises ``DatabaseError`` before the screen changes; so does one
-    found damaged before the reader could show it. Everything made on the way in
+    found damaged before the reader could show it, or after it had to close (``ReaderApp.damage``:
+    damage met where the reader could not just say so and go on). Everything made on the way in
     (modules, classes, the Store, the screens) lives as long as the reader, so the cycle
     collector is paused until the first frame is on screen (``ReaderApp.on_ready`` resumes it)
     and leaves those objects alone from then on (``gc.freeze``): collecting while they were made
@@ -83,6 +84,10 @@ def run_reader(db_path: Path | None, annotator: str | None) -> None:
         app = ReaderApp(store, db_label=str(resolve_path(db_path)))
         gc.freeze()
         app.run()  # collects again once its first frame is on screen (ReaderApp.on_ready)
+        if app.damage is not None:
+            from reader.db import DatabaseError
+
+            raise DatabaseError(app.damage)
     finally:
         gc.unfreeze()
         (gc.enable if collecting else gc.disable)()
