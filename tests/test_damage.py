@@ -316,7 +316,7 @@ def test_recover_when_a_whole_table_is_unreadable(coded: Path, runner: CliRunner
     assert saved["articles"] == []
     for table in ("sentences", *COPIED):
         assert saved[table] == good[table], table
-    assert f"{len(good['sentences'])} saved rows refer to rows that were lost" in result.stderr
+    assert f"saved rows that refer to lost rows: {len(good['sentences'])}" in result.stderr
 
 
 def test_recover_refuses_to_overwrite_without_force(coded: Path, runner: CliRunner) -> None:

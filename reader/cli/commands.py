@@ -494,7 +494,7 @@ def check_command(recover_to: Path | None, force: bool, db_path: Path | None) ->
 
         nkreader check --db annotations.db --recover rescued.db
     """
-    from reader.db.recovery import RecoveryError, integrity_problems, recover
+    from reader.db.recovery import RecoveryError, integrity_problems, recover, rows
 
     path = resolve_path(db_path)
     if path.is_dir() or not path.exists():
@@ -521,12 +521,12 @@ def check_command(recover_to: Path | None, force: bool, db_path: Path | None) ->
         click.echo(table.summary())
     notes = [] if salvage.complete else ["some rows could not be read (listed above)"]
     if salvage.orphans:
-        notes.append(f"{salvage.orphans} saved rows refer to rows that were lost")
+        notes.append(f"saved rows that refer to lost rows: {salvage.orphans}")
     if salvage.schema_guessed:
         notes.append("its schema version could not be read, so it was taken to be current")
     notes.append(f"look at it with --db {recover_to} before using it in place of {path}")
     click.echo(
-        f"saved {salvage.saved} rows of {path} into {recover_to}; " + "; ".join(notes), err=True
+        f"saved {rows(salvage.saved)} of {path} into {recover_to}; " + "; ".join(notes), err=True
     )
 
 

@@ -29,7 +29,14 @@ from reader.db.connection import (
 )
 from reader.db.damage import check_problems, is_damage, one_line
 
-__all__ = ["RecoveryError", "Salvage", "TableSalvage", "integrity_problems", "recover"]
+__all__ = [
+    "RecoveryError",
+    "Salvage",
+    "TableSalvage",
+    "integrity_problems",
+    "recover",
+    "rows",
+]
 
 LOWEST = -(2**63)
 HIGHEST = 2**63 - 1
@@ -106,7 +113,7 @@ class TableSalvage:
 
     def summary(self) -> str:
         """One line: ``sentences: 1,204 rows saved; rows with ids 45-61 could not be read``."""
-        text = f"{self.table}: {self.saved} rows saved"
+        text = f"{self.table}: {rows(self.saved)} saved"
         if self.unreadable == [(LOWEST, HIGHEST)]:
             text += "; none of its rows could be read"
         elif self.unreadable:
@@ -115,8 +122,13 @@ class TableSalvage:
             more = f" and {extra} more ranges" if extra > 0 else ""
             text += f"; rows with {ranges}{more} could not be read"
         if self.refused:
-            text += f"; {self.refused} rows did not fit the current schema"
+            text += f"; {rows(self.refused)} did not fit the current schema"
         return text
+
+
+def rows(count: int) -> str:
+    """``1 row``, ``2 rows``."""
+    return f"{count} row" if count == 1 else f"{count} rows"
 
 
 def _shown_range(low: int, high: int) -> str:
