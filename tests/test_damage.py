@@ -7,10 +7,13 @@ copy taken mid-write leaves it. Which page is found through SQLite's ``dbstat`` 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import shutil
 import sqlite3
+import threading
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from click.testing import CliRunner, Result
 
 import reader.cli
 import reader.db.connection
+import reader.store.health
 from reader.cli import cli
 from reader.db import DatabaseError, damage_message, known_migrations, open_database
 from reader.exchange.codebook_file import load_default_codebook
@@ -441,6 +445,33 @@ async def test_reader_stops_saving_when_its_background_check_finds_damage(coded:
         await ui.press("j")
         assert ui.app.current_sentence_id != sentence
     store.close()
+
+
+async def test_closing_the_reader_stops_its_background_check(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check still running when the reader closes (seconds on a large file) is interrupted,
+    so quitting never waits for it."""
+    started, finished = threading.Event(), threading.Event()
+
+    def endless(conn: sqlite3.Connection, pragma: str = "quick_check") -> list[str]:
+        conn.create_function("pause", 0, lambda: time.sleep(0.01))
+        started.set()
+        try:
+            conn.execute(  # a minute, unless interrupted
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)"
+                " SELECT count(pause()) FROM n"
+            ).fetchone()
+        finally:
+            finished.set()
+        return []
+
+    monkeypatch.setattr(reader.store.health, "check_problems", endless)
+    async with run_reader(store) as ui:
+        assert await asyncio.to_thread(started.wait, 10)
+        assert not finished.is_set()
+        assert ui.messages("error") == []
+    assert finished.wait(5)
 
 
 async def test_a_read_error_while_coding_is_a_notification(

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
     from reader.models import Sentence
+    from reader.store.health import DamageCheck
 
 HERE = Path(__file__).parent
 
@@ -111,6 +112,7 @@ class ReaderApp(App[None]):
         self.damage: str | None = None
         """Why the reader had to close: damage met where it could not just say so and go on
         (``reader.cli.launch.run_reader`` prints it once the terminal is back)."""
+        self._damage_check: DamageCheck | None = None
 
     def set_keymap(self, keymap: Keymap) -> None:
         super().set_keymap(keymap)
@@ -136,17 +138,22 @@ class ReaderApp(App[None]):
 
     def _check_for_damage(self) -> None:
         """Walk the whole file (``PRAGMA quick_check``) on a thread, after the first frame so
-        that starting never waits for it; damage found stops saving (``found_damage``)."""
-        job = self.store.damage_check_job()
-        if job is None:
+        that starting never waits for it; damage found stops saving (``found_damage``). Closing
+        the reader stops the check (``on_unmount``) rather than wait for it."""
+        check = self._damage_check = self.store.damage_check()
+        if check is None:
             return
 
-        def check() -> None:
-            message = job()
+        def run() -> None:
+            message = check.run()
             if message is not None:
                 self.call_from_thread(self.found_damage, message)
 
-        self.run_worker(check, thread=True, group="damage-check", exit_on_error=False)
+        self.run_worker(run, thread=True, group="damage-check", exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        if self._damage_check is not None:
+            self._damage_check.cancel()
 
     def found_damage(self, message: str) -> None:
         """The file is damaged: refuse every change from now on, stop indexing for search, and
