@@ -23,12 +23,14 @@ from click.testing import CliRunner, Result
 import reader.cli
 import reader.db.connection
 import reader.store.health
+import reader.tui.app
 from reader.cli import cli
 from reader.db import DatabaseError, damage_message, known_migrations, open_database
 from reader.exchange.codebook_file import load_default_codebook
 from reader.exchange.importing import import_paths, import_seeds
 from reader.store import Store, StoreError
-from tests.helpers import dump, run_reader
+from reader.tui.app import ReaderApp
+from tests.helpers import Session, dump, run_reader
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "schema_v1.db"
@@ -423,6 +425,19 @@ def test_a_file_changed_while_it_was_inspected_is_looked_at_again(
 # -- the reader ---------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def check_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader checks for damage right after its first frame, not a second later."""
+    monkeypatch.setattr(reader.tui.app, "DAMAGE_CHECK_DELAY", 0.01)
+
+
+async def checked(ui: Session[ReaderApp]) -> None:
+    """Wait until the reader's background damage check has run and said what it found."""
+    await ui.pilot.pause(0.05)
+    await ui.app.workers.wait_for_complete()
+    await ui.pilot.pause()
+
+
 async def test_reader_stops_saving_when_its_background_check_finds_damage(coded: Path) -> None:
     """A damaged page the first screen does not read (the event log's): the check that runs
     after the first frame finds it; every change is then refused with that line, the file
@@ -430,8 +445,7 @@ async def test_reader_stops_saving_when_its_background_check_finds_damage(coded:
     damage(coded, pages(coded, "events", "overflow")[0][0])
     store = Store(open_database(coded), "alice")
     async with run_reader(store) as ui:
-        await ui.app.workers.wait_for_complete()
-        await ui.pilot.pause()
+        await checked(ui)
         [found] = ui.messages("error")
         assert (
             found.startswith(f"{coded.resolve()} is damaged (")
@@ -480,8 +494,7 @@ async def test_a_read_error_while_coding_is_a_notification(
     """A read that meets damage mid-session (here: opening the next article) is a notification
     and the end of saving, not a crash; the keys go on working."""
     async with run_reader(store) as ui:
-        await ui.app.workers.wait_for_complete()
-        await ui.pilot.pause()
+        await checked(ui)
         opened = ui.app.current_article_id
 
         def malformed(article_id: int) -> object:

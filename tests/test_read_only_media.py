@@ -26,6 +26,7 @@ import pytest
 from click.testing import CliRunner
 
 import reader.db.connection
+import reader.tui.app
 from reader.cli import cli
 from reader.db import StoreError, open_database
 from reader.exchange.exporting import write_export
@@ -220,13 +221,15 @@ def test_database_in_a_read_only_folder_opens_for_reading(
 
 
 async def test_the_reader_says_once_that_changes_cannot_be_saved(
-    coded: Path, read_only_mount: Callable[..., None]
+    coded: Path, read_only_mount: Callable[..., None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The reader shows the one line when its first frame is up; coding keys are refused."""
     read_only_mount(coded.parent)
+    monkeypatch.setattr(reader.tui.app, "DAMAGE_CHECK_DELAY", 0.01)
     store = Store(open_database(coded), "alice")
     async with run_reader(store) as ui:
-        await ui.app.workers.wait_for_complete()
+        await ui.pilot.pause(0.05)
+        await ui.app.workers.wait_for_complete()  # the background check
         await ui.pilot.pause()
         assert ui.messages("warning") == [READ_ONLY.format(path=coded)]
         assert ui.messages("error") == []  # the background check passed

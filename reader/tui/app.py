@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).parent
 
+DAMAGE_CHECK_DELAY = 1.0
+"""Seconds after the first frame before the file is checked for damage on a thread: the first
+frame and the first keys go first (on a large file the check keeps a core busy for seconds)."""
+
 HELP_GROUPS: dict[str, str] = {
     "nav": "Move",
     "list": "Article list (when it has focus)",
@@ -132,14 +136,14 @@ class ReaderApp(App[None]):
         gc.enable()
         if self.store.notice:
             self.notify(self.store.notice, severity="warning", timeout=10)
-        self._check_for_damage()
+        self.set_timer(DAMAGE_CHECK_DELAY, self._check_for_damage)
 
     # -- a damaged file -----------------------------------------------------------------------
 
     def _check_for_damage(self) -> None:
-        """Walk the whole file (``PRAGMA quick_check``) on a thread, after the first frame so
-        that starting never waits for it; damage found stops saving (``found_damage``). Closing
-        the reader stops the check (``on_unmount``) rather than wait for it."""
+        """Walk the whole file (``PRAGMA quick_check``) on a thread, a moment after the first
+        frame so that starting never waits for it; damage found stops saving (``found_damage``).
+        Closing the reader stops the check (``on_unmount``) rather than wait for it."""
         check = self._damage_check = self.store.damage_check()
         if check is None:
             return
