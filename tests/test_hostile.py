@@ -152,14 +152,18 @@ def test_empty_file_is_a_new_database(tmp_path: Path, runner: CliRunner) -> None
 
 
 def test_damaged_database_is_refused_untouched(coded: Path, runner: CliRunner) -> None:
-    """A file whose schema page is overwritten: one line pointing at a backup, file as it was."""
+    """A file whose schema page is overwritten: one line pointing at a backup and at `nkreader
+    check --recover`; the file as it was, nothing created beside it."""
     data = bytearray(coded.read_bytes())
     data[100:4096] = b"\xa5" * (4096 - 100)
     coded.write_bytes(bytes(data))
     before = snapshot(coded)
     line = one_line_error(runner.invoke(cli, ["articles", "--db", str(coded)]))
-    assert str(coded) in line and "restore it from a backup" in line
+    assert line.startswith(f"Error: {coded} is damaged (")
+    assert "nothing was written to it" in line and "restore a backup you made" in line
+    assert f"nkreader check --db {coded} --recover NEW.db" in line
     assert snapshot(coded) == before
+    assert sorted(p.name for p in coded.parent.iterdir()) == ["coded.db"]
 
 
 CRASH_AFTER_WRITE = """

@@ -9,6 +9,7 @@ line and exit status 1.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import sqlite3
 import sys
@@ -22,7 +23,7 @@ from click_default_group import DefaultGroup
 
 from reader import __version__
 from reader.cli.launch import open_reader_store, run_reader
-from reader.db import DatabaseError, resolve_path
+from reader.db import DatabaseError, StoreError, damage_message, is_damage, resolve_path
 from reader.store import Store
 from reader.text.visible import visible
 
@@ -81,17 +82,50 @@ def coder_filter(description: str) -> Callable[[F], F]:
 
 
 def open_store(
-    db_path: Path | None, annotator: str | None = None, *, create: bool = False
+    db_path: Path | None,
+    annotator: str | None = None,
+    *,
+    create: bool = False,
+    check: bool = False,
 ) -> Store:
-    """``open_reader_store`` for a command: a refused file is click's one-line error.
+    """``open_reader_store`` for a command: a refused file is click's one-line error, and what
+    cannot be done with the file (a read-only one: changes cannot be saved) is one warning line.
 
     Only ``import`` (and the reader) create a database; every other command refuses a missing
     file with the same message, so a mistyped ``--db`` never leaves an empty database behind.
+    Commands that write pass ``check``: a damaged file is refused before their first write.
     """
     try:
-        return open_reader_store(db_path, annotator, create=create)
+        store = open_reader_store(db_path, annotator, create=create, check=check)
     except DatabaseError as error:
         raise click.ClickException(str(error)) from None
+    if store.notice:
+        click.echo(f"warning: {store.notice}", err=True)
+    return store
+
+
+def reports_damage(func: F) -> F:
+    """A command that meets a damaged page, or a change the Store refused, ends with one line
+    (click's error, exit 1) instead of a traceback: what is wrong, that nothing was written, and
+    how to recover.
+
+    A damaged page can lie anywhere and shows only when a read touches it, so every command
+    that reads the database wears this, beneath its options (it reads their ``db_path``).
+    """
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except StoreError as error:
+            raise click.ClickException(str(error)) from None
+        except sqlite3.DatabaseError as error:
+            if not is_damage(error):
+                raise
+            path = resolve_path(kwargs.get("db_path"))
+            raise click.ClickException(damage_message(path, error)) from None
+
+    return command  # type: ignore[return-value]
 
 
 def report_import(results: Sequence[ImportResult]) -> int:
@@ -174,6 +208,7 @@ def cli(ctx: click.Context, db_path: Path | None, annotator: str | None) -> None
 @cli.command(name="tui")
 @db_option
 @annotator_option
+@reports_damage
 def tui_command(db_path: Path | None, annotator: str | None) -> None:
     """Open the reader (the default command).
 
@@ -241,6 +276,7 @@ def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     help="Refuse files larger than this (default 1GB); e.g. 2GB, 500MB or bytes.",
 )
 @db_option
+@reports_damage
 def import_command(
     paths: tuple[Path, ...],
     mappings: tuple[str, ...],
@@ -270,7 +306,7 @@ def import_command(
         field_map[field.strip()] = column.strip()
     limit = MAX_SIZE if max_size is None else max_size
     options: dict[str, Any] = {"field_map": field_map, "encoding": encoding, "max_size": limit}
-    store = open_store(db_path, create=True)
+    store = open_store(db_path, create=True, check=True)
     try:
         if not paths:
             results = import_seeds(store)
@@ -317,6 +353,7 @@ def import_command(
     help="CSV: prefix cells a spreadsheet would run as formulas (=, +, -, @) with '.",
 )
 @db_option
+@reports_damage
 def export_command(
     output: Path | None,
     fmt: str | None,
@@ -372,6 +409,7 @@ def export_command(
 @cli.command(name="articles")
 @coder_filter("Count only this coder's work as coded.")
 @db_option
+@reports_damage
 def articles_command(annotator: str | None, db_path: Path | None) -> None:
     """List articles with their sentence counts and how many sentences are coded.
 
@@ -393,6 +431,7 @@ def articles_command(annotator: str | None, db_path: Path | None) -> None:
 @cli.command(name="stats")
 @coder_filter("Only this coder's annotations.")
 @db_option
+@reports_damage
 def stats_command(annotator: str | None, db_path: Path | None) -> None:
     """Print how often each actor took each stance.
 
@@ -421,6 +460,7 @@ def codebook_group() -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @db_option
+@reports_damage
 def codebook_export(file: Path, force: bool, db_path: Path | None) -> None:
     """Write the codebook to a TOML file.
 
@@ -444,6 +484,7 @@ def codebook_export(file: Path, force: bool, db_path: Path | None) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @db_option
 @annotator_option
+@reports_damage
 def codebook_import(file: Path, db_path: Path | None, annotator: str | None) -> None:
     """Merge a TOML codebook into the database, by name; nothing in use is ever deleted.
 
@@ -457,7 +498,7 @@ def codebook_import(file: Path, db_path: Path | None, annotator: str | None) -> 
         spec = read_codebook(file)
     except CodebookError as error:
         raise click.ClickException(str(error)) from None
-    store = open_store(db_path, annotator)
+    store = open_store(db_path, annotator, check=True)
     try:
         report = merge_codebook(store, spec)
     except CodebookError as error:
@@ -472,6 +513,7 @@ def codebook_import(file: Path, db_path: Path | None, annotator: str | None) -> 
 @click.option("--article", "article_id", type=ROW_ID, default=None, help="Only this article id.")
 @click.option("-n", "--limit", type=ROW_ID, default=None, help="Only the newest N changes.")
 @db_option
+@reports_damage
 def log_command(
     annotator: str | None, article_id: int | None, limit: int | None, db_path: Path | None
 ) -> None:
@@ -498,6 +540,7 @@ def log_command(
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @db_option
+@reports_damage
 def backup_command(file: Path, force: bool, db_path: Path | None) -> None:
     """Copy the database safely, even while someone is coding in it.
 
@@ -508,6 +551,8 @@ def backup_command(file: Path, force: bool, db_path: Path | None) -> None:
     from reader.exchange.output_files import OutputError, check_output
 
     source = resolve_path(db_path)
+    from reader.db.recovery import RecoveryError, integrity_problems
+
     store = open_store(db_path)
     try:
         file = check_output(file, force=force, protected=store.database_files())
@@ -517,10 +562,96 @@ def backup_command(file: Path, force: bool, db_path: Path | None) -> None:
     partial = file.with_name(f".{file.name}.partial")
     try:
         store.backup_to(partial)
-        os.replace(partial, file)
-    except (OSError, sqlite3.Error) as error:
+        problems = integrity_problems(partial)  # a copy of a damaged page is damaged too
+        if not problems:
+            os.replace(partial, file)
+    except (OSError, sqlite3.Error, RecoveryError) as error:
         partial.unlink(missing_ok=True)
         raise click.ClickException(f"{file}: backup failed ({error})") from None
     finally:
         store.close()
+    if problems:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(
+            f"{file}: not backed up: the copy failed its integrity check, so it was removed. "
+            + damage_message(source, problems[0])
+        )
     click.echo(f"backed up {source} to {file}", err=True)
+
+
+@cli.command(name="check")
+@click.option(
+    "--recover",
+    "recover_to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="OUT.db",
+    help="Save every row that can still be read into a new database OUT.db.",
+)
+@click.option("--force", is_flag=True, help="With --recover: overwrite an existing OUT.db.")
+@db_option
+@reports_damage
+def check_command(recover_to: Path | None, force: bool, db_path: Path | None) -> None:
+    """Check the database for damage; with --recover, save what can still be read.
+
+    Prints ok, or each problem SQLite's integrity check finds, and exits 1 if there are any.
+    The database is only read, never written. With --recover, every row that can be read is
+    copied, table by table, into a new database OUT.db with the current schema, and a line per
+    table says how many rows were saved; exits 0 once OUT.db is written. Open OUT.db with --db
+    to look at it before using it in place of the damaged file.
+
+    Example:
+
+        nkreader check --db annotations.db --recover rescued.db
+    """
+    from reader.db.recovery import RecoveryError, integrity_problems, recover, rows
+
+    path = resolve_path(db_path)
+    if path.is_dir() or not path.exists():
+        raise click.ClickException(f"{path} is not a database file: nothing to check")
+    if recover_to is not None:
+        _check_recovery_target(path, recover_to, force)
+    try:
+        problems = integrity_problems(path)
+    except RecoveryError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo("\n".join(problems) if problems else f"{path}: ok")
+    if recover_to is None:
+        if problems:
+            count = f"{len(problems)} problems" if len(problems) > 1 else "1 problem"
+            raise click.ClickException(
+                damage_message(path, f"PRAGMA integrity_check found {count}")
+            )
+        return
+    try:
+        salvage = recover(path, recover_to)
+    except RecoveryError as error:
+        raise click.ClickException(str(error)) from None
+    for table in salvage.tables:
+        click.echo(table.summary())
+    notes = [] if salvage.complete else ["some rows could not be read (listed above)"]
+    if salvage.orphans:
+        notes.append(f"saved rows that refer to lost rows: {salvage.orphans}")
+    if salvage.schema_guessed:
+        notes.append("its schema version could not be read, so it was taken to be current")
+    notes.append(f"look at it with --db {recover_to} before using it in place of {path}")
+    click.echo(
+        f"saved {rows(salvage.saved)} of {path} into {recover_to}; " + "; ".join(notes), err=True
+    )
+
+
+def _check_recovery_target(source: Path, out: Path, force: bool) -> None:
+    """Refuse an ``--recover`` file that exists (without --force), that is the damaged file
+    itself, that is in use (its ``-wal`` beside it) or whose folder is missing."""
+    if out.exists() and (out.is_dir() or out.samefile(source)):
+        raise click.ClickException(f"{out}: choose a new file to recover into")
+    if out.exists() and not force:
+        raise click.ClickException(f"{out} exists; pass --force to overwrite it")
+    if not out.parent.is_dir():
+        raise click.ClickException(f"{out}: the folder {out.parent} does not exist")
+    for suffix in ("-wal", "-shm", "-journal"):
+        beside = out.with_name(out.name + suffix)
+        if beside.exists():
+            raise click.ClickException(
+                f"{out}: {beside.name} is beside it, so it may be open; close it or choose "
+                "another file"
+            )

@@ -4,7 +4,12 @@ The schema lives in steps for sqlite-utils ``Migrations`` (``reader.db.schema``)
 database records which steps it has had; a file written by a newer nkreader (one with steps we do
 not know) is refused rather than guessed at, and an older one is copied aside before it is
 upgraded. A file is inspected through a read-only connection before anything writes to it, so a
-file that is not ours is left untouched.
+file that is not ours is left untouched, with nothing created beside it.
+
+A file nkreader cannot write (read-only permissions, folder or mount) is opened for reading
+only. SQLite reads a WAL database through its ``-shm`` index, which it must be able to create or
+find; where it can do neither, the file is read with ``immutable=1``, which sees only the main
+file, so the connection's ``notice`` says when changes still in the ``-wal`` cannot be shown.
 
 Everything up to "this file is current" is plain ``sqlite3``: sqlite-utils (with dateutil and
 pluggy, a sizeable share of the reader's start-up) is imported only when a step is pending, or when
@@ -23,6 +28,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from reader.db import schema
+from reader.db.damage import check_problems, damage_message, is_damage
 from reader.db.schema import MIGRATION_SET
 from reader.db.transactions import StoreError, transaction
 
@@ -46,17 +52,29 @@ class DatabaseError(Exception):
     """A database that cannot be opened as an nkreader database; the message is for the user."""
 
 
+class Connection(sqlite3.Connection):
+    """``sqlite3.Connection`` with room for what opening the file taught us about it.
+
+    ``notice`` is one line on what this connection cannot do (a read-only file: changes cannot
+    be saved), for the commands and the reader to show once; ``refusal`` is set by
+    ``reader.db.transactions.refuse_writes`` when the file turns out to be damaged.
+    """
+
+    notice: str | None = None
+    refusal: str | None = None
+
+
 def known_migrations() -> list[str]:
     """Names of every schema step this version of nkreader knows, oldest first."""
     return schema.step_names()
 
 
-def _table_names(conn: sqlite3.Connection) -> list[str]:
+def table_names(conn: sqlite3.Connection) -> list[str]:
     """Every table in the file (``Database.table_names`` without sqlite-utils)."""
     return [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
 
 
-def _applied_steps(conn: sqlite3.Connection, tables: Sequence[str]) -> list[str]:
+def applied_steps(conn: sqlite3.Connection, tables: Sequence[str]) -> list[str]:
     """The nkreader steps recorded in the file, in the order they were applied."""
     if MIGRATIONS_TABLE not in tables:
         return []
@@ -69,7 +87,7 @@ def _applied_steps(conn: sqlite3.Connection, tables: Sequence[str]) -> list[str]
 
 def _pending_steps(conn: sqlite3.Connection) -> list[str]:
     """Known steps the file has not had yet; empty for an up-to-date file."""
-    applied = set(_applied_steps(conn, _table_names(conn)))
+    applied = set(applied_steps(conn, table_names(conn)))
     return [name for name in known_migrations() if name not in applied]
 
 
@@ -90,25 +108,88 @@ def _check_location(path: Path) -> None:
 
 
 def connect(
-    path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, read_only: bool = False
-) -> sqlite3.Connection:
+    path: Path,
+    *,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    read_only: bool = False,
+    immutable: bool = False,
+) -> Connection:
     """A connection with the pragmas every nkreader process relies on.
 
     The busy timeout makes a second process wait for the write lock instead of failing at once.
     ``read_only`` opens the file with SQLite's ``mode=ro``, which never writes to it, whoever
-    runs it (permission bits do not stop root). WAL and ``synchronous`` are set once, by
-    ``open_database``: they describe the file, not the connection.
+    runs it (permission bits do not stop root). ``immutable`` (read-only too) reads the main file
+    alone, without locks and without creating ``-wal`` or ``-shm`` files: right only when no
+    ``-wal`` holds changes and nobody writes meanwhile (see ``open_for_reading``). WAL and
+    ``synchronous`` are set once, by ``open_database``: they describe the file, not the
+    connection.
     """
     timeout = busy_timeout_ms / 1000
+    read_only = read_only or immutable
     if read_only:
-        uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+        mode = "mode=ro&immutable=1" if immutable else "mode=ro"
+        uri = f"file:{quote(str(Path(path).resolve()))}?{mode}"
+        conn = sqlite3.connect(
+            uri, uri=True, timeout=timeout, isolation_level=None, factory=Connection
+        )
     else:
-        conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+        conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, factory=Connection)
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA foreign_keys = ON")
     if read_only:
         conn.execute("PRAGMA query_only = ON")  # also what ``is_read_only`` asks
+    return conn
+
+
+def companion(path: Path, suffix: str) -> Path:
+    """The file SQLite keeps beside ``path``: ``-wal``, ``-shm`` or ``-journal``."""
+    return path.with_name(f"{path.name}{suffix}")
+
+
+def _holds_changes(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def open_for_reading(path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Connection:
+    """A read-only connection to ``path`` that creates nothing beside it where it can.
+
+    Without a ``-wal`` or ``-journal`` beside it, the main file holds every committed change,
+    and ``immutable=1`` reads it without creating the ``-wal`` and ``-shm`` a WAL database's
+    readers otherwise make (and, as read-only, could never remove). With one, the changes it
+    holds are read through ``mode=ro`` (which shares the ``-shm`` with the file's writers, or
+    makes it); where that cannot open (a read-only folder or mount without a ``-shm``), the main
+    file alone is read, and the connection's ``notice`` says the ``-wal``'s changes are not
+    shown. Raises ``sqlite3.OperationalError`` when neither way opens, and a damage
+    ``sqlite3.DatabaseError`` when the file's schema cannot be read.
+    """
+    wal = companion(path, "-wal")
+    if not wal.exists() and not companion(path, "-journal").exists():
+        return _probed(connect(path, busy_timeout_ms=busy_timeout_ms, immutable=True))
+    try:
+        return _probed(connect(path, busy_timeout_ms=busy_timeout_ms, read_only=True))
+    except sqlite3.OperationalError:
+        if not wal.exists():
+            raise  # a rollback journal only a writer may replay
+    conn = _probed(connect(path, busy_timeout_ms=busy_timeout_ms, immutable=True))
+    if _holds_changes(wal):
+        conn.notice = (
+            f"its latest changes, in {wal.name}, cannot be read from here (copy {path.name} "
+            f"with {wal.name} to a folder you can write to, and open the copy)"
+        )
+    return conn
+
+
+def _probed(conn: Connection) -> Connection:
+    """``conn`` once a first read worked: SQLite opens files lazily, so a file it cannot open
+    (or a damaged schema) shows only at the first statement."""
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
     return conn
 
 
@@ -136,18 +217,12 @@ def _inspect(target: Path, conn: sqlite3.Connection) -> list[str]:
     version does not know) and a damaged file.
     """
     try:
-        names = set(_table_names(conn))
-        applied = _applied_steps(conn, list(names)) if names else []
-    except sqlite3.OperationalError as error:
-        if getattr(error, "sqlite_errorname", "") not in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
-            raise
-        raise DatabaseError(
-            f"{target} cannot be read as a database ({error}); restore it from a backup"
-        ) from None
+        names = set(table_names(conn))
+        applied = applied_steps(conn, list(names)) if names else []
     except sqlite3.DatabaseError as error:
-        raise DatabaseError(
-            f"{target} cannot be read as a database ({error}); restore it from a backup"
-        ) from None
+        if isinstance(error, sqlite3.OperationalError) and not is_damage(error):
+            raise
+        raise DatabaseError(damage_message(target, error)) from None
     if names and "articles" not in names and not applied:
         shown = ", ".join(sorted(names)[:5])
         raise DatabaseError(
@@ -163,9 +238,42 @@ def _inspect(target: Path, conn: sqlite3.Connection) -> list[str]:
     return applied
 
 
-def _inspect_file(target: Path, busy_timeout_ms: int) -> list[str]:
-    """``_inspect`` an existing file through a read-only connection, so a refused file (another
-    application's, say, with its write-ahead log beside it) is never written to."""
+def _check_intact(target: Path, conn: sqlite3.Connection) -> None:
+    """Refuse a file ``PRAGMA quick_check`` finds damaged, before anything is written to it."""
+    problems = check_problems(conn)
+    if problems:
+        more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
+        raise DatabaseError(damage_message(target, problems[0] + more))
+
+
+def _inspect_checked(target: Path, conn: sqlite3.Connection, check: bool) -> list[str]:
+    """``_inspect``, then ``_check_intact`` when asked to or when a schema upgrade will write."""
+    applied = _inspect(target, conn)
+    if applied and (check or any(name not in applied for name in known_migrations())):
+        try:
+            _check_intact(target, conn)
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError) and not is_damage(error):
+                raise
+            raise DatabaseError(damage_message(target, error)) from None
+    return applied
+
+
+def _file_state(target: Path) -> tuple[int, int, bool]:
+    """What changes when another process writes ``target``: size, time, a ``-wal`` beside it."""
+    stat = target.stat()
+    return stat.st_size, stat.st_mtime_ns, companion(target, "-wal").exists()
+
+
+def _inspect_file(target: Path, busy_timeout_ms: int, check: bool = False) -> list[str]:
+    """``_inspect`` an existing file through a read-only connection that creates nothing beside
+    it (``open_for_reading``), so a refused file (another application's, say, with its
+    write-ahead log beside it, or a damaged one) is neither written to nor given companions.
+    With ``check`` (and before a schema upgrade), ``PRAGMA quick_check`` must pass too.
+
+    A file read without locks (``immutable``) that another process changed meanwhile is looked
+    at once more before it is refused.
+    """
     header = _read_header(target)
     if not header:
         return []  # an empty file is a new database
@@ -173,15 +281,24 @@ def _inspect_file(target: Path, busy_timeout_ms: int) -> list[str]:
         raise DatabaseError(
             f"{target} is not an nkreader database (not a SQLite file); choose another --db path"
         )
-    try:
-        conn = connect(target, busy_timeout_ms=busy_timeout_ms, read_only=True)
-    except sqlite3.Error:
-        conn = None
-    if conn is not None:
+    for attempt in (1, 2):
+        state = _file_state(target)
         try:
-            return _inspect(target, conn)
+            conn = open_for_reading(target, busy_timeout_ms=busy_timeout_ms)
         except sqlite3.OperationalError:
-            pass  # e.g. a rollback journal only a writer may replay: look with one
+            break  # e.g. a rollback journal only a writer may replay: look with one
+        except sqlite3.DatabaseError as error:
+            if attempt == 1 and _file_state(target) != state:
+                continue
+            raise DatabaseError(damage_message(target, error)) from None
+        try:
+            return _inspect_checked(target, conn, check)
+        except DatabaseError:
+            if attempt == 1 and _file_state(target) != state:
+                continue
+            raise
+        except sqlite3.OperationalError:
+            break
         finally:
             conn.close()
     try:
@@ -189,7 +306,7 @@ def _inspect_file(target: Path, busy_timeout_ms: int) -> list[str]:
     except sqlite3.Error as error:
         raise DatabaseError(f"{target}: cannot open the database ({error})") from None
     try:
-        return _inspect(target, conn)
+        return _inspect_checked(target, conn, check)
     except sqlite3.Error as error:
         raise DatabaseError(f"{target}: cannot read the database ({error})") from None
     finally:
@@ -254,8 +371,20 @@ def _is_read_only(error: sqlite3.Error) -> bool:
     return name.startswith("SQLITE_READONLY") or "readonly" in str(error).lower()
 
 
-def _open_read_only(target: Path, applied: list[str], busy_timeout_ms: int) -> sqlite3.Connection:
-    """Open a file we may not write: browsing and exporting work, every change is refused."""
+def _writable(target: Path) -> bool:
+    """Whether nkreader may change ``target``: the file, and the folder where SQLite keeps its
+    ``-wal``, ``-shm`` or ``-journal`` beside it (a read-only mount refuses both)."""
+    return os.access(target, os.W_OK) and os.access(target.parent, os.W_OK)
+
+
+def _open_read_only(target: Path, applied: list[str], busy_timeout_ms: int) -> Connection:
+    """Open a file we may not write: browsing, searching and exporting work, every change is
+    refused; the connection's ``notice`` says so in one line.
+
+    A ``mode=ro`` reader shares the ``-shm`` with whoever writes the file; where it cannot be
+    made or found (a read-only folder or mount), the file is read as ``immutable``, which is
+    exact when no ``-wal`` holds changes, and otherwise says that they are not shown.
+    """
     if not applied:
         raise DatabaseError(
             f"{target} is read-only and holds no nkreader data; choose a writable --db path"
@@ -266,9 +395,18 @@ def _open_read_only(target: Path, applied: list[str], busy_timeout_ms: int) -> s
             "copy it to a folder you can write to and open the copy"
         )
     try:
-        return connect(target, busy_timeout_ms=busy_timeout_ms, read_only=True)
+        conn = _probed(connect(target, busy_timeout_ms=busy_timeout_ms, read_only=True))
+    except sqlite3.OperationalError:
+        try:
+            conn = open_for_reading(target, busy_timeout_ms=busy_timeout_ms)
+        except sqlite3.Error as error:
+            raise DatabaseError(f"{target}: cannot open the read-only database ({error})") from None
     except sqlite3.Error as error:
         raise DatabaseError(f"{target}: cannot open the read-only database ({error})") from None
+    where = "in a read-only folder" if os.access(target, os.W_OK) else "read-only"
+    limits = f"{target} is {where}: changes cannot be saved"
+    conn.notice = f"{limits}; {conn.notice}" if conn.notice else limits
+    return conn
 
 
 def open_database(
@@ -276,12 +414,15 @@ def open_database(
     *,
     create: bool = True,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    check: bool = False,
 ) -> Database:
     """``open_connection`` wrapped in a sqlite-utils ``Database``, for code that wants its API
     (importing, the codebook, the commands); the checks and the errors are the same."""
     from sqlite_utils import Database
 
-    return Database(open_connection(path, create=create, busy_timeout_ms=busy_timeout_ms))
+    return Database(
+        open_connection(path, create=create, busy_timeout_ms=busy_timeout_ms, check=check)
+    )
 
 
 def open_connection(
@@ -289,14 +430,18 @@ def open_connection(
     *,
     create: bool = True,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
-) -> sqlite3.Connection:
+    check: bool = False,
+) -> Connection:
     """Open (creating if needed) the database at ``path`` and bring its schema up to date.
 
     Raises ``DatabaseError`` with a one-line message for a directory, a missing folder, a file that
     is not SQLite, a damaged file, a SQLite file of another application, or a database from a
-    newer nkreader; none of these is written to. An empty file is a new database. A file nkreader
-    may not write is opened read-only: reading works, writes raise ``StoreError``. An older
-    database is copied beside itself (``backup_before_upgrade``) before its schema is upgraded.
+    newer nkreader; none of these is written to, nor given files beside it. An empty file is a
+    new database. A file nkreader may not write (its permissions, folder or mount) is opened
+    read-only: reading works, writes raise ``StoreError``, and the connection's ``notice`` says
+    so. An older database is checked (``PRAGMA quick_check``) and copied beside itself
+    (``backup_before_upgrade``) before its schema is upgraded. ``check`` runs the same check on
+    any file, for commands about to write: a damaged file is refused before their first write.
     ``busy_timeout_ms`` is how long a write waits for another process's lock.
     """
     target = resolve_path(path)
@@ -304,13 +449,13 @@ def open_connection(
     exists = target.exists()
     if not create and not exists:
         raise DatabaseError(f"{target} does not exist: run `nkreader import` to create it")
-    applied = _inspect_file(target, busy_timeout_ms) if exists else []
+    applied = _inspect_file(target, busy_timeout_ms, check) if exists else []
     if not exists and not os.access(target.parent, os.W_OK):
         raise DatabaseError(
             f"{target}: cannot create the database in {target.parent} (read-only folder); "
             "choose another --db path"
         )
-    if exists and not os.access(target, os.W_OK):
+    if exists and not _writable(target):
         return _open_read_only(target, applied, busy_timeout_ms)
     try:
         conn = connect(target, busy_timeout_ms=busy_timeout_ms)
@@ -330,4 +475,9 @@ def open_connection(
         if exists and _is_read_only(error):
             return _open_read_only(target, applied, busy_timeout_ms)
         raise DatabaseError(f"{target}: cannot write the database ({error})") from None
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        if not is_damage(error):
+            raise
+        raise DatabaseError(damage_message(target, error)) from None
     return conn

@@ -17,6 +17,7 @@ from reader.store.base import NO_CLAIM, DuplicateAnnotation, fts_query, now
 from reader.store.codebook import CodebookMixin
 from reader.store.coding import CodingMixin
 from reader.store.exports import ExportFilter, ExportsMixin
+from reader.store.health import HealthMixin
 from reader.store.history import HistoryMixin
 from reader.store.imports import ImportsMixin
 from reader.store.merge import MergeMixin
@@ -44,5 +45,6 @@ class Store(
     ReportsMixin,
     ExportsMixin,
     ImportsMixin,
+    HealthMixin,
 ):
     """Queries and writes for one coder (``annotator``) on one database."""

@@ -1,9 +1,9 @@
 """What every part of the Store shares: the connection, the coder, typed queries and the event log.
 
 The Store is put together from one mixin per concern (articles, search, coding, codebook, merge,
-history, reports, exports, imports). Each subclasses ``StoreBase`` alone and reaches rows of other
-concerns through the functions of ``reader.store.rows``, never through another mixin's methods,
-so any one of them can be read on its own.
+history, reports, exports, imports, health). Each subclasses ``StoreBase`` alone and reaches rows
+of other concerns through the functions of ``reader.store.rows``, never through another mixin's
+methods, so any one of them can be read on its own.
 """
 
 from __future__ import annotations
@@ -114,9 +114,15 @@ class StoreBase:
 
     @property
     def read_only(self) -> bool:
-        """Whether every change will be refused (a file nkreader may not write), so a screen can
-        say so up front instead of at the first key."""
+        """Whether every change will be refused (a file nkreader may not write, or one found
+        damaged), so a screen can say so up front instead of at the first key."""
         return is_read_only(self.conn)
+
+    @property
+    def notice(self) -> str | None:
+        """One line on what cannot be done with this file (``PATH is read-only: changes cannot
+        be saved``), set when it was opened, for the reader and the commands to show once."""
+        return getattr(self.conn, "notice", None)
 
     # -- typed single values ----------------------------------------------------------------
 

@@ -7,7 +7,8 @@ never opens a file itself, so tests and benchmarks run it on any database they b
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -19,17 +20,25 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from reader.store import Store
+from reader.db import damage_message, is_damage
+from reader.store import Store, StoreError
 from reader.text.visible import visible
 from reader.tui.screens.main import MainScreen
 from reader.tui.widgets import ArticleList
 
 if TYPE_CHECKING:
+    from textual.actions import ActionParseResult
     from textual.command import Provider
+    from textual.dom import DOMNode
 
     from reader.models import Sentence
+    from reader.store.health import DamageCheck
 
 HERE = Path(__file__).parent
+
+DAMAGE_CHECK_DELAY = 1.0
+"""Seconds after the first frame before the file is checked for damage on a thread: the first
+frame and the first keys go first (on a large file the check keeps a core busy for seconds)."""
 
 HELP_GROUPS: dict[str, str] = {
     "nav": "Move",
@@ -115,6 +124,10 @@ class ReaderApp(App[None]):
         self.remapped: dict[str, str] = {}
         """The keys a keymap gave each binding id, as set through ``set_keymap`` and
         ``update_keymap``, so that help shows the keys that work now."""
+        self.damage: str | None = None
+        """Why the reader had to close: damage met where it could not just say so and go on
+        (``reader.cli.launch.run_reader`` prints it once the terminal is back)."""
+        self._damage_check: DamageCheck | None = None
 
     def set_keymap(self, keymap: Keymap) -> None:
         super().set_keymap(keymap)
@@ -194,8 +207,76 @@ class ReaderApp(App[None]):
 
     def on_ready(self) -> None:
         """The first frame is on screen: collect cycles again (``reader.cli.run_reader`` pauses
-        the collector while the reader starts, and says why)."""
+        the collector while the reader starts, and says why), say what cannot be done with this
+        file (a read-only one), and start checking it for damage."""
         gc.enable()
+        if self.store.notice:
+            self.notify(self.store.notice, severity="warning", timeout=10, markup=False)
+        self.set_timer(DAMAGE_CHECK_DELAY, self._check_for_damage)
+
+    # -- a damaged file -----------------------------------------------------------------------
+
+    def _check_for_damage(self) -> None:
+        """Walk the whole file (``PRAGMA quick_check``) on a thread, a moment after the first
+        frame so that starting never waits for it; damage found stops saving (``found_damage``).
+        Closing the reader stops the check (``on_unmount``) rather than wait for it."""
+        check = self._damage_check = self.store.damage_check()
+        if check is None:
+            return
+
+        def run() -> None:
+            message = check.run()
+            if message is not None:
+                self.call_from_thread(self.found_damage, message)
+
+        self.run_worker(run, thread=True, group="damage-check", exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        if self._damage_check is not None:
+            self._damage_check.cancel()
+
+    def found_damage(self, message: str) -> None:
+        """The file is damaged: refuse every change from now on, stop indexing for search, and
+        say so; reading goes on."""
+        self.store.stop_saving(message)
+        self.workers.cancel_group(self.main, "search-index")
+        self.notify(message, title="Damaged database", severity="error", timeout=30, markup=False)
+
+    def report_damage(self, error: sqlite3.DatabaseError) -> None:
+        """A read (or a change) met a damaged page: a notification, not a crash."""
+        if isinstance(error, StoreError):
+            self.found_damage(str(error))
+        else:
+            self.found_damage(self.store.damaged(error))
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Every key and palette command runs through here: one that meets a damaged page
+        reports it (``report_damage``) and the reader goes on."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except sqlite3.DatabaseError as error:
+            if not is_damage(error):
+                raise
+            self.report_damage(error)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Damage met outside a key's action (while the list draws its rows, say) cannot be
+        survived there: Textual stops the failing widget. Close the reader without a traceback
+        and leave the one line for ``run_reader`` to print; anything else as Textual does."""
+        if not is_damage(error):
+            super()._handle_exception(error)
+            return
+        if self.damage is None:
+            where = self.db_label or self.store.path or "the database"
+            explained = isinstance(error, StoreError)
+            self.damage = str(error) if explained else damage_message(where, error)
+        self.exit(return_code=1)
 
     @property
     def current_article_id(self) -> int | None:

@@ -10,6 +10,7 @@ from textual import on
 from textual.widgets import Input
 from textual.worker import Worker, get_current_worker
 
+from reader.tui.damage import survives_damage
 from reader.tui.screens.article_screen import ArticleScreen
 from reader.tui.widgets import ArticleList, SentenceView
 
@@ -62,14 +63,17 @@ class NavigationActions(ArticleScreen):
             self.open_article(article_id, sentence_id)
 
     @on(ArticleList.Opened)
+    @survives_damage
     def _open_from_list(self, event: ArticleList.Opened) -> None:
         self.open_article(event.article_id)
         self.set_focus(self.reader)
 
     @on(SentenceView.Clicked)
+    @survives_damage
     def _select_clicked(self, event: SentenceView.Clicked) -> None:
         self.select(event.index)
 
+    @survives_damage
     def jump_to_article(self, article_id: int) -> None:
         """Open an article chosen elsewhere (the command palette) and give the reader focus."""
         self.open_article(article_id)
@@ -123,6 +127,7 @@ class NavigationActions(ArticleScreen):
         self._refresh_keys()
 
     @on(Input.Changed, "#filter")
+    @survives_damage
     def _filter_changed(self, event: Input.Changed) -> None:
         self._apply_filter(event.value)
 
