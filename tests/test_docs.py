@@ -41,3 +41,15 @@ def test_readme_lists_every_command() -> None:
     for name in cli.commands:
         if name != "tui":  # the bare reader, the table's first row
             assert f"`nkreader {name}" in text, f"README lists no `nkreader {name}`"
+
+
+def test_no_merge_conflict_markers_are_left() -> None:
+    """No document or module of the project holds a line left by an unresolved merge."""
+    markers = ("<<<<<<< ", ">>>>>>> ")
+    for path in [
+        *REPO.glob("*.md"),
+        *(REPO / "reader").rglob("*.py"),
+        *(REPO / "tests").glob("*.py"),
+    ]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            assert not line.startswith(markers), f"{path.name}:{number}"
