@@ -3,6 +3,8 @@ its notifications, and one way to dump a database's rows to compare before and a
 
 from __future__ import annotations
 
+import html
+import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, closing
@@ -195,3 +197,39 @@ def _dump(conn: sqlite3.Connection, tables: Iterable[str] | None) -> dict[str, R
         order = ", ".join(str(column) for column in range(1, width + 1))
         rows[table] = conn.execute(f"SELECT * FROM {quoted} ORDER BY {order}").fetchall()
     return rows
+
+
+# --- what the screen shows ---------------------------------------------------------------------
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""What data may hold and a terminal would obey or reorder: C0 but tab and newline, DEL, C1,
+bidi embeddings, overrides and isolates."""
+
+_CELL_WIDTH = 12.2
+"""The width of one terminal cell in Textual's SVG screenshots."""
+_TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', re.S)
+
+
+def _screenshot_texts(app: App[Any]) -> list[tuple[float, float, str]]:
+    """(x, y, text) of every run of text in the current frame, from Textual's public screenshot
+    (an SVG drawn from the same segments the terminal is sent)."""
+    svg = app.export_screenshot()
+    return [(float(x), float(y), html.unescape(t)) for x, y, t in _TEXT.findall(svg)]
+
+
+def screen_text(app: App[Any]) -> str:
+    """The current frame as plain text, one line per row, each run of text at its column."""
+    rows: dict[float, list[str]] = {}
+    for x, y, text in _screenshot_texts(app):
+        row = rows.setdefault(y, [])
+        column = round(x / _CELL_WIDTH)
+        if len(row) < column:
+            row.extend(" " * (column - len(row)))
+        row[column : column + len(text)] = list(text.replace("\xa0", " "))
+    return "\n".join("".join(rows[y]).rstrip() for y in sorted(rows))
+
+
+def raw_on_screen(app: App[Any]) -> list[str]:
+    """Control characters the current frame would send to the terminal as they are (data that
+    escaped ``reader.text.visible``); an empty list when there are none."""
+    return [c for _, _, text in _screenshot_texts(app) for c in CONTROL.findall(text)]

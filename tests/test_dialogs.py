@@ -10,18 +10,11 @@ import pytest
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, OptionList, Static
 
-from reader.models import Actor, Stance, Target
-from reader.tui.screens.dialogs import ChooseAnnotation, ConfirmDialog, NoteDialog
+from reader.models import Actor
+from reader.tui.screens.dialogs import ConfirmDialog
 from reader.tui.screens.export import ExportDialog, ExportRequest, with_format
 from reader.tui.screens.help import HelpScreen
-from reader.tui.screens.pickers import (
-    ActorPicker,
-    NewActor,
-    NewActorDialog,
-    StancePicker,
-    TargetChoice,
-    TargetPicker,
-)
+from reader.tui.screens.pickers import ActorPicker
 from reader.tui.screens.stats import StatsScreen, segment_widths
 from tests.helpers import DialogHost, run_dialogs
 
@@ -32,15 +25,6 @@ NAKASONE = Actor(4, "Hirofumi Nakasone", "person", (), 3)
 G20 = Actor(5, "Group of Twenty", "organization", ("G20",))
 ACTORS = [NORTH, SOUTH, JAPAN, NAKASONE, G20]
 SUGGESTED = [NAKASONE, NORTH]
-
-SUPPORT = Stance(1, "support", "support", 1, 1)
-OPPOSE = Stance(2, "oppose", "oppose", -1, 2)
-NEUTRAL = Stance(3, "neutral", "neutral", 0, 3)
-STANCES = [SUPPORT, OPPOSE, NEUTRAL]
-
-SANCTIONS = Target(1, "sanctions")
-SUMMIT = Target(2, "summit")
-TARGETS = [SANCTIONS, SUMMIT]
 
 
 Step = Screen[Any] | str | Callable[[DialogHost], None]
@@ -91,7 +75,7 @@ def picker(initial: Actor | None = None) -> ActorPicker:
     return ActorPicker(ACTORS, suggested=SUGGESTED, initial=initial)
 
 
-# --- actor picker -------------------------------------------------------------------------------
+# --- actor picker (the codebook screen's merge) ---------------------------------------------
 
 
 async def test_actor_suggestions_enter_digit_and_initial() -> None:
@@ -105,7 +89,6 @@ async def test_actor_suggestions_enter_digit_and_initial() -> None:
             "  Group of Twenty    organization",
             "  Japan              state",
             "  South Korea        state",
-            "  + New actor…",
         ]
 
     results = await drive(
@@ -121,7 +104,7 @@ async def test_actor_filter_by_alias_and_typo() -> None:
     """Typing an alias finds its actor and shows the alias; a misspelt surname still matches."""
 
     def shows_alias(app: DialogHost) -> None:
-        assert prompts(app) == ["  North Korea  state  = Pyongyang", "  + New actor “pyong”…"]
+        assert prompts(app) == ["  North Korea  state  = Pyongyang"]
 
     results = await drive(
         picker(), *typed("pyong"), shows_alias, "enter",
@@ -133,91 +116,6 @@ async def test_actor_filter_by_alias_and_typo() -> None:
 async def test_actor_digit_in_typed_filter_is_text_and_escape_cancels() -> None:
     """Once something is typed, digits are part of the filter; escape gives None."""
     assert await drive(picker(), "g", "2", "0", "enter", picker(), "j", "escape") == [G20, None]
-
-
-async def test_actor_new_actor_flow() -> None:
-    """An unknown name leads to the new-actor row, whose dialog returns name and kind."""
-    results = await drive(
-        picker(), *typed("Mo"), "enter", *typed(" J"), "tab", "1", "enter",
-        picker(), *typed("Mo"), "enter", "enter",
-    )  # fmt: skip
-    assert results == [NewActor("Mo J", "state"), NewActor("Mo", "person")]
-
-
-async def test_actor_new_actor_cancel_resumes_picking() -> None:
-    """Escape in the new-actor dialog goes back to the picker, which still answers."""
-    assert await drive(picker(), "m", "enter", "escape", "backspace", "enter") == [NAKASONE]
-
-
-async def test_new_actor_dialog_refuses_empty_name() -> None:
-    """Enter with no name keeps the dialog open with a message; arrows choose the kind."""
-
-    def says_name(app: DialogHost) -> None:
-        error = app.screen.query_one("#error", Label)
-        assert "Type the actor's name" in str(error.render()) and error.region.height > 0
-
-    results = await drive(NewActorDialog(""), "enter", says_name, *typed("KCNA"), "down", "enter")
-    assert results == [NewActor("KCNA", "media")]
-
-
-# --- stances and targets ------------------------------------------------------------------------
-
-
-async def test_stance_picker() -> None:
-    """Rows read "1 support (+1)"; digits pick in codebook order; arrows, initial, escape."""
-
-    def rows(app: DialogHost) -> None:
-        assert prompts(app) == ["1 support (+1)", "2 oppose (-1)", "3 neutral (0)"]
-
-    results = await drive(
-        StancePicker(STANCES), rows, "2",
-        StancePicker(STANCES), "down", "down", "enter",
-        StancePicker(STANCES, initial=NEUTRAL), "enter",
-        StancePicker(STANCES), "escape",
-    )  # fmt: skip
-    assert results == [OPPOSE, NEUTRAL, NEUTRAL, None]
-
-
-async def test_target_picker() -> None:
-    """ "(no target)" first; initial preselected; 0 and digits pick; typing filters; escape."""
-    results = await drive(
-        TargetPicker(TARGETS), "enter",
-        TargetPicker(TARGETS, initial=SUMMIT), "enter",
-        TargetPicker(TARGETS, initial=SUMMIT), "0",
-        TargetPicker(TARGETS), "1",
-        TargetPicker(TARGETS), *typed("sum"), "enter",
-        TargetPicker(TARGETS), "escape",
-    )  # fmt: skip
-    assert results == [
-        TargetChoice(None),
-        TargetChoice(SUMMIT),
-        TargetChoice(None),
-        TargetChoice(SANCTIONS),
-        TargetChoice(SUMMIT),
-        None,
-    ]
-
-
-# --- small dialogs ------------------------------------------------------------------------------
-
-
-async def test_note_dialog() -> None:
-    """The note is prefilled and edited in place; escape drops the edit."""
-    results = await drive(
-        NoteDialog("hawkish"), *typed(" x"), "enter", NoteDialog("old"), "x", "escape"
-    )
-    assert results == ["hawkish x", None]
-
-
-async def test_choose_annotation() -> None:
-    """A digit or enter answers with the annotation id, not the row number."""
-    items = [(17, "North Korea oppose sanctions"), (42, "Japan support summit")]
-    results = await drive(
-        ChooseAnnotation(items, "Delete which?"), "2",
-        ChooseAnnotation(items, "Delete which?"), "enter",
-        ChooseAnnotation(items, "Delete which?"), "escape",
-    )  # fmt: skip
-    assert results == [42, 17, None]
 
 
 async def test_confirm() -> None:

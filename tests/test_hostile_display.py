@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -29,14 +28,7 @@ from reader.store import Store
 from reader.tui.screens.codebook import ActorDialog, CodebookScreen
 from reader.tui.screens.export import ExportDialog
 from reader.tui.widgets import LiteralInput
-from tests.helpers import Session, run_app, run_reader
-
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-"""What data may hold and a terminal would obey or reorder: C0 but tab and newline, DEL, C1,
-bidi embeddings, overrides and isolates."""
-
-TEXTUAL_OWN = re.compile(r"\x1b\[[0-9;]*[mH]")
-"""The sequences Textual itself writes for a frame: styles (SGR) and cursor moves."""
+from tests.helpers import CONTROL, Session, raw_on_screen, run_app, run_reader, screen_text
 
 LONG_WORD = "W" * 10_000
 """A word without a space, far wider than any screen."""
@@ -79,32 +71,6 @@ shows only the start of a long title."""
 PIECE = st.sampled_from(FRAGMENTS) | st.text(max_size=4)
 HOSTILE = st.lists(PIECE, min_size=1, max_size=4).map("".join)
 """A hostile string: a few pieces, or any short text, one after another."""
-
-
-def raw_on_screen(app: App[Any]) -> list[str]:
-    """Data that would reach the terminal raw in the current frame: segment texts that hold a
-    control character, links (a ``[link]`` read as markup: nkreader shows none), and anything
-    but Textual's own sequences in the bytes of the frame.
-
-    The frame is the top screen's compositor output, what Textual writes to the terminal (the
-    compositor is private, but Textual is pinned).
-    """
-    update = app.screen._compositor.render_update(full=True)
-    segments = [segment for line in update.strips for strip in line for segment in strip]
-    found = [s.text for s in segments if s.control is None and CONTROL.search(s.text)]
-    found.extend(f"link to {s.style.link}" for s in segments if s.style and s.style.link)
-    wire = TEXTUAL_OWN.sub("", update.render_segments(app.console))
-    found.extend(CONTROL.findall(wire))
-    return found
-
-
-def screen_text(app: App[Any]) -> str:
-    """The current frame as plain text."""
-    update = app.screen._compositor.render_update(full=True)
-    return "\n".join(
-        "".join(segment.text for strip in line for segment in strip if segment.control is None)
-        for line in update.strips
-    )
 
 
 async def check(ui: Session[Any], where: str) -> None:
@@ -323,10 +289,11 @@ async def test_literal_input_shows_placeholders_and_keeps_its_value() -> None:
     async with run_app(Host(), (40, 5)) as ui:
         field = ui.app.query_one("#field", LiteralInput)
         field.focus()
+        assert field.stored == "a\x1b[2Jb\u202ec"  # shown unchanged: saved as given
         await ui.press("end", "x")
-        assert field.value == "a\x1b[2Jb\u202ecx"
-        assert field._value.plain == "a␛[2Jb�cx"
-        assert field._position_to_cell(len(field.value)) == len(field.value)
+        assert field.value == "a␛[2Jb�cx"  # the same length: the cursor stands where it is drawn
+        assert field.cursor_position == len("a\x1b[2Jb\u202ecx")
+        assert field.stored == "a␛[2Jb�cx"  # edited: what the coder sees is what is saved
         assert not raw_on_screen(ui.app)
 
 
@@ -338,8 +305,8 @@ async def test_editing_an_actor_keeps_its_name_byte_for_byte(empty_store: Store)
     async with run_reader(store) as ui:
         await ui.press("c", "e")
         assert isinstance(ui.app.screen, ActorDialog)
-        assert ui.app.screen.query_one("#name", LiteralInput)._value.plain == "Kim ␛]0;x␇ [/b]"
-        assert ui.app.screen.query_one("#aliases", LiteralInput)._value.plain == "�al"
+        assert ui.app.screen.query_one("#name", LiteralInput).value == "Kim ␛]0;x␇ [/b]"
+        assert ui.app.screen.query_one("#aliases", LiteralInput).value == "�al"
         assert not raw_on_screen(ui.app)
         await ui.press("enter")
         await ui.pilot.pause()

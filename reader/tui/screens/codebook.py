@@ -25,8 +25,9 @@ from reader.models import ACTOR_KINDS, MAX_STANCES, Actor, Stance, Target
 from reader.store import Store, StoreError
 from reader.text.fuzzy import rank
 from reader.text.visible import visible
+from reader.tui.coding_flow import format_score
 from reader.tui.screens.dialogs import ConfirmDialog
-from reader.tui.screens.pickers import ActorPicker, format_score
+from reader.tui.screens.pickers import ActorPicker
 from reader.tui.widgets import LiteralInput, literal
 
 
@@ -111,11 +112,11 @@ class ActorDialog(ModalScreen[ActorForm | None]):
         self.query_one("#parent-match", Label).update(literal(text or "Parent: no match"))
 
     def action_save(self) -> None:
-        name = " ".join(self.query_one("#name", Input).value.split())
+        name = " ".join(self.query_one("#name", LiteralInput).stored.split())
         if not name:
             self.notify("Type the actor's name first.", severity="error")
             return
-        typed = self.query_one("#parent", Input).value
+        typed = self.query_one("#parent", LiteralInput).stored
         parent = best_parent(typed, self._others)
         if typed.strip() and parent is None:
             self.notify(
@@ -123,7 +124,8 @@ class ActorDialog(ModalScreen[ActorForm | None]):
             )
             return
         highlighted = self.query_one("#kind", OptionList).highlighted or 0
-        aliases = tuple(a.strip() for a in self.query_one("#aliases", Input).value.split(","))
+        typed_aliases = self.query_one("#aliases", LiteralInput).stored
+        aliases = tuple(a.strip() for a in typed_aliases.split(","))
         self.dismiss(
             ActorForm(name, ACTOR_KINDS[highlighted], tuple(a for a in aliases if a),
                       parent.id if parent else None)
@@ -158,7 +160,7 @@ class EntryDialog(ModalScreen[EntryForm | None]):
         self.query_one(f"#{self._fields[0][0]}", Input).focus()
 
     def action_save(self) -> None:
-        values = [self.query_one(f"#{f[0]}", Input).value.strip() for f in self._fields]
+        values = [self.query_one(f"#{f[0]}", LiteralInput).stored.strip() for f in self._fields]
         if not values[0]:
             field = self._fields[0][1].lower()
             self.notify(f"Type the {field} first.", severity="error", markup=False)

@@ -98,7 +98,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     def _request(self, force: bool) -> ExportRequest:
         return ExportRequest(
-            path=str(Path(self.query_one("#path", Input).value.strip()).expanduser()),
+            path=str(Path(self.query_one("#path", LiteralInput).stored.strip()).expanduser()),
             fmt=self._fmt,
             all_sentences=self.query_one("#all-sentences", Checkbox).value,
             force=force,

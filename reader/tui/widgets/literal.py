@@ -10,7 +10,8 @@ Content or rich Text themselves from ``reader.text.visible``.
 
 from __future__ import annotations
 
-from rich.cells import cell_len
+from typing import Any
+
 from rich.text import Text
 from textual.content import Content
 from textual.widgets import Input
@@ -32,23 +33,27 @@ def literal_text(text: str, *, one_line: bool = True) -> Text:
 
 
 class LiteralInput(Input):
-    """An Input whose value may come from the data (a name, a note, a path to edit).
+    """An Input whose value may come from the data (a name, a path to edit).
 
-    Its value stays exactly what it holds, so saving an unchanged field changes nothing; only
-    what is drawn differs: control characters as one placeholder character each, so the cursor
-    and the selection (counted in characters of the value) still line up with what is shown.
-    Textual draws an Input's value in ``_value`` and places its cursor by ``_position_to_cell``;
-    both are overridden here (Textual is pinned, and tests/test_visible.py checks both).
+    It holds the value with each control character replaced by a one-character placeholder
+    (``same_length``, through the reactive's validator), so nothing raw is ever drawn and the
+    cursor stands where the character is; text typed, pasted or set is held the same way.
+    ``stored`` gives back the value it was given while the field still shows it unchanged, so
+    saving an untouched field writes the data back byte for byte.
     """
 
-    @property
-    def _value(self) -> Text:
-        if self.password:
-            return super()._value
-        text = Text(same_length(self.value, one_line=True), no_wrap=True, overflow="ignore", end="")
-        if self.highlighter is not None:
-            text = self.highlighter(text)
-        return text
+    def __init__(self, value: str = "", **options: Any) -> None:
+        self.original = value
+        """The value as given (from the data), control characters and all."""
+        super().__init__(same_length(value, one_line=True), **options)
 
-    def _position_to_cell(self, position: int) -> int:
-        return cell_len(same_length(self.value[:position], one_line=True))
+    @property
+    def stored(self) -> str:
+        """What to save: the original value if the field shows it unchanged, else the value."""
+        if self.value == same_length(self.original, one_line=True):
+            return self.original
+        return self.value
+
+    def validate_value(self, value: str) -> str:
+        """Whatever sets the value (typing, a paste, the program) holds placeholders."""
+        return same_length(value, one_line=True)
