@@ -219,6 +219,8 @@ def _read_mentions(
     """Each mention's role, whether it is one of several subjects, and whether it stands outside
     the main clause; the steps are those ``mention_roles`` describes, in that order."""
     count = len(mentions)
+    if not count:
+        return []
     pairs = range(count - 1)
     heads = list(range(count))
     for i in reversed(pairs):
@@ -437,6 +439,8 @@ def _read(
     """Read one sentence: its named subjects, the actors its pronouns and descriptions stand for
     (with ``context``, also from earlier sentences), and its other names by role. A sentence that
     opens with a quotation and names no subject continues the previous lead's quotation."""
+    if not mentions and context is None:
+        return _Reading([], [], [], [])
     quotations = quotation_spans(text)
     reads = _read_mentions(text, mentions, quotations)
     subjects = [
@@ -445,7 +449,9 @@ def _read(
         if read.role in SUBJECT_ROLES
     ]
     spans = [(m.start, m.end) for m in mentions]
-    for anaphor in anaphoric_subjects(text, spans, quotations):
+    # Alone, a sentence's pronouns can only mean its own named subjects.
+    unnamed = anaphoric_subjects(text, spans, quotations) if subjects or context else []
+    for anaphor in unnamed:
         resolved = _resolve(anaphor, subjects, mentions, by_id, context)
         if resolved is not None:
             subjects.append(replace(resolved, subordinate=subordinate(text, anaphor.start)))
