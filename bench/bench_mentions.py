@@ -3,6 +3,7 @@
 Usage::
 
     python bench/bench_mentions.py [--articles 10000] [--gold PATH] [--seeds DIR] [--repeat 3]
+        [--rank-articles 100]
 
 Builds a corpus of real news sentences (see ``bench/corpus.py``), then in the same run times, over
 every article text already in memory, (a) one scan with ``re.finditer(r"\\b[A-Z][a-z]+\\b", text)``
@@ -11,6 +12,11 @@ every article text already in memory, (a) one scan with ``re.finditer(r"\\b[A-Z]
 generated, plausible actors (persons with titled aliases, ministries, agencies, cities). The target
 is detection time at most twice the plain scan for both sizes. Each timing is the best of
 ``--repeat`` runs. Prints a Markdown table and the command line that produced it.
+
+Then it times what the actor picker does with those mentions, per sentence, over the first
+``--rank-articles`` articles split into sentences, with the default codebook: ranking one sentence
+(``suggest_actors``) and, when the checkout has it, ranking it read after the sentences before it
+(``suggest_actor_groups``). Each is the best of ``--repeat`` runs.
 """
 
 from __future__ import annotations
@@ -34,7 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import GOLD, SEEDS, build_corpus  # noqa: E402
 
 from reader.models import Actor  # noqa: E402
+from reader.text import mentions  # noqa: E402
 from reader.text.mentions import MentionFinder  # noqa: E402
+from reader.text.sentences import split_sentences  # noqa: E402
 
 SYLLABLES = tuple(
     [
@@ -178,12 +186,44 @@ def best_of(repeat: int, work: Callable[[], object]) -> float:
     return min(times)
 
 
+def ranking_rows(texts: Sequence[str], repeat: int) -> list[str]:
+    """Microseconds per sentence to rank the actor suggestions, alone and in its article."""
+    actors = default_actors()
+    finder = MentionFinder(actors)
+    articles = [[text[s.start : s.end] for s in split_sentences(text)] for text in texts]
+    found = [finder.find_in_article(sentences) for sentences in articles]
+    count = sum(len(sentences) for sentences in articles)
+
+    def alone() -> None:
+        for sentences, article in zip(articles, found, strict=True):
+            for sentence, sentence_mentions in zip(sentences, article, strict=True):
+                mentions.suggest_actors(sentence, actors, [], finder, sentence_mentions)
+
+    rows = [
+        f"| `suggest_actors`, the sentence alone | {best_of(repeat, alone) / count * 1e6:.0f} |"
+    ]
+    groups = getattr(mentions, "suggest_actor_groups", None)
+    if groups is not None:
+
+        def in_article() -> None:
+            for sentences, article in zip(articles, found, strict=True):
+                for position in range(len(sentences)):
+                    groups(sentences, position, actors, [], finder, article)
+
+        seconds = best_of(repeat, in_article)
+        rows.append(
+            f"| `suggest_actor_groups`, read in its article | {seconds / count * 1e6:.0f} |"
+        )
+    return [f"{count:,} sentences of {len(texts):,} articles, default codebook\n", *rows]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--gold", type=Path, default=GOLD)
     parser.add_argument("--seeds", type=Path, default=SEEDS)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rank-articles", type=int, default=100)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         paths = build_corpus(Path(folder), args.articles, args.gold, args.seeds)
@@ -207,6 +247,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("| scan | build (ms) | seconds | × plain scan | mentions |")
     print("|---|---:|---:|---:|---:|")
     print("\n".join(rows))
+    ranking = ranking_rows(texts[: args.rank_articles], args.repeat)
+    print(f"\n{ranking[0]}")
+    print("| ranking the picker's suggestions | µs per sentence |")
+    print("|---|---:|")
+    print("\n".join(ranking[1:]))
     print(f"\nCommand: python {shlex.join(sys.argv)}")
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from reader.models import Actor
 from reader.store import Store
-from reader.text.mentions import MentionFinder, suggest_actors
+from reader.text.mentions import MentionFinder, suggest_actor_groups, suggest_actors
 
 NK, SK, US, JP, CN, RU, UK = (
     "North Korea",
@@ -158,9 +158,16 @@ SPEAKERS: dict[str, dict[int, str]] = {
 }  # fmt: skip
 """For each sentence that states a position: the actor a careful coder would code as taking it."""
 
-FIRST_SUGGESTION_SHARE = 38 / 49
-"""Share of those sentences whose first suggestion (no recent actors) is that actor, as measured;
-the test fails if suggestions get worse."""
+FIRST_SUGGESTION_SHARE = 41 / 49
+"""Share of those sentences whose first suggestion (``suggest_actors``, the sentence alone, no
+recent actors) is that actor, as measured; the test fails if suggestions get worse. It was 38/49
+before subjects, objects, passives and reported positions were told apart."""
+
+FIRST_SUGGESTION_SHARE_IN_ARTICLE = 49 / 49
+"""The same share for ``suggest_actor_groups``, which reads each sentence after the ones before
+it ("It criticized ...", "An agency spokesman said ...", a quotation continued). The pronoun and
+description rules were written while reading the seed misses, so this overstates what they do on
+new text; it is pinned so that they keep working here."""
 
 
 def _seed_sentences(store: Store) -> dict[str, list[str]]:
@@ -206,20 +213,32 @@ def test_every_mention_in_the_seeds_and_no_false_one(store: Store, name: str) ->
         assert (position, got) == (position, want)
 
 
-def _first_suggestions(store: Store) -> dict[tuple[str, int], Actor | None]:
+def _first_suggestions(store: Store, in_article: bool) -> dict[tuple[str, int], Actor | None]:
     actors = store.actors()
     finder = MentionFinder(actors)
     firsts: dict[tuple[str, int], Actor | None] = {}
     for name, sentences in _seed_sentences(store).items():
-        for position, mentions in enumerate(finder.find_in_article(sentences)):
-            suggested = suggest_actors(sentences[position], actors, [], finder, mentions)
+        found = finder.find_in_article(sentences)
+        for position, mentions in enumerate(found):
+            if in_article:
+                groups = suggest_actor_groups(sentences, position, actors, [], finder, found)
+                suggested = groups.here
+            else:
+                suggested = suggest_actors(sentences[position], actors, [], finder, mentions)
             firsts[name, position] = suggested[0] if suggested else None
     return firsts
 
 
-def test_first_suggestion_is_the_coded_actor_often_enough(store: Store) -> None:
+@pytest.mark.parametrize(
+    ("in_article", "floor"),
+    [(False, FIRST_SUGGESTION_SHARE), (True, FIRST_SUGGESTION_SHARE_IN_ARTICLE)],
+    ids=["sentence", "article"],
+)
+def test_first_suggestion_is_the_coded_actor_often_enough(
+    store: Store, in_article: bool, floor: float
+) -> None:
     """The first suggestion is the actor a careful coder picks in at least the measured share."""
-    firsts = _first_suggestions(store)
+    firsts = _first_suggestions(store, in_article)
     hits = total = 0
     for name, coded in SPEAKERS.items():
         for position, actor in coded.items():
@@ -229,4 +248,4 @@ def test_first_suggestion_is_the_coded_actor_often_enough(store: Store) -> None:
     share = hits / total
     print(f"first suggestion = coded actor in {hits}/{total} stance sentences ({share:.0%})")
     assert total == 49
-    assert share >= FIRST_SUGGESTION_SHARE
+    assert share >= floor

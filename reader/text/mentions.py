@@ -20,9 +20,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reader.models import Actor
+from reader.text.clauses import (
+    GENERIC_SOURCE_WORDS,
+    SUBJECT_ROLES,
+    Anaphor,
+    Role,
+    affiliates,
+    anaphoric_subjects,
+    coordinated,
+    inside,
+    is_possessive,
+    joined_by_and,
+    joined_by_conjunction,
+    modifies,
+    opens_sentence,
+    preceding_role,
+    predicate,
+    quotation_spans,
+    relative_clause,
+    subordinate,
+    unattributed_quotation,
+)
 
 PLACE_PHRASES: tuple[str, ...] = (
     "Sea of Japan",
@@ -35,54 +56,6 @@ PLACE_PHRASES: tuple[str, ...] = (
 )
 """Proper names that contain an actor's name but name something else: matched (so the longest
 match takes them) and then dropped, so "the South China Sea" mentions no China."""
-
-
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-SPEECH_VERBS = _wordset(
-    """said says say told tells tell stated states added adds noted notes stressed stresses
-    emphasized emphasised emphasizes insisted insists warned warns urged urges pressed presses
-    demanded demands asked asks called calls announced announces declared declares claimed claims
-    argued argues replied responded reiterated repeated commented explained acknowledged admitted
-    denied denies accused accuses criticized criticised criticizes condemned condemns"""
-)
-"""Verbs whose subject is the one who speaks: "Nakasone said", "Japan pressed China"."""
-
-STANCE_VERBS = _wordset(
-    """agreed agree agrees supported supports support backed backs opposed opposes oppose rejected
-    rejects reject welcomed welcomes hopes hoped hope wants wanted want sought seeks seek seeking
-    proposed proposes proposing threatened threatens threatening pledged pledges vowed vows refused
-    refuses promised promises plans planned intends intended maintained maintains circulated
-    pushed pushing favors favours approved endorsed resisted resists taking met alarmed concerned
-    worried"""
-)
-"""Verbs whose subject takes a position: "China supported", "Japan opposes"."""
-
-GAP_WORDS = _wordset(
-    """also later has have had is are was were will would should could can may might must did does
-    do not never been then still again now already official officials spokesman spokeswoman
-    spokesperson"""
-)
-"""Words that may stand between a subject and its verb: "Japan later circulated", "Wu did not
-say", "a Foreign Ministry official said"."""
-
-OPENERS = _wordset("but yet and meanwhile however otherwise also still so")
-"""Words that may open a sentence before its subject: "But China supported ..."."""
-
-PREPOSITIONS = _wordset(
-    """in to from with of on at for by against toward towards over about between among into
-    than like including"""
-)
-"""A mention right after one of these is an object ("talks with Pyongyang"), never a subject."""
-
-_WORD = re.compile(r"[\w'’-]+|[^\w\s]")
-_APPOSITIVE = re.compile(r"\s*,[^,;\"“”]{1,80},")
-_COORDINATION = re.compile(r"\s*(?:,\s*and|,|and|or)\s+(?:the\s+)?")
-_POSSESSIVE = ("'s", "’s", "'", "’")
-_TITLES = re.compile(r"(?:\s+[A-Z][\w.-]*)*\s+")
-_QUOTES = re.compile(r"[\"“”]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,70 +189,280 @@ class MentionFinder:
         return [self._scan(sentence, introduced) for sentence in sentences]
 
 
-def _following_words(text: str, end: int, limit: int = 4) -> list[str]:
-    return [word.casefold() for word in _WORD.findall(text, end, min(len(text), end + 120))][:limit]
+def mention_roles(text: str, mentions: Sequence[Mention]) -> list[Role]:
+    """The role each mention plays in ``text``, by the rules of ``reader.text.clauses``.
+
+    A mention is a subject through the verb after it (``predicate``), by opening the sentence
+    ("But China supported"), or by being joined with "and", "or" or a comma to a subject ("Japan
+    and China agreed"). The words before it may override that ("according to X", "by X" after a
+    participle, "on X", "pressed X": ``preceding_role``), and a mention inside a quotation is the
+    speaker's word, never a subject. A name right before another, titles aside ("U.S. President
+    George W. Bush", "Chinese foreign ministry spokesman Hong Lei"), takes the other's place in a
+    chain and is its affiliation; so is a name in a subject's apposition after "for", "of" or "at"
+    ("Hong Lei, a spokesman for the Chinese Foreign Ministry, said").
+    """
+    return [read.role for read in _read_mentions(text, mentions, quotation_spans(text))]
 
 
-def _verb_after(text: str, end: int) -> bool:
-    """Whether a speech or stance verb follows the mention at ``end`` as its predicate."""
-    if text.startswith(_POSSESSIVE, end):
-        return False
-    appositive = _APPOSITIVE.match(text, end)
-    if appositive:
-        end = appositive.end()
-    for word in _following_words(text, end):
-        if word in SPEECH_VERBS or word in STANCE_VERBS:
-            return True
-        if word not in GAP_WORDS and word != "," and not (word.endswith("ly") and word.isalpha()):
-            return False
-    return False
+@dataclass(frozen=True, slots=True)
+class _MentionRead:
+    role: Role
+    plural: bool
+    """Joined by "and" to another subject ("Japan and China agreed"), so "they" may follow."""
+    subordinate: bool
+    """Outside the main clause ("after Seoul spoke", "according to X"): see ``subordinate``."""
 
 
-def _opens_sentence(text: str, start: int) -> bool:
-    """Whether only punctuation and connectives ("But", "Yet", "Meanwhile,") precede ``start``."""
-    return all(
-        word.casefold() in OPENERS or not word[0].isalnum()
-        for word in _WORD.findall(text, 0, start)
-    )
+def _read_mentions(
+    text: str, mentions: Sequence[Mention], quotations: list[tuple[int, int]]
+) -> list[_MentionRead]:
+    """Each mention's role, whether it is one of several subjects, and whether it stands outside
+    the main clause; the steps are those ``mention_roles`` describes, in that order."""
+    count = len(mentions)
+    if not count:
+        return []
+    pairs = range(count - 1)
+    heads = list(range(count))
+    for i in reversed(pairs):
+        if modifies(text, mentions[i].end, mentions[i + 1].start):
+            heads[i] = heads[i + 1]
+    chain_starts = [i for i in range(count) if i == 0 or heads[i - 1] != heads[i]]
+    joined = [coordinated(text, mentions[i].end, mentions[i + 1].start) for i in pairs]
+    floors = [0, *(m.end for m in mentions)][:count]
+    """Where the words before each mention begin: title words never reach into another name."""
+
+    # The verb after each name; a name opening the sentence is a subject even without one.
+    verbs = [predicate(text, m.end) for m in mentions]
+    found: list[Role | None] = [verb.role if verb else None for verb in verbs]
+    if mentions and opens_sentence(text, mentions[0].start):
+        head = heads[0]
+        if found[head] is None and not is_possessive(text, mentions[head].end):
+            found[head] = Role.SUBJECT
+    # A list shares the role of its last member: "Japan, the U.S. and Britain pressed".
+    plural = [False] * count
+    for i in reversed(pairs):
+        if joined[i] and found[heads[i + 1]] is not None:
+            found[i] = found[heads[i + 1]]
+            if joined_by_and(text, mentions[i].end, mentions[i + 1].start):
+                plural[i] = plural[heads[i + 1]] = True
+    # The words before each name: "according to X", "by X", "on X", "pressed X". A chain takes
+    # the source or agent role of its first name ("according to Saudi Arabia's Civil Defense
+    # Authority"); a list after a preposition is all objects ("with China, Japan and Russia").
+    before = [preceding_role(text, m.start, f) for m, f in zip(mentions, floors, strict=True)]
+    for i in chain_starts:
+        head = heads[i]
+        if head != i and before[i] in SUBJECT_ROLES and before[head] is None and not found[head]:
+            before[head] = before[i]
+    for i in pairs:
+        end, start = mentions[i].end, mentions[i + 1].start
+        if (
+            before[i] in (Role.OBJECT, Role.MENTIONED)
+            and before[i + 1] is None
+            and joined[i]
+            and (found[heads[i + 1]] is None or joined_by_conjunction(text, end, start))
+        ):
+            before[i + 1] = before[i]
+    for i, mention in enumerate(mentions):
+        if before[i] is not None:
+            found[i] = before[i]
+        if inside(quotations, mention.start) and found[i] != Role.OBJECT:
+            found[i] = Role.MENTIONED
+    roles = [Role.MENTIONED if role is None else role for role in found]
+    # Titles and appositions: the organisation a subject speaks for.
+    appositions = [
+        (*verb.apposition, not relative_clause(text, verb.apposition[0]))
+        for verb, role in zip(verbs, roles, strict=True)
+        if verb is not None and verb.apposition is not None and role in SUBJECT_ROLES
+    ]
+    for i, mention in enumerate(mentions):
+        if heads[i] != i:
+            if roles[heads[i]] in SUBJECT_ROLES:
+                roles[i] = Role.AFFILIATION
+            elif roles[i] in SUBJECT_ROLES:
+                roles[i] = Role.MENTIONED
+        else:
+            for start, end, naming in appositions:
+                if start <= mention.start < end:
+                    roles[i] = _in_apposition(text, mention, floors[i], roles[i], naming)
+    # Outside the main clause, carried along lists and chains: "after Seoul and Tokyo spoke".
+    clause = [subordinate(text, m.start, f) for m, f in zip(mentions, floors, strict=True)]
+    for i in pairs:
+        end, start = mentions[i].end, mentions[i + 1].start
+        if clause[i] and (heads[i] == heads[i + 1] or joined_by_conjunction(text, end, start)):
+            clause[i + 1] = True
+    return [_MentionRead(*read) for read in zip(roles, plural, clause, strict=True)]
 
 
-def _quoted(text: str, start: int) -> bool:
-    """Whether ``start`` lies inside a quotation: its words are the speaker's, not its subject's."""
-    return len(_QUOTES.findall(text, 0, start)) % 2 == 1
+_MODIFYING = re.compile(r" [a-z]")
 
 
-def _after_preposition(text: str, start: int) -> bool:
-    words = _WORD.findall(text, max(0, start - 30), start)
-    return bool(words) and words[-1].casefold() in PREPOSITIONS
+def _in_apposition(text: str, mention: Mention, floor: int, role: Role, naming: bool) -> Role:
+    """The role of a name inside a subject's apposition ("38 North, a U.S. website monitoring
+    North Korea, said"): never a subject. In an apposition that says what the subject is (not a
+    relative clause: ", who met Pyongyang's envoy,"), a name after "for", "of" or "at", or one
+    that modifies a noun ("a U.S. website", "the ministry's spokesman"), is the organisation the
+    subject speaks for."""
+    if naming and (
+        affiliates(text, mention.start, floor)
+        or is_possessive(text, mention.end)
+        or _MODIFYING.match(text, mention.end)
+    ):
+        return Role.AFFILIATION
+    return Role.MENTIONED if role in SUBJECT_ROLES else role
 
 
 def speakers(text: str, mentions: Sequence[Mention]) -> list[int]:
-    """Indexes of the mentions that are the grammatical subject of the sentence's verbs.
+    """Indexes of the mentions that are the grammatical subject of the sentence's verbs, in order
+    of mention (see ``mention_roles``): stance-holders, speakers, and speakers who declined."""
+    return [i for i, role in enumerate(mention_roles(text, mentions)) if role in SUBJECT_ROLES]
 
-    A subject is a mention followed by a speech or stance verb ("Nakasone said", "China, which ...,
-    has maintained"), the first mention when it opens the sentence, or a mention joined by "and"
-    or a comma to a subject ("Japan and China agreed"). A name right before another, titles aside
-    ("U.S. President George W. Bush"), is the other's modifier and takes its place in such a chain.
-    Mentions inside a quotation or right after a preposition are never subjects.
+
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    """A subject of a sentence, named or resolved from a pronoun or description."""
+
+    role: Role
+    at: int
+    actor_id: int
+    plural: bool
+    subordinate: bool = False
+
+    def rank(self) -> tuple[Role, bool, int]:
+        """Stance-holders first, then speakers, then those who declined; within a role, the main
+        clause first; then order of appearance."""
+        return (self.role, self.subordinate, self.at)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """One sentence read for suggestions: its subjects, then its other names by role."""
+
+    subjects: list[_Subject]
+    affiliations: list[int]
+    mentioned: list[int]
+    objects: list[int]
+
+    @property
+    def lead(self) -> _Subject | None:
+        """The sentence's first claimant, whom a following "it" or "they" may mean."""
+        return min(self.subjects, key=_Subject.rank) if self.subjects else None
+
+    def ranked(self, by_id: dict[int, Actor]) -> list[int]:
+        """Subjects, then the organisations they speak for (a title, an apposition, their parents
+        in the codebook and those of their title's organisation), then the other names, then
+        objects, then the parents of the rest."""
+        subjects = [s.actor_id for s in sorted(self.subjects, key=_Subject.rank)]
+        speaking_for = [*self.affiliations, *_parents([*subjects, *self.affiliations], by_id)]
+        others = [*self.mentioned, *self.objects]
+        return list(dict.fromkeys([*subjects, *speaking_for, *others, *_parents(others, by_id)]))
+
+
+def _parents(actor_ids: Iterable[int], by_id: dict[int, Actor]) -> list[int]:
+    return [
+        parent
+        for actor_id in actor_ids
+        if (parent := by_id[actor_id].parent_id) is not None and parent in by_id
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the earlier sentences of an article tell about the next one."""
+
+    leads: list[_Subject]
+    """The leads of the previous sentences that have one, nearest first (at most three)."""
+    earlier: list[Sequence[Mention]]
+    """The mentions of every earlier sentence, nearest first."""
+
+
+def _fits(kind: str, actor: Actor, plural: bool) -> bool:
+    """Whether a pronoun of ``kind`` can stand for ``actor``: "he" and "she" for a person, "it"
+    for anything else, "they" and "the two" for several subjects or an organisation."""
+    if kind == "person":
+        return actor.kind == "person"
+    if kind == "thing":
+        return actor.kind != "person"
+    return plural or actor.kind != "person"
+
+
+def _shares_word(actor: Actor, words: frozenset[str]) -> bool:
+    return any(
+        word in words
+        for term in (actor.name, *actor.aliases)
+        for word in term.casefold().replace("'s", " ").split()
+    )
+
+
+def _resolve(
+    anaphor: Anaphor,
+    subjects: list[_Subject],
+    mentions: Sequence[Mention],
+    by_id: dict[int, Actor],
+    context: _Context | None,
+) -> _Subject | None:
+    """The actor an unnamed subject stands for, or None.
+
+    A pronoun ("it", "he", "they", "the two leaders") means the nearest subject before it in the
+    sentence whose kind fits (``_fits``), else the nearest lead of the previous sentences that
+    fits. A description ("an agency spokesman", "the presidential statement") means the nearest
+    actor named before it whose name shares one of its words ("Japan Defense Agency", "South
+    Korean Presidential Office"). Failing both, the subject is a document or an unnamed source
+    ("it said", "the official said"), and the claim carries on from the previous sentence's lead.
     """
-    count = len(mentions)
-    subject = [_verb_after(text, m.end) for m in mentions]
-    if mentions and _opens_sentence(text, mentions[0].start):
-        subject[0] = not text.startswith(_POSSESSIVE, mentions[0].end)
+    if anaphor.kind == "source":
+        words = frozenset(anaphor.words) - GENERIC_SOURCE_WORDS
+        earlier = context.earlier if context else []
+        candidates = [
+            *reversed([m for m in mentions if m.end <= anaphor.start]),
+            *(m for sentence in earlier for m in reversed(sentence)),
+        ]
+        for mention in candidates if words else []:
+            if _shares_word(by_id[mention.actor_id], words):
+                return _Subject(anaphor.role, anaphor.start, mention.actor_id, False)
+    else:
+        before = [s for s in subjects if s.at < anaphor.start]
+        for subject in [*reversed(before), *(context.leads if context else [])]:
+            if _fits(anaphor.kind, by_id[subject.actor_id], subject.plural):
+                return _Subject(anaphor.role, anaphor.start, subject.actor_id, subject.plural)
+    if context is not None and context.leads:
+        lead = context.leads[0]
+        return _Subject(anaphor.role, anaphor.start, lead.actor_id, lead.plural)
+    return None
 
-    def head(i: int) -> int:
-        while i + 1 < count and _TITLES.fullmatch(text, mentions[i].end, mentions[i + 1].start):
-            i += 1
-        return i
 
-    for i in range(count - 2, -1, -1):
-        joined = _COORDINATION.fullmatch(text, mentions[i].end, mentions[i + 1].start)
-        if joined and subject[head(i + 1)]:
-            subject[i] = True
-    for i, mention in enumerate(mentions):
-        if _quoted(text, mention.start) or _after_preposition(text, mention.start):
-            subject[i] = False
-    return [i for i in range(count) if subject[i] and head(i) == i]
+def _read(
+    text: str,
+    mentions: Sequence[Mention],
+    by_id: dict[int, Actor],
+    context: _Context | None,
+) -> _Reading:
+    """Read one sentence: its named subjects, the actors its pronouns and descriptions stand for
+    (with ``context``, also from earlier sentences), and its other names by role. A sentence that
+    opens with a quotation and names no subject continues the previous lead's quotation."""
+    if not mentions and context is None:
+        return _Reading([], [], [], [])
+    quotations = quotation_spans(text)
+    reads = _read_mentions(text, mentions, quotations)
+    subjects = [
+        _Subject(read.role, m.start, m.actor_id, read.plural, read.subordinate)
+        for m, read in zip(mentions, reads, strict=True)
+        if read.role in SUBJECT_ROLES
+    ]
+    spans = [(m.start, m.end) for m in mentions]
+    # Alone, a sentence's pronouns can only mean its own named subjects.
+    unnamed = anaphoric_subjects(text, spans, quotations) if subjects or context else []
+    for anaphor in unnamed:
+        resolved = _resolve(anaphor, subjects, mentions, by_id, context)
+        if resolved is not None:
+            subjects.append(replace(resolved, subordinate=subordinate(text, anaphor.start)))
+    if not subjects and context is not None and context.leads and unattributed_quotation(text):
+        lead = context.leads[0]
+        subjects.append(_Subject(Role.SUBJECT, 0, lead.actor_id, lead.plural))
+
+    def having(role: Role) -> list[int]:
+        return [m.actor_id for m, read in zip(mentions, reads, strict=True) if read.role == role]
+
+    return _Reading(subjects, having(Role.AFFILIATION), having(Role.MENTIONED), having(Role.OBJECT))
 
 
 def suggest_actors(
@@ -291,21 +474,74 @@ def suggest_actors(
 ) -> list[Actor]:
     """Actors a coder most likely wants for this sentence, best first.
 
-    The mentioned actors that are the sentence's subjects come first (the one who speaks or takes
-    the position), then the other mentioned actors in order of mention, then the actors they belong
-    to (a minister suggests his state), then the coder's most recently used actors. Pass
-    ``mentions`` from ``MentionFinder.find_in_article`` to honour introduced surnames.
+    The mentioned actors that are the sentence's subjects come first (whoever takes a position,
+    then whoever only reports one, then whoever declined to comment), then the organisations they
+    speak for (a title, an apposition, their parent), then the other mentioned actors, then the
+    objects of its verbs and prepositions, then the actors the others belong to, then the coder's
+    most recently used actors. Pass ``mentions`` from ``MentionFinder.find_in_article`` to honour
+    introduced surnames; ``suggest_actor_groups`` also reads the sentences before it.
     """
     by_id = {actor.id: actor for actor in actors}
     if mentions is None:
         mentions = (finder or MentionFinder(actors)).find(text)
     mentions = [m for m in mentions if m.actor_id in by_id]
-    first = [mentions[i].actor_id for i in speakers(text, mentions)]
-    mentioned = list(dict.fromkeys([*first, *(m.actor_id for m in mentions)]))
-    parents = [
-        parent
-        for actor_id in mentioned
-        if (parent := by_id[actor_id].parent_id) is not None and parent in by_id
-    ]
-    ordered = dict.fromkeys([*mentioned, *parents, *(i for i in recent_ids if i in by_id)])
+    ranked = _read(text, mentions, by_id, None).ranked(by_id)
+    ordered = dict.fromkeys([*ranked, *(i for i in recent_ids if i in by_id)])
     return [by_id[actor_id] for actor_id in ordered]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorSuggestions:
+    """Suggestions for one sentence in two groups, each best first, no actor in both."""
+
+    here: list[Actor]
+    """From the sentence and its article: the sentence's actors as ``suggest_actors`` ranks them
+    (with its pronouns and descriptions read against the sentences before), then the actor the
+    previous sentences were about, then every other actor the article names, nearest first."""
+    elsewhere: list[Actor]
+    """The coder's recently used actors that the article does not name, most recent first."""
+
+
+CONTEXT_SENTENCES = 6
+"""How many sentences before the coded one are read for its pronouns: a lead further back than
+that no longer decides what "it" or "they" means."""
+
+
+def suggest_actor_groups(
+    sentences: Sequence[str],
+    position: int,
+    actors: Sequence[Actor],
+    recent_ids: Sequence[int],
+    finder: MentionFinder | None = None,
+    mentions: Sequence[Sequence[Mention]] | None = None,
+) -> ActorSuggestions:
+    """Suggestions for ``sentences[position]`` read in its article: see ``ActorSuggestions``.
+
+    ``mentions`` are the article's, one list per sentence, as ``MentionFinder.find_in_article``
+    returns them (found here when not given). After "China is taking a milder approach.", "It
+    criticized North Korea" suggests China first; after "..., the Defense Agency said.", "An
+    agency spokesman said" suggests the agency.
+    """
+    by_id = {actor.id: actor for actor in actors}
+    if mentions is None:
+        mentions = (finder or MentionFinder(actors)).find_in_article(sentences)
+    found: list[Sequence[Mention]] = [
+        [m for m in sentence if m.actor_id in by_id] for sentence in mentions
+    ]
+    leads: list[_Subject] = []
+    reading = _Reading([], [], [], [])
+    for index in range(max(0, position - CONTEXT_SENTENCES), position + 1):
+        context = _Context(leads[:3], found[index - 1 :: -1] if index else [])
+        reading = _read(sentences[index], found[index], by_id, context)
+        if reading.lead is not None:
+            leads.insert(0, reading.lead)
+    previous = [lead.actor_id for lead in leads if lead is not reading.lead][:1]
+    nearest: dict[int, tuple[int, bool]] = {}
+    for index, sentence in enumerate(found):
+        for mention in sentence:
+            key = (abs(index - position), index > position)
+            nearest[mention.actor_id] = min(nearest.get(mention.actor_id, key), key)
+    article = sorted(nearest, key=nearest.__getitem__)
+    here = list(dict.fromkeys([*reading.ranked(by_id), *previous, *article]))
+    elsewhere = [i for i in dict.fromkeys(recent_ids) if i in by_id and i not in here]
+    return ActorSuggestions([by_id[i] for i in here], [by_id[i] for i in elsewhere])
