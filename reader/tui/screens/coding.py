@@ -15,7 +15,7 @@ from collections.abc import Callable
 from reader.models import Actor, Annotation, Event, Sentence, Target
 from reader.store import StoreError
 from reader.store.base import KIND_ROWS, KIND_STATUS
-from reader.text.mentions import suggest_actors
+from reader.text.mentions import suggest_actor_groups
 from reader.tui.coding_flow import (
     Cancelled,
     ChoiceFlow,
@@ -127,23 +127,26 @@ class CodingActions(ArticleScreen):
     # -- adding -------------------------------------------------------------------------------
 
     def suggestions(self, sentence: Sentence) -> tuple[tuple[Actor, ...], tuple[Actor, ...]]:
-        """The numbered actor suggestions for a sentence: from the sentence and its article
-        first, then actors used recently in other articles; the same while the coder stays."""
+        """The numbered actor suggestions for a sentence, read in its article: who makes the
+        claim first (the subject, a speaker's organisation, the claimant a pronoun refers back
+        to), then the article's other actors, then actors used recently in other articles; the
+        same while the coder stays on the sentence."""
         if self._suggestions is not None and self._suggestions[0] == sentence.id:
             return self._suggestions[1], self._suggestions[2]
-        actors = list(self.codebook.actors)
-        recent = self.store.recent_actor_ids()
-        ranked = suggest_actors(
-            sentence.text, actors, [], self.finder, mentions=self.mentions.get(sentence.id)
+        position = next(
+            (i for i, each in enumerate(self.sentences) if each.id == sentence.id), None
         )
-        in_article = {m.actor_id for found in self.mentions.values() for m in found}
-        in_article |= {a.actor_id for found in self.annotations.values() for a in found}
-        by_id = {actor.id: actor for actor in actors}
-        here = [*ranked, *(by_id[i] for i in recent if i in in_article and i in by_id)]
-        here = list({actor.id: actor for actor in here}.values())
-        shown = {actor.id for actor in here}
-        elsewhere = [by_id[i] for i in recent if i in by_id and i not in shown]
-        self._suggestions = (sentence.id, tuple(here), tuple(elsewhere))
+        if position is None:
+            return (), ()
+        groups = suggest_actor_groups(
+            [each.text for each in self.sentences],
+            position,
+            list(self.codebook.actors),
+            self.store.recent_actor_ids(),
+            self.finder,
+            mentions=[self.mentions.get(each.id, []) for each in self.sentences],
+        )
+        self._suggestions = (sentence.id, tuple(groups.here), tuple(groups.elsewhere))
         return self._suggestions[1], self._suggestions[2]
 
     def _moved(self) -> None:
