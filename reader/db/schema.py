@@ -262,10 +262,38 @@ def m003_event_kinds_and_coded_view(db: Database) -> None:
     )
 
 
+def m004_settings_and_assignments(db: Database) -> None:
+    """Project settings (blind coding) and which coder codes which article.
+
+    ``settings`` holds a value per key for the whole project (``blind``: "on" or "off"), so
+    every coder's reader obeys the same rule. ``assignments`` gives each article to one coder,
+    and the articles of the overlap sample to two (``overlap`` = 1), so that agreement can be
+    measured; a coder with assignments works through their own articles first.
+    """
+    db.execute(
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE assignments (
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            annotator TEXT NOT NULL,
+            overlap INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (article_id, annotator)
+        )"""
+    )
+    db.execute("CREATE INDEX assignments_annotator ON assignments (annotator, article_id)")
+
+
 STEPS: tuple[Step, ...] = (
     m001_initial,
     m002_search_index_on_demand,
     m003_event_kinds_and_coded_view,
+    m004_settings_and_assignments,
 )
 """Every schema step, oldest first. A step, once released, is never edited: a later change is a
 new step appended here."""

@@ -23,6 +23,7 @@ from reader.store.imports import ImportsMixin
 from reader.store.merge import MergeMixin
 from reader.store.reports import ReportsMixin
 from reader.store.search import SearchMixin
+from reader.store.team import TeamMixin
 
 __all__ = [
     "NO_CLAIM",
@@ -46,5 +47,6 @@ class Store(
     ExportsMixin,
     ImportsMixin,
     HealthMixin,
+    TeamMixin,
 ):
     """Queries and writes for one coder (``annotator``) on one database."""

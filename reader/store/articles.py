@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from reader.db import transaction
 from reader.models import Article, ArticleSummary, Sentence
-from reader.store.base import StoreBase
+from reader.store.base import Param, StoreBase
 from reader.store.search import article_filter
 
 CODED_BY = "EXISTS (SELECT 1 FROM coded_sentences c WHERE c.sentence_id = s.id AND c.annotator = ?)"
@@ -23,17 +23,45 @@ SUMMARY_SELECT = f"""
 """An article-list row: id, title, sentences, and those this coder has coded."""
 
 
+MINE = "a.id IN (SELECT article_id FROM assignments WHERE annotator = ?)"
+"""True for an article ``a`` assigned to the coder (the parameter)."""
+
+
 class ArticlesMixin(StoreBase):
     """Articles, sentences, progress and the small UI state kept per coder."""
 
+    all_articles = False
+    """Whether the list shows every article even when this coder has assignments (the
+    reader's toggle); without assignments it always does."""
+    _mine: bool | None = None
+
+    def mine_only(self) -> bool:
+        """Whether the article list and ``]`` keep to this coder's assigned articles."""
+        if self._mine is None:
+            found = "SELECT 1 FROM assignments WHERE annotator = ? LIMIT 1"
+            self._mine = self._value(found, [self.annotator]) is not None
+        return self._mine and not self.all_articles
+
+    def forget_scope(self) -> None:
+        """Read the assignments again (another coder may have run ``assign`` meanwhile)."""
+        self._mine = None
+
+    def _where(self, query: str) -> tuple[str, list[Param]]:
+        """The articles listed: matching ``query``, and this coder's own when assigned."""
+        where, params = article_filter(query)
+        if self.mine_only():
+            where = f"{where} AND {MINE}" if where else f"WHERE {MINE}"
+            params = [*params, self.annotator]
+        return where, params
+
     def article_count(self, query: str = "") -> int:
         """How many articles there are (matching ``query``, if given)."""
-        where, params = article_filter(query)
+        where, params = self._where(query)
         return self._int(f"SELECT count(*) FROM articles a {where}", params)
 
     def article_summaries(self, offset: int, limit: int, query: str = "") -> list[ArticleSummary]:
         """One window of the article list, in import order, with this coder's progress."""
-        where, params = article_filter(query)
+        where, params = self._where(query)
         sql = f"{SUMMARY_SELECT} {where} ORDER BY a.id LIMIT ? OFFSET ?"
         rows = self.conn.execute(sql, [self.annotator, *params, limit, offset]).fetchall()
         return [ArticleSummary(*row) for row in rows]
@@ -47,7 +75,7 @@ class ArticlesMixin(StoreBase):
 
     def article_index(self, article_id: int, query: str = "") -> int | None:
         """The position of an article in the (filtered) list, or None when it is filtered out."""
-        where, params = article_filter(query)
+        where, params = self._where(query)
         joiner = "AND" if where else "WHERE"
         listed = f"SELECT 1 FROM articles a {where} {joiner} a.id = ?"
         if self._value(listed, [*params, article_id]) is None:
@@ -56,11 +84,12 @@ class ArticlesMixin(StoreBase):
         return self._int(before, [*params, article_id])
 
     def first_article_id(self) -> int | None:
-        return self._maybe_int("SELECT min(id) FROM articles")
+        where, params = self._where("")
+        return self._maybe_int(f"SELECT min(a.id) FROM articles a {where}", params)
 
     def adjacent_article_id(self, article_id: int, step: int, query: str = "") -> int | None:
         """The next (``step`` > 0) or previous article in list order among those matching."""
-        where, params = article_filter(query)
+        where, params = self._where(query)
         joiner = "AND" if where else "WHERE"
         compare, order = (">", "ASC") if step > 0 else ("<", "DESC")
         sql = f"SELECT a.id FROM articles a {where} {joiner} a.id {compare} ? ORDER BY a.id {order}"
@@ -99,14 +128,30 @@ class ArticlesMixin(StoreBase):
     # -- this coder's progress --------------------------------------------------------------
 
     def coded_sentence_count(self) -> int:
-        """How many sentences this coder has coded (annotated or marked "no claim")."""
+        """How many sentences this coder has coded (annotated or marked "no claim"), of their
+        own articles when they have assignments."""
+        if self.mine_only():
+            return self._int(
+                "SELECT count(DISTINCT c.sentence_id) FROM coded_sentences c"
+                " JOIN sentences s ON s.id = c.sentence_id WHERE c.annotator = ?"
+                " AND s.article_id IN (SELECT article_id FROM assignments WHERE annotator = ?)",
+                [self.annotator, self.annotator],
+            )
         return self._int(
             "SELECT count(DISTINCT sentence_id) FROM coded_sentences WHERE annotator = ?",
             [self.annotator],
         )
 
     def progress(self) -> tuple[int, int]:
-        """(sentences this coder has coded, all sentences)."""
+        """(sentences this coder has coded, all sentences), of their own articles when they
+        have assignments."""
+        if self.mine_only():
+            total = self._int(
+                "SELECT count(*) FROM sentences WHERE article_id IN"
+                " (SELECT article_id FROM assignments WHERE annotator = ?)",
+                [self.annotator],
+            )
+            return self.coded_sentence_count(), total
         return self.coded_sentence_count(), self._int("SELECT count(*) FROM sentences")
 
     def next_open_sentence(
@@ -115,12 +160,13 @@ class ArticlesMixin(StoreBase):
         """(article id, sentence id) of the nearest sentence after (``step`` > 0) or before the
         given place, in list order, that this coder has not coded yet."""
         compare, order = (">", "ASC") if step > 0 else ("<", "DESC")
+        mine = f"AND {MINE.replace('a.id', 's.article_id')}" if self.mine_only() else ""
         row = self.conn.execute(
             f"""
             SELECT s.article_id, s.id FROM sentences s
-            WHERE (s.article_id, s.position) {compare} (?, ?) AND NOT {CODED_BY}
+            WHERE (s.article_id, s.position) {compare} (?, ?) AND NOT {CODED_BY} {mine}
             ORDER BY s.article_id {order}, s.position {order} LIMIT 1""",
-            [article_id, position, self.annotator],
+            [article_id, position, self.annotator, *([self.annotator] if mine else [])],
         ).fetchone()
         return (int(row[0]), int(row[1])) if row else None
 

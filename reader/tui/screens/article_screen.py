@@ -72,6 +72,8 @@ class ArticleScreen(Screen[None]):
         self.panel = AnnotationPanel(id="panel")
         self.picker = CodingPicker(id="picker")
         """Shown in the panel's place while a coding question is open (``coding``)."""
+        self.blind = store.blind
+        """The project's rule that each coder sees only their own codes (``nkreader config``)."""
         self._load_codebook()
 
     # -- the open article and sentence --------------------------------------------------------
@@ -91,6 +93,12 @@ class ArticleScreen(Screen[None]):
         sentence = self.current_sentence
         return sentence.id if sentence else None
 
+    def _shown(self, annotations: list[Annotation]) -> list[Annotation]:
+        """The annotations this coder may see: their own only when the project codes blind."""
+        if not self.blind:
+            return annotations
+        return [a for a in annotations if a.annotator == self.store.annotator]
+
     def my_annotations(self, sentence_id: int) -> list[Annotation]:
         return [
             a for a in self.annotations.get(sentence_id, []) if a.annotator == self.store.annotator
@@ -107,7 +115,7 @@ class ArticleScreen(Screen[None]):
         self.sentences = self.store.sentences(article_id)
         self._find_mentions()
         self.annotations = {}
-        for annotation in self.store.annotations_for_article(article_id):
+        for annotation in self._shown(self.store.annotations_for_article(article_id)):
             self.annotations.setdefault(annotation.sentence_id, []).append(annotation)
         self.no_claim = set(self.store.statuses(article_id))
         index = len(self.sentences) - 1 if at_end else 0
@@ -232,7 +240,10 @@ class ArticleScreen(Screen[None]):
     def _show_progress(self, done: int | None = None) -> None:
         if done is None:
             done = self.store.coded_sentence_count()
-        self.status_bar.show(self.db_label, self.store.annotator, done, self.total_sentences)
+        self.status_bar.show(
+            self.db_label, self.store.annotator, done, self.total_sentences,
+            blind=self.blind, mine=self.store.mine_only(),
+        )  # fmt: skip
 
     # -- after a change -----------------------------------------------------------------------
 
@@ -241,7 +252,9 @@ class ArticleScreen(Screen[None]):
         if article_id is not None and article_id != self.current_article_id:
             self.open_article(article_id, sentence_id)
         elif self.article is not None and (index := self.reader.index_of(sentence_id)) is not None:
-            self.annotations[sentence_id] = self.store.annotations_for_sentence(sentence_id)
+            self.annotations[sentence_id] = self._shown(
+                self.store.annotations_for_sentence(sentence_id)
+            )
             self.no_claim = set(self.store.statuses(self.article.id))
             self.reader.update_sentence(
                 sentence_id, self._badges(sentence_id), sentence_id in self.no_claim

@@ -64,6 +64,8 @@ class MainScreen(NavigationActions, CodingActions):
         Binding("x", "export", "Export", show=False, priority=True, id="view.export"),
         Binding("c", "codebook", "Codebook", show=False, priority=True, id="view.codebook"),
         Binding("r", "refresh", "Refresh", show=False, priority=True, id="view.refresh"),
+        Binding("o", "other_articles", "Others' articles", show=False, priority=True,
+                id="view.other-articles"),
         # The open question (actor, stance, target, ...) in the picker; printable keys go to
         # its filter through ``ReaderApp.on_event``.
         Binding("escape", "flow_back", "Back", priority=True, id="pick.back"),
@@ -161,6 +163,8 @@ class MainScreen(NavigationActions, CodingActions):
             return bool(self.article_list.query_text) or self.filter_box.display
         if action in ("article", "open_sentence"):
             return self.article is not None
+        if action == "other_articles":
+            return self.store.has_assignments(self.store.annotator)
         return True
 
     # -- other screens ------------------------------------------------------------------------
@@ -185,11 +189,22 @@ class MainScreen(NavigationActions, CodingActions):
 
     def action_refresh(self) -> None:
         """Re-read the database: another coder or process may have changed it meanwhile."""
+        self.store.forget_scope()
+        self.blind = self.store.blind
         done, self.total_sentences = self.store.progress()
         self.article_list.reload()
         self._codebook_changed()
         self._show_progress(done)
         self.notify("Refreshed from the database")
+
+    def action_other_articles(self) -> None:
+        """With assignments: show every article, or only this coder's again."""
+        self.store.all_articles = not self.store.all_articles
+        done, self.total_sentences = self.store.progress()
+        self._apply_filter(self.article_list.query_text)
+        self._show_progress(done)
+        shown = "every article" if self.store.all_articles else "your articles"
+        self.notify(f"The list shows {shown}")
 
     def action_export(self) -> None:
         from reader.tui.screens.export import ExportDialog, ExportRequest

@@ -19,16 +19,30 @@ class StatusBar(Widget):
         super().__init__(id=id)
         self._content = Content("")
 
-    def show(self, db_label: str, annotator: str, done: int, total: int) -> None:
-        """Template variables are inserted as text, never read as markup."""
+    def show(
+        self,
+        db_label: str,
+        annotator: str,
+        done: int,
+        total: int,
+        *,
+        blind: bool = False,
+        mine: bool = False,
+    ) -> None:
+        """Template variables are inserted as text, never read as markup. ``blind``: the
+        project codes blind; ``mine``: the counts are of this coder's assigned articles."""
         percent = f"{100 * done / total:.0f}%" if total else "–"
+        of = "of your articles " if mine else ""
         self._content = Content.from_markup(
-            "[b]nkreader[/b]  $db  ·  coder [b]$who[/b]  ·  $done/$total sentences coded ($pct)",
+            "[b]nkreader[/b]  $db  ·  coder [b]$who[/b]  ·  $done/$total sentences $of"
+            "coded ($pct)$blind",
             db=visible(db_label, one_line=True),
             who=visible(annotator, one_line=True),
             done=f"{done:,}",
             total=f"{total:,}",
+            of=of,
             pct=percent,
+            blind="  ·  blind" if blind else "",
         )
         self.refresh()
 
