@@ -62,7 +62,7 @@ def test_new_database_records_every_schema_step(tmp_path: Path) -> None:
     db = open_database(tmp_path / "new.db")
     names = [row[0] for row in db.conn.execute("SELECT name FROM _sqlite_migrations")]
     assert names == known_migrations()
-    assert names == [
+    assert names[:3] == [
         "m001_initial",
         "m002_search_index_on_demand",
         "m003_event_kinds_and_coded_view",
