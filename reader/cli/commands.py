@@ -346,6 +346,11 @@ def import_command(
 @click.option("--article", "article_id", type=ROW_ID, default=None, help="Only this article id.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option(
+    "--final",
+    is_flag=True,
+    help="The final layer: agreed codes and adjudicated ones, with a column saying which.",
+)
+@click.option(
     "--formula-escape",
     type=click.Choice(["on", "off"]),
     default="on",
@@ -361,10 +366,15 @@ def export_command(
     annotator: str | None,
     article_id: int | None,
     force: bool,
+    final: bool,
     formula_escape: str,
     db_path: Path | None,
 ) -> None:
     """Export annotations, one row per annotation (RFC 4180 CSV or JSON lines).
+
+    --final exports the study's final data instead: one row per final statement, agreed by the
+    coders (final: agreed, or single where one coder decided the sentence) or adjudicated
+    (nkreader review); disagreements not decided yet are left out and counted.
 
     In CSV, a text cell starting with =, +, -, @, a tab or a carriage return (or with ') gets
     one ' in front, so a spreadsheet shows it instead of running it; --formula-escape off writes
@@ -380,6 +390,9 @@ def export_command(
     store = open_store(db_path)
     try:
         escape = formula_escape == "on"
+        if final:
+            _export_final(store, output, fmt, force, escape)
+            return
         if output is None or str(output) == "-":
             try:
                 write_export(
@@ -404,6 +417,31 @@ def export_command(
         raise click.ClickException(str(error)) from None
     finally:
         store.close()
+
+
+def _export_final(
+    store: Store, output: Path | None, fmt: str | None, force: bool, escape: bool
+) -> None:
+    """The ``--final`` half of ``export``."""
+    from reader.exchange.exporting import format_for_path
+    from reader.exchange.final_export import export_final_to_path, write_final_export
+
+    if output is None or str(output) == "-":
+        count, waiting = write_final_export(
+            store, sys.stdout, fmt=fmt or "csv", formula_escape=escape
+        )
+    else:
+        chosen = format_for_path(output, fmt)
+        count, waiting = export_final_to_path(
+            store, output, fmt=chosen, force=force, formula_escape=escape
+        )
+        click.echo(f"{count} rows written to {output}", err=True)
+    if waiting:
+        click.echo(
+            f"warning: {waiting} sentence{'s' * (waiting != 1)} where coders disagree"
+            " have no final codes yet: nkreader review",
+            err=True,
+        )
 
 
 @cli.command(name="articles")

@@ -289,11 +289,44 @@ def m004_settings_and_assignments(db: Database) -> None:
     db.execute("CREATE INDEX assignments_annotator ON assignments (annotator, article_id)")
 
 
+def m006_final_layer(db: Database) -> None:
+    """The adjudicated layer: for a sentence the coders disagreed on, the final codes.
+
+    ``final_decisions`` holds one row per adjudicated sentence (its ``id`` is the sentence's):
+    who decided, when, why, and whether a coder's codes were accepted (``source_coder``) or
+    others written. ``final_annotations`` holds the final codes themselves; a decision without
+    any is a final "no claim". Sentences the coders agree on are final without a row here.
+    """
+    db.execute(
+        """
+        CREATE TABLE final_decisions (
+            id INTEGER PRIMARY KEY REFERENCES sentences(id),
+            adjudicator TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            source_coder TEXT
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE final_annotations (
+            id INTEGER PRIMARY KEY,
+            sentence_id INTEGER NOT NULL REFERENCES final_decisions(id),
+            actor_id INTEGER NOT NULL REFERENCES actors(id),
+            stance_id INTEGER NOT NULL REFERENCES stances(id),
+            target_id INTEGER REFERENCES targets(id),
+            note TEXT NOT NULL DEFAULT ''
+        )"""
+    )
+    db.execute("CREATE INDEX final_annotations_sentence ON final_annotations (sentence_id)")
+
+
 STEPS: tuple[Step, ...] = (
     m001_initial,
     m002_search_index_on_demand,
     m003_event_kinds_and_coded_view,
     m004_settings_and_assignments,
+    m006_final_layer,
 )
 """Every schema step, oldest first. A step, once released, is never edited: a later change is a
 new step appended here."""

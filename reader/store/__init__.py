@@ -12,6 +12,7 @@ only the base and the row functions of ``rows``. Callers import everything from 
 from __future__ import annotations
 
 from reader.db import StoreError
+from reader.store.adjudication import AdjudicationMixin
 from reader.store.articles import ArticlesMixin
 from reader.store.base import NO_CLAIM, DuplicateAnnotation, fts_query, now
 from reader.store.codebook import CodebookMixin
@@ -48,5 +49,6 @@ class Store(
     ImportsMixin,
     HealthMixin,
     TeamMixin,
+    AdjudicationMixin,
 ):
     """Queries and writes for one coder (``annotator``) on one database."""

@@ -45,6 +45,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "sentence_id", "actor_id", "stance_id", "target_id", "note", "annotator",
         "created_at", "updated_at",
     ),
+    "final_decisions": ("id", "adjudicator", "decided_at", "reason", "source_coder"),
+    "final_annotations": ("id", "sentence_id", "actor_id", "stance_id", "target_id", "note"),
 }  # fmt: skip
 """The tables a snapshot may hold, with every column, in the order they are restored."""
 

@@ -1,0 +1,139 @@
+"""The study's final data out: the codes coders agreed on, and the adjudicated ones.
+
+``nkreader export --final`` writes one row per final statement, with a column saying where it
+comes from (``agreed``: two or more coders coded the sentence alike; ``single``: one coder
+decided it; ``adjudicated``: an adjudicator decided). Sentences whose final codes are "no claim"
+have no row, as in the coders' export; disagreements no adjudicator has decided yet are left out
+and counted, so the caller can say how many are still waiting.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from reader.exchange.exporting import ExportError, escape_formula
+from reader.exchange.output_files import OutputError, check_output, written_whole
+from reader.store import Store
+from reader.store.adjudication import FinalSentence
+
+__all__ = ["FINAL_COLUMNS", "export_final_to_path", "final_rows", "write_final_export"]
+
+FINAL_COLUMNS = (
+    "article_id", "source", "title", "published", "sentence_position", "start", "end",
+    "sentence", "actor", "actor_kind", "parent_actor", "stance", "stance_score", "target",
+    "note", "final", "coders", "adjudicator", "reason",
+)  # fmt: skip
+"""The columns of the final export; the first ones are those of the coders' export."""
+
+NUMERIC = frozenset(("article_id", "sentence_position", "start", "end", "stance_score"))
+"""Columns that are numbers: never escaped against spreadsheet formulas."""
+
+
+def final_rows(store: Store) -> tuple[Iterator[dict[str, object]], int]:
+    """The final export's rows in reading order, and how many disagreements still wait."""
+    final, waiting = store.final_layer()
+    codebook = store.codebook()
+    actors = {a.id: a for a in codebook.actors}
+    stances = {s.id: s for s in codebook.stances}
+    targets = {t.id: t.name for t in codebook.targets}
+    notes = {
+        (int(sid), int(a), int(s), t): str(n)
+        for sid, a, s, t, n in store.conn.execute(
+            "SELECT sentence_id, actor_id, stance_id, target_id, note FROM final_annotations"
+        )
+    }
+
+    def rows() -> Iterator[dict[str, object]]:
+        by_article: dict[int, list[FinalSentence]] = {}
+        places = {
+            int(sid): int(aid)
+            for sid, aid in store.conn.execute("SELECT id, article_id FROM sentences")
+        }
+        for entry in final:
+            by_article.setdefault(places[entry.sentence_id], []).append(entry)
+        for article_id in sorted(by_article):
+            article = store.article(article_id)
+            if article is None:
+                continue
+            sentences = {s.id: s for s in store.sentences(article_id)}
+            entries = sorted(
+                by_article[article_id], key=lambda e: sentences[e.sentence_id].position
+            )
+            for entry in entries:
+                sentence = sentences[entry.sentence_id]
+                decision = entry.decision
+                for actor_id, stance_id, target_id in sorted(
+                    entry.statements, key=lambda t: (t[0], t[1], t[2] or 0)
+                ):
+                    actor, stance = actors.get(actor_id), stances.get(stance_id)
+                    parent = actors.get(actor.parent_id) if actor and actor.parent_id else None
+                    key = (entry.sentence_id, actor_id, stance_id, target_id)
+                    yield {
+                        "article_id": article_id,
+                        "source": article.source,
+                        "title": article.title,
+                        "published": article.published or "",
+                        "sentence_position": sentence.position,
+                        "start": sentence.start,
+                        "end": sentence.end,
+                        "sentence": sentence.text,
+                        "actor": actor.name if actor else "",
+                        "actor_kind": actor.kind if actor else "",
+                        "parent_actor": parent.name if parent else "",
+                        "stance": stance.key if stance else "",
+                        "stance_score": stance.score if stance else "",
+                        "target": targets.get(target_id, "") if target_id is not None else "",
+                        "note": notes.get(key, ""),
+                        "final": entry.final,
+                        "coders": ";".join(entry.coders),
+                        "adjudicator": decision.adjudicator if decision else "",
+                        "reason": decision.reason if decision else "",
+                    }
+
+    return rows(), len(waiting)
+
+
+def write_final_export(
+    store: Store, out: TextIO, *, fmt: str = "csv", formula_escape: bool = True
+) -> tuple[int, int]:
+    """Write the final layer to ``out``; (rows written, disagreements still waiting)."""
+    produced, waiting = final_rows(store)
+    count = 0
+    if fmt == "jsonl":
+        for row in produced:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+        return count, waiting
+    if fmt != "csv":
+        raise ExportError(f"unknown export format {fmt!r}: use one of csv, jsonl")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(FINAL_COLUMNS)
+    escape: Callable[[str, object], object] = (
+        (lambda name, value: escape_formula(value)
+         if isinstance(value, str) and name not in NUMERIC else value)
+        if formula_escape else (lambda name, value: value)
+    )  # fmt: skip
+    for row in produced:
+        writer.writerow([escape(name, row[name]) for name in FINAL_COLUMNS])
+        count += 1
+    return count, waiting
+
+
+def export_final_to_path(
+    store: Store, path: Path, *, fmt: str, force: bool = False, formula_escape: bool = True
+) -> tuple[int, int]:
+    """``write_final_export`` into a file, written whole and never over the database."""
+    try:
+        target = check_output(Path(path), force=force, protected=store.database_files())
+        buffer = io.StringIO(newline="")
+        counts = write_final_export(store, buffer, fmt=fmt, formula_escape=formula_escape)
+        with written_whole(target, "the export", "export") as out:
+            out.write(buffer.getvalue().encode("utf-8"))
+        return counts
+    except OutputError as error:
+        raise ExportError(str(error)) from None
