@@ -23,6 +23,7 @@ from textual.screen import Screen
 from reader.db import damage_message, is_damage
 from reader.store import Store, StoreError
 from reader.text.visible import visible
+from reader.tui.screens.flow_host import FlowHost
 from reader.tui.screens.main import MainScreen
 from reader.tui.widgets import ArticleList
 
@@ -172,18 +173,20 @@ class ReaderApp(App[None]):
             elif self._held or not self.screen.is_mounted:
                 self._hold(event)
                 return
-            elif self.screen is self.main and self._typed_into_question(event):
+            elif isinstance(self.screen, FlowHost) and self._typed_into_question(event):
                 return
         await super().on_event(event)
 
     def _typed_into_question(self, event: events.Key) -> bool:
-        flow = self.main.flow
+        screen = self.screen
+        assert isinstance(screen, FlowHost)
+        flow = screen.flow
         character = event.character
         if flow is None or not character or not character.isprintable():
             return False
         if character.isdigit() and flow.takes_digit(int(character)):
             return False  # a digit that picks a row: the pick binding takes it
-        self.main.type_into_flow(character)
+        screen.type_into_flow(character)
         return True
 
     def _hold(self, event: events.Key) -> None:

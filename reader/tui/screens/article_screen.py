@@ -14,6 +14,7 @@ from contextlib import suppress
 from typing import TypeVar
 
 from textual.screen import Screen
+from textual.widget import Widget
 
 from reader.models import Annotation, Article, Codebook, Sentence
 from reader.store import Store, StoreError
@@ -72,6 +73,7 @@ class ArticleScreen(Screen[None]):
         self.panel = AnnotationPanel(id="panel")
         self.picker = CodingPicker(id="picker")
         """Shown in the panel's place while a coding question is open (``coding``)."""
+        self.asked_over: Widget = self.panel
         self.blind = store.blind
         """The project's rule that each coder sees only their own codes (``nkreader config``)."""
         self._load_codebook()

@@ -17,7 +17,6 @@ from reader.store import StoreError
 from reader.store.base import KIND_ROWS, KIND_STATUS
 from reader.text.mentions import suggest_actor_groups
 from reader.tui.coding_flow import (
-    Cancelled,
     ChoiceFlow,
     Chosen,
     Codes,
@@ -32,50 +31,15 @@ from reader.tui.coding_flow import (
     Outcome,
 )
 from reader.tui.screens.article_screen import ArticleScreen
-
-Handler = Callable[[Outcome], None]
-"""What the screen does with a flow's final outcome."""
+from reader.tui.screens.flow_host import FlowHost
 
 
-class CodingActions(ArticleScreen):
+class CodingActions(FlowHost, ArticleScreen):
     """Actions that change this coder's annotations and statuses, one committed write each."""
 
-    _handler: Handler | None = None
     _suggestions: tuple[int, tuple[Actor, ...], tuple[Actor, ...]] | None = None
     """(sentence id, suggested here, recent elsewhere): kept while the coder stays on the
     sentence, so the digit of each suggestion never changes under the coder's fingers."""
-
-    # -- running a flow ---------------------------------------------------------------------
-
-    def start_flow(self, flow: Flow, handler: Handler) -> None:
-        """Show a flow's first question in the picker; ``handler`` gets its final outcome."""
-        self.flow, self._handler = flow, handler
-        self.picker.show(flow.view)
-        self.picker.display = True
-        self.panel.display = False
-        self._refresh_keys()
-
-    def end_flow(self) -> None:
-        self.flow, self._handler = None, None
-        self.picker.display = False
-        self.panel.display = True
-        self.picker.show(None)
-        self._refresh_keys()
-
-    def _after(self, outcome: Outcome | None) -> None:
-        """Redraw after a key; hand a final outcome over, or create what the flow asked for."""
-        flow = self.flow
-        if flow is None:
-            return
-        while isinstance(outcome, CreateActor | CreateTarget):
-            outcome = self._create(flow, outcome)
-        if outcome is None:
-            self.picker.show(flow.view)
-            return
-        handler = self._handler
-        self.end_flow()
-        if handler is not None and not isinstance(outcome, Cancelled):
-            handler(outcome)
 
     def _create(self, flow: Flow, wanted: CreateActor | CreateTarget) -> Outcome | None:
         """Add a new actor or target to the codebook now (it stays there, whatever comes
@@ -91,38 +55,6 @@ class CodingActions(ArticleScreen):
             return None
         self._load_codebook()
         return flow.created(made)
-
-    def type_into_flow(self, text: str) -> None:
-        """Printable keys while a flow is open (routed here by ``ReaderApp.on_event``)."""
-        if self.flow is not None:
-            self._after(self.flow.type(text))
-
-    def action_flow_back(self) -> None:
-        if self.flow is not None:
-            self._after(self.flow.back())
-
-    def action_flow_accept(self) -> None:
-        if self.flow is not None:
-            self._after(self.flow.accept())
-
-    def action_flow_pick(self, number: int) -> None:
-        if self.flow is not None:
-            self._after(self.flow.pick(number))
-
-    def action_flow_move(self, delta: int) -> None:
-        if self.flow is not None:
-            self.flow.move(delta)
-            self.picker.show(self.flow.view)
-
-    def action_flow_erase(self) -> None:
-        if self.flow is not None:
-            self.flow.backspace()
-            self.picker.show(self.flow.view)
-
-    def action_flow_clear(self) -> None:
-        if self.flow is not None:
-            self.flow.clear()
-            self.picker.show(self.flow.view)
 
     # -- adding -------------------------------------------------------------------------------
 

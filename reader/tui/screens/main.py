@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 
 from reader.tui.screens.article_screen import POSITION_KEY
 from reader.tui.screens.coding import CodingActions
+from reader.tui.screens.flow_host import FLOW_BINDINGS
 from reader.tui.screens.navigation import NavigationActions
 from reader.tui.widgets import KeyBar
 
@@ -68,27 +69,8 @@ class MainScreen(NavigationActions, CodingActions):
                 id="view.other-articles"),
         # The open question (actor, stance, target, ...) in the picker; printable keys go to
         # its filter through ``ReaderApp.on_event``.
-        Binding("escape", "flow_back", "Back", priority=True, id="pick.back"),
-        Binding("enter", "flow_accept", "Choose", priority=True, id="pick.choose"),
-        Binding("down", "flow_move(1)", "Down", show=False, priority=True, id="pick.down"),
-        Binding("up", "flow_move(-1)", "Up", show=False, priority=True, id="pick.up"),
-        Binding("pagedown", "flow_move(8)", "Page down", show=False, priority=True,
-                id="pick.page-down"),
-        Binding("pageup", "flow_move(-8)", "Page up", show=False, priority=True,
-                id="pick.page-up"),
-        Binding("backspace", "flow_erase", "Erase", show=False, priority=True, id="pick.erase"),
-        Binding("ctrl+u", "flow_clear", "Clear", show=False, priority=True, id="pick.clear"),
-        *(
-            Binding(str(n), f"flow_pick({n})", f"Pick {n}", show=False, priority=True,
-                    id=f"pick.{n}")
-            for n in range(10)
-        ),
+        *FLOW_BINDINGS,
     ]  # fmt: skip
-
-    FLOW_ACTIONS = frozenset(
-        ("flow_back", "flow_accept", "flow_move", "flow_erase", "flow_clear", "flow_pick")
-    )
-    """The actions that answer the open question; the others wait until it is answered."""
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -138,15 +120,9 @@ class MainScreen(NavigationActions, CodingActions):
     # -- which keys apply now -----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        flow = self.flow
-        if action in self.FLOW_ACTIONS:
-            if flow is None:
-                return False
-            if action == "flow_pick":
-                return isinstance(parameters[0], int) and flow.takes_digit(parameters[0])
-            return True
-        if flow is not None:
-            return False  # every other key waits until the question is answered
+        answer = self.flow_check(action, parameters)
+        if answer is not None:
+            return answer
         if self.focused is self.filter_box:
             # Typing a search: the letters are the search; enter and escape end it.
             return action in ("filter_done", "clear_filter")
@@ -166,6 +142,9 @@ class MainScreen(NavigationActions, CodingActions):
         if action == "other_articles":
             return self.store.has_assignments(self.store.annotator)
         return True
+
+    def flow_changed(self) -> None:
+        self._refresh_keys()
 
     # -- other screens ------------------------------------------------------------------------
 

@@ -32,15 +32,14 @@ class StatusBar(Widget):
         """Template variables are inserted as text, never read as markup. ``blind``: the
         project codes blind; ``mine``: the counts are of this coder's assigned articles."""
         percent = f"{100 * done / total:.0f}%" if total else "–"
-        of = "of your articles " if mine else ""
+        what = "sentences of your articles coded" if mine else "sentences coded"
         self._content = Content.from_markup(
-            "[b]nkreader[/b]  $db  ·  coder [b]$who[/b]  ·  $done/$total sentences $of"
-            "coded ($pct)$blind",
+            "[b]nkreader[/b]  $db  ·  coder [b]$who[/b]  ·  $done/$total $what ($pct)$blind",
             db=visible(db_label, one_line=True),
             who=visible(annotator, one_line=True),
             done=f"{done:,}",
             total=f"{total:,}",
-            of=of,
+            what=what,
             pct=percent,
             blind="  ·  blind" if blind else "",
         )
