@@ -60,8 +60,9 @@ def open_reader_store(
     return store
 
 
-def run_reader(db_path: Path | None, annotator: str | None) -> None:
-    """Open the database (importing the seed articles into an empty one) and run the reader.
+def run_reader(db_path: Path | None, annotator: str | None, *, review: bool = False) -> None:
+    """Open the database (importing the seed articles into an empty one) and run the reader
+    (``review``: on the screen of the coders' disagreements).
 
     A file that cannot be used raises ``DatabaseError`` before the screen changes; so does one
     found damaged before the reader could show it, or after it had to close (``ReaderApp.damage``:
@@ -87,7 +88,7 @@ def run_reader(db_path: Path | None, annotator: str | None) -> None:
             _raise_damage(db_path, error)
         from reader.tui.app import ReaderApp
 
-        app = ReaderApp(store, db_label=str(resolve_path(db_path)))
+        app = ReaderApp(store, db_label=str(resolve_path(db_path)), review=review)
         gc.freeze()
         app.run()  # collects again once its first frame is on screen (ReaderApp.on_ready)
         if app.damage is not None:

@@ -113,11 +113,13 @@ class ReaderApp(App[None]):
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
     ]
 
-    def __init__(self, store: Store, db_label: str = "") -> None:
+    def __init__(self, store: Store, db_label: str = "", *, review: bool = False) -> None:
+        """``review``: open on the review of the coders' disagreements (``nkreader review``)."""
         super().__init__()
         self.store = store
         self.db_label = db_label
         self.main = MainScreen(store, db_label)
+        self.review = review
         self._held: list[events.Key] = []
         """Keys typed while a screen was being put together, replayed once it is ready."""
         self._replaying: set[int] = set()
@@ -216,6 +218,8 @@ class ReaderApp(App[None]):
         if self.store.notice:
             self.notify(self.store.notice, severity="warning", timeout=10, markup=False)
         self.set_timer(DAMAGE_CHECK_DELAY, self._check_for_damage)
+        if self.review:
+            self.main.action_review()
 
     # -- a damaged file -----------------------------------------------------------------------
 

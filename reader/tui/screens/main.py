@@ -67,6 +67,8 @@ class MainScreen(NavigationActions, CodingActions):
         Binding("r", "refresh", "Refresh", show=False, priority=True, id="view.refresh"),
         Binding("o", "other_articles", "Others' articles", show=False, priority=True,
                 id="view.other-articles"),
+        Binding("R", "review", "Review disagreements", show=False, priority=True,
+                id="view.review"),
         # The open question (actor, stance, target, ...) in the picker; printable keys go to
         # its filter through ``ReaderApp.on_event``.
         *FLOW_BINDINGS,
@@ -175,6 +177,15 @@ class MainScreen(NavigationActions, CodingActions):
         self._codebook_changed()
         self._show_progress(done)
         self.notify("Refreshed from the database")
+
+    def action_review(self) -> None:
+        """Step through the sentences where coders disagree and decide their final codes."""
+        from reader.tui.screens.review import ReviewScreen
+
+        def back(_: object = None) -> None:
+            self._codebook_changed()
+
+        self.app.push_screen(ReviewScreen(self.store), back)
 
     def action_other_articles(self) -> None:
         """With assignments: show every article, or only this coder's again."""
