@@ -208,9 +208,11 @@ class ReviewScreen(FlowHost):
         entry = self.current
         if entry is None:
             return
+        coded = {actor for codes in entry.coders.values() for actor, _, _ in codes}
         flow = CodingFlow(
             actors=self.codebook.actors, stances=self.codebook.stances,
             targets=self.codebook.targets,
+            here=[a for a in self.codebook.actors if a.id in coded],
         )  # fmt: skip
         decision = self.store.final_decision(entry.sentence_id)
         kept = set(decision.statements) if decision and decision.source_coder is None else set()
