@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -18,7 +19,7 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from reader.store import Store
+from reader.store import Store, StoreError
 from reader.text.visible import visible
 from reader.tui.screens.main import MainScreen
 from reader.tui.widgets import ArticleList
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
     from reader.models import Sentence
 
 HERE = Path(__file__).parent
+
+THEME_KEY = "theme"
+"""The coder's chosen theme, kept in the Store's per-coder UI state (like the reading place)."""
 
 HELP_GROUPS: dict[str, str] = {
     "nav": "Move",
@@ -109,6 +113,21 @@ class ReaderApp(App[None]):
         self.remapped: dict[str, str] = {}
         """The keys a keymap gave each binding id, as set through ``set_keymap`` and
         ``update_keymap``, so that help shows the keys that work now."""
+        self._saved_theme = self.theme
+        """The theme as stored (or the default, which needs no write)."""
+        saved = store.get_state(THEME_KEY)
+        if saved is not None and saved in self.available_themes:
+            # Set before the first frame, so the default theme never shows.
+            self._saved_theme = saved
+            self.theme = saved
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the coder's choice (the command palette's "Change theme") for next time."""
+        if theme != self._saved_theme:
+            # Best effort, as for the reading place: a read-only database keeps the old choice.
+            with suppress(StoreError):
+                self.store.set_state(THEME_KEY, theme)
+            self._saved_theme = theme
 
     def set_keymap(self, keymap: Keymap) -> None:
         super().set_keymap(keymap)
