@@ -7,8 +7,9 @@ Textual leaves an ``auto`` colour in a partial style unresolved (``$text``, ``$t
 light grey in a light theme. ``AutoColors`` resolves it the way ``auto`` means, to the text colour
 that contrasts with the background the text is drawn on.
 
-Only the choice between light and dark text is made here; the alpha of ``auto 60%`` is not
-applied, as it never was in these widgets, so the dark themes look exactly as before.
+Only the choice between light and dark text is made for ``auto``; its alpha (``auto 60%``) is not
+applied, as it never was in these widgets, so the dark themes look exactly as before. Any other
+colour with an alpha (``$foreground 50%``) is blended over the background it is drawn on.
 """
 
 from __future__ import annotations
@@ -26,18 +27,18 @@ class AutoColors:
 
     def __init__(self, widget: Widget) -> None:
         self._widget = widget
-        self._auto: dict[str, bool] = {}
+        self._declared_colours: dict[str, tuple[bool, Color | None]] = {}
         self._styles: dict[tuple[str, Style], Style] = {}
 
     def clear(self) -> None:
-        self._auto.clear()
+        self._declared_colours.clear()
         self._styles.clear()
 
     def style(self, name: str, under: Style) -> Style:
         """Component ``name``'s partial style as drawn over ``under`` (the row's style).
 
         An ``auto`` colour becomes the contrasting text colour for the component's own
-        background if it has one, else for ``under``'s.
+        background if it has one, else for ``under``'s; a translucent one is blended over it.
         """
         key = (name, under)
         style = self._styles.get(key)
@@ -48,18 +49,27 @@ class AutoColors:
 
     def _resolve(self, name: str, under: Style) -> Style:
         partial = self._widget.get_component_rich_style(name, partial=True)
-        if not self._is_auto(name):
-            return partial
+        auto, colour = self._declared(name)
         background = partial.bgcolor or under.bgcolor
-        if background is None:
+        if colour is None or background is None:
             return partial
-        text = Color.from_rich_color(background).get_contrast_text(1.0)
-        return partial + Style(color=text.rich_color)
+        base = Color.from_rich_color(background)
+        if auto:
+            resolved = base.get_contrast_text(1.0)
+        elif colour.a < 1:
+            resolved = base + colour
+        else:
+            return partial
+        return partial + Style(color=resolved.rich_color)
 
-    def _is_auto(self, name: str) -> bool:
-        auto = self._auto.get(name)
-        if auto is None:
+    def _declared(self, name: str) -> tuple[bool, Color | None]:
+        """Whether the component's colour is ``auto``, and the colour (None if it has none)."""
+        declared = self._declared_colours.get(name)
+        if declared is None:
             styles = self._widget.get_component_styles(name)
-            auto = bool(styles.has_rule("color") and styles.auto_color)
-            self._auto[name] = auto
-        return auto
+            if styles.has_rule("color"):
+                declared = (bool(styles.auto_color), styles.color)
+            else:
+                declared = (False, None)
+            self._declared_colours[name] = declared
+        return declared

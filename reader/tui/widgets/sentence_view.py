@@ -325,7 +325,8 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
     def _render_header(self) -> list[Strip]:
         base = self.rich_style
         if self.article is None:
-            text = Text(" No article open", style=base + self._text_style("sentence-view--empty", base))
+            empty = self._text_style("sentence-view--empty", base)
+            text = Text(" No article open", style=base + empty)
             return [Strip(list(text.render(self._console)))]
         width = self._text_width()
         strips: list[Strip] = []
@@ -334,7 +335,8 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         if title != first:
             # Imported text often opens with its title: showing it twice is noise.
             # Styles on spans: rich's wrap drops the base style of a Text without spans.
-            text = Text.assemble((title or "(untitled)", self._text_style("sentence-view--title", base)))
+            style = self._text_style("sentence-view--title", base)
+            text = Text.assemble((title or "(untitled)", style))
             strips.extend(self._indent(line, base) for line in text.wrap(self._console, width))
         facts = [
             visible(fact, one_line=True)
