@@ -22,6 +22,7 @@ from textual.screen import Screen
 from reader.store import Store, StoreError
 from reader.text.visible import visible
 from reader.tui.screens.main import MainScreen
+from reader.tui.themes import THEMES, readable
 from reader.tui.widgets import ArticleList
 
 if TYPE_CHECKING:
@@ -107,19 +108,28 @@ class ReaderApp(App[None]):
 
     def __init__(self, store: Store, db_label: str = "") -> None:
         super().__init__()
+        for name in set(self.available_themes) - set(THEMES):
+            self.unregister_theme(name)  # offered: only the themes every screen reads well in
         self.store = store
         self.db_label = db_label
         self.main = MainScreen(store, db_label)
         self.remapped: dict[str, str] = {}
         """The keys a keymap gave each binding id, as set through ``set_keymap`` and
         ``update_keymap``, so that help shows the keys that work now."""
-        self._saved_theme = self.theme
+        self._saved_theme = self.theme if self.theme in self.available_themes else THEMES[0]
         """The theme as stored (or the default, which needs no write)."""
         saved = store.get_state(THEME_KEY)
         if saved is not None and saved in self.available_themes:
-            # Set before the first frame, so the default theme never shows.
             self._saved_theme = saved
-            self.theme = saved
+        if self.theme != self._saved_theme:
+            # Set before the first frame, so the default theme never shows.
+            self.theme = self._saved_theme
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's colours, with those the reader draws text in made readable on it."""
+        variables = readable(super().get_css_variables())
+        self.theme_variables = variables
+        return variables
 
     def watch_theme(self, theme: str) -> None:
         """Remember the coder's choice (the command palette's "Change theme") for next time."""
