@@ -122,8 +122,13 @@ class ReaderApp(App[None]):
         if saved is not None and saved in self.available_themes:
             self._saved_theme = saved
         if self.theme != self._saved_theme:
-            # Set before the first frame, so the default theme never shows.
-            self.theme = self._saved_theme
+            # Set quietly, before the stylesheet is first parsed: the first frame is drawn in it
+            # and start-up costs no second styling pass (which setting ``theme`` would queue).
+            self.set_reactive(App.theme, self._saved_theme)
+            self.stylesheet.set_variables(self.get_css_variables())
+            dark = self.current_theme.dark
+            self.set_class(dark, "-dark-mode", update=False)
+            self.set_class(not dark, "-light-mode", update=False)
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's colours, with those the reader draws text in made readable on it."""
