@@ -140,19 +140,19 @@ The talks ended late.
 """
 
 STATES: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
-    # what, the screen it shows, keys that reach it from the coding screen (the reader focused,
-    # on any sentence), keys that go back there
+    # what, the screen it shows, the keys that reach it from where the state before left off
+    # (the first from the coding screen with the reader focused), the keys that leave it
     ("reader focused", "MainScreen", ("g", "j"), ()),
     ("annotation panel focused", "MainScreen", ("tab",), ("shift+tab",)),
     ("article list focused, a notification", "MainScreen", ("shift+tab", "r"), ("tab",)),
-    ("filter matching nothing", "MainScreen", ("slash", *"zzz"), ("escape", "escape", "tab")),
-    ("actor picker", "ActorPicker", ("a",), ("escape",)),
-    ("stance picker", "StancePicker", ("a", "enter"), ("escape",)),
+    ("filter matching nothing", "MainScreen", ("slash", "z"), ("escape", "escape", "tab")),
+    ("actor picker", "ActorPicker", ("a",), ()),
+    ("stance picker", "StancePicker", ("enter",), ("escape",)),
     ("help", "HelpScreen", ("question_mark",), ("escape",)),
     ("statistics", "StatsScreen", ("s",), ("escape",)),
     ("export", "ExportDialog", ("x",), ("escape",)),
-    ("codebook", "CodebookScreen", ("c",), ("escape",)),
-    ("confirmation", "ConfirmDialog", ("c", "d"), ("escape", "escape")),
+    ("codebook", "CodebookScreen", ("c",), ()),
+    ("confirmation", "ConfirmDialog", ("d",), ("escape", "escape")),
 ]
 """Every screen and dialog a coder meets, with the widget states that change colours."""
 
@@ -334,7 +334,8 @@ async def test_every_theme_offered_is_readable(small_store: Store) -> None:
                         failures.setdefault(key, []).append(cell.char)
                 await ui.press(*leave)
                 ui.app.clear_notifications()
-                assert ui.app.focused is ui.app.main.reader, f"back from {state}"
+                if ui.app.screen is ui.app.main:
+                    assert ui.app.focused is ui.app.main.reader, f"back from {state}"
     failures = {key: chars for key, chars in failures.items() if key[0] != "probe"}
     report = [
         f"{theme}, {state}, {where}: {fg} on {bg} = {contrast(fg, bg):.2f} {''.join(chars)!r}"
