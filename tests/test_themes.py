@@ -1,4 +1,5 @@
-"""Themes: the one a coder chooses is remembered for that coder, and shown from the first frame."""
+"""Themes: every theme offered is readable on every screen, and the one a coder chooses is
+remembered for that coder and shown from the first frame of the next start."""
 
 from __future__ import annotations
 
