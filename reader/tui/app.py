@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -25,6 +26,7 @@ from reader.store import Store, StoreError
 from reader.text.visible import visible
 from reader.tui.screens.flow_host import FlowHost
 from reader.tui.screens.main import MainScreen
+from reader.tui.themes import THEMES, readable
 from reader.tui.widgets import ArticleList
 
 if TYPE_CHECKING:
@@ -40,6 +42,9 @@ HERE = Path(__file__).parent
 DAMAGE_CHECK_DELAY = 1.0
 """Seconds after the first frame before the file is checked for damage on a thread: the first
 frame and the first keys go first (on a large file the check keeps a core busy for seconds)."""
+
+THEME_KEY = "theme"
+"""The coder's chosen theme, kept in the Store's per-coder UI state (like the reading place)."""
 
 HELP_GROUPS: dict[str, str] = {
     "nav": "Move",
@@ -116,6 +121,8 @@ class ReaderApp(App[None]):
     def __init__(self, store: Store, db_label: str = "", *, review: bool = False) -> None:
         """``review``: open on the review of the coders' disagreements (``nkreader review``)."""
         super().__init__()
+        for name in set(self.available_themes) - set(THEMES):
+            self.unregister_theme(name)  # offered: only the themes every screen reads well in
         self.store = store
         self.db_label = db_label
         self.main = MainScreen(store, db_label)
@@ -131,6 +138,33 @@ class ReaderApp(App[None]):
         """Why the reader had to close: damage met where it could not just say so and go on
         (``reader.cli.launch.run_reader`` prints it once the terminal is back)."""
         self._damage_check: DamageCheck | None = None
+        self._saved_theme = self.theme if self.theme in self.available_themes else THEMES[0]
+        """The theme as stored (or the default, which needs no write)."""
+        saved = store.get_state(THEME_KEY)
+        if saved is not None and saved in self.available_themes:
+            self._saved_theme = saved
+        if self.theme != self._saved_theme:
+            # Set quietly, before the stylesheet is first parsed: the first frame is drawn in it
+            # and start-up costs no second styling pass (which setting ``theme`` would queue).
+            self.set_reactive(App.theme, self._saved_theme)
+            self.stylesheet.set_variables(self.get_css_variables())
+            dark = self.current_theme.dark
+            self.set_class(dark, "-dark-mode", update=False)
+            self.set_class(not dark, "-light-mode", update=False)
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's colours, with those the reader draws text in made readable on it."""
+        variables = readable(super().get_css_variables())
+        self.theme_variables = variables
+        return variables
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the coder's choice (the command palette's "Change theme") for next time."""
+        if theme != self._saved_theme:
+            # Best effort, as for the reading place: a read-only database keeps the old choice.
+            with suppress(StoreError):
+                self.store.set_state(THEME_KEY, theme)
+            self._saved_theme = theme
 
     def set_keymap(self, keymap: Keymap) -> None:
         super().set_keymap(keymap)

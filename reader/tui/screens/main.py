@@ -194,7 +194,7 @@ class MainScreen(NavigationActions, CodingActions):
         self._apply_filter(self.article_list.query_text)
         self._show_progress(done)
         shown = "every article" if self.store.all_articles else "your articles"
-        self.notify(f"The list shows {shown}")
+        self.notify(f"The list shows {shown}", markup=False)
 
     def action_export(self) -> None:
         from reader.tui.screens.export import ExportDialog, ExportRequest

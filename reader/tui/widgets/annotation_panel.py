@@ -18,6 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.text.visible import visible
+from reader.tui.widgets.auto_colors import AutoColors
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,7 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         self._width = 0
         self._stale = True
         """Styles may have changed since the lines were drawn: draw them again before showing."""
+        self._colors = AutoColors(self)
 
     def show(self, heading: str, status: str, items: Sequence[PanelItem]) -> None:
         """Replace the contents (``status``: e.g. "no claim", or empty) and repaint."""
@@ -69,7 +71,7 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         return "\n".join(strip.text.rstrip() for strip in self._lines)
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
+        return self._colors.style(name, self.rich_style)
 
     def _paragraphs(self) -> list[Text]:
         # Styles go on spans, not on the Text: rich's wrap drops the base style of a Text
@@ -121,6 +123,7 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._colors.clear()
         self._stale = True
         self.refresh()
 

@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from reader.models import ArticleSummary
 from reader.text.visible import visible
+from reader.tui.widgets.auto_colors import AutoColors
 
 ROW_HEIGHT = 2
 """Lines per article: the title, then the progress line."""
@@ -103,6 +104,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         """The article shown in the reader, marked in the list."""
         self._pages: LRUCache[int, list[ArticleSummary]] = LRUCache(32)
         self._row_of_id: dict[int, int] = {}
+        self._colors = AutoColors(self)
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -226,7 +228,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         is_open = summary.id == self.open_id
         marker = "▶ " if is_open else "  "
         component = "article-list--open" if is_open else "article-list--title"
-        style = row_style + self.get_component_rich_style(component, partial=True)
+        style = row_style + self._colors.style(component, row_style)
         title = fit(visible(summary.title, one_line=True) or "(untitled)", width - 3)
         return Strip([Segment(marker, style), Segment(title, style)]).adjust_cell_length(
             width, row_style
@@ -238,13 +240,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         label = f" {done}/{total}"
         bar_width = max(0, min(BAR_WIDTH, width - 2 - len(label)))
         filled = round(bar_width * done / total) if total else 0
-        meta = row_style + self.get_component_rich_style("article-list--meta", partial=True)
-        done_style = row_style + self.get_component_rich_style(
-            "article-list--bar-done", partial=True
-        )
-        todo_style = row_style + self.get_component_rich_style(
-            "article-list--bar-todo", partial=True
-        )
+        meta = row_style + self._colors.style("article-list--meta", row_style)
+        done_style = row_style + self._colors.style("article-list--bar-done", row_style)
+        todo_style = row_style + self._colors.style("article-list--bar-todo", row_style)
         segments = [
             Segment("  ", row_style),
             Segment("━" * filled, done_style),
@@ -255,4 +253,5 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._colors.clear()
         self.refresh()

@@ -18,6 +18,7 @@ from textual.widget import Widget
 
 from reader.text.visible import visible
 from reader.tui.coding_flow import Row, View
+from reader.tui.widgets.auto_colors import AutoColors
 
 
 class CodingPicker(Widget):
@@ -29,6 +30,7 @@ class CodingPicker(Widget):
         "coding-picker--filter",
         "coding-picker--placeholder",
         "coding-picker--number",
+        "coding-picker--label",
         "coding-picker--detail",
         "coding-picker--create",
         "coding-picker--heading",
@@ -43,6 +45,7 @@ class CodingPicker(Widget):
         """The first row shown: the window follows the highlight through a long list."""
         self._lines: list[Strip] = []
         self._stale = True
+        self._colors = AutoColors(self)
 
     def show(self, view: View | None) -> None:
         """Draw this view (None: nothing; the screen hides the picker then)."""
@@ -56,11 +59,13 @@ class CodingPicker(Widget):
         self._draw()
         return "\n".join(strip.text.rstrip() for strip in self._lines)
 
-    def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
+    def _style(self, name: str, under: Style | None = None) -> Style:
+        """A component's style as drawn over ``under`` (the row's), readable on any theme."""
+        return self._colors.style(name, under if under is not None else self.rich_style)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._colors.clear()
         self._stale = True
         self.refresh()
 
@@ -68,23 +73,24 @@ class CodingPicker(Widget):
         self._stale = True
         self.refresh()
 
-    def _row_text(self, row: Row, name_width: int) -> Text:
+    def _row_text(self, row: Row, name_width: int, under: Style) -> Text:
+        """One row, its parts styled for the row's background ``under`` (the highlight's on
+        the highlighted row)."""
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         if row.kind == "heading":
-            text.append(
-                f"  {visible(row.label, one_line=True)}", self._style("coding-picker--heading")
-            )
+            heading = visible(row.label, one_line=True)
+            text.append(f"  {heading}", self._style("coding-picker--heading", under))
             return text
         number = f"{row.number} " if row.number is not None else "  "
-        text.append(number, self._style("coding-picker--number"))
+        text.append(number, self._style("coding-picker--number", under))
         label = visible(row.label, one_line=True)
         if row.kind in ("create", "none"):
-            text.append(label, self._style("coding-picker--create"))
+            text.append(label, self._style("coding-picker--create", under))
         else:
-            text.append(label.ljust(name_width))
+            text.append(label.ljust(name_width), self._style("coding-picker--label", under))
         if row.detail:
             detail = visible(row.detail, one_line=True)
-            text.append(f"  {detail}", self._style("coding-picker--detail"))
+            text.append(f"  {detail}", self._style("coding-picker--detail", under))
         return text
 
     def _draw(self) -> None:
@@ -119,11 +125,14 @@ class CodingPicker(Widget):
             shown = range(self._top, min(len(rows), self._top + room))
             longest = max((len(visible(rows[i].label, one_line=True)) for i in shown), default=0)
             name_width = max(0, min(longest, width - 14))
+            highlight = self._style("coding-picker--highlight")
             for index in shown:
-                text = self._row_text(rows[index], name_width)
-                if index == view.highlight:
+                on_highlight = index == view.highlight
+                under = base + highlight if on_highlight else base
+                text = self._row_text(rows[index], name_width, under)
+                if on_highlight:
                     text.truncate(width, overflow="ellipsis", pad=True)
-                    text.stylize(self._style("coding-picker--highlight"))
+                    text.stylize(Style(bgcolor=under.bgcolor), 0)
                 lines.append(text)
             while len(lines) < height - 1:
                 lines.append(Text(""))

@@ -31,6 +31,7 @@ from reader.models import Article, Sentence
 from reader.text.mentions import Mention
 from reader.text.visible import shown_offsets, visible
 from reader.tui.widgets.article_list import fit
+from reader.tui.widgets.auto_colors import AutoColors
 
 GUTTER = 2
 """Cells left of the text: the highlight bar and a space."""
@@ -103,6 +104,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         """First virtual line of each block; block -1 (the header) starts at 0."""
         self._strips: dict[tuple[int, bool], list[Strip]] = {}
         self._header_stale = True
+        self._colors = AutoColors(self)
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -273,6 +275,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         super().notify_style_update()
         self._wrapped.clear()
         self._strips.clear()
+        self._colors.clear()
         self._header_stale = True
         self.refresh()
 
@@ -315,10 +318,15 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
     def _style(self, name: str, partial: bool = True) -> Style:
         return self.get_component_rich_style(name, partial=partial)
 
+    def _text_style(self, name: str, under: Style) -> Style:
+        """A component's style for text drawn over ``under`` (``auto`` colours resolved)."""
+        return self._colors.style(name, under)
+
     def _render_header(self) -> list[Strip]:
         base = self.rich_style
         if self.article is None:
-            text = Text(" No article open", style=base + self._style("sentence-view--empty"))
+            empty = self._text_style("sentence-view--empty", base)
+            text = Text(" No article open", style=base + empty)
             return [Strip(list(text.render(self._console)))]
         width = self._text_width()
         strips: list[Strip] = []
@@ -327,7 +335,8 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         if title != first:
             # Imported text often opens with its title: showing it twice is noise.
             # Styles on spans: rich's wrap drops the base style of a Text without spans.
-            text = Text.assemble((title or "(untitled)", self._style("sentence-view--title")))
+            style = self._text_style("sentence-view--title", base)
+            text = Text.assemble((title or "(untitled)", style))
             strips.extend(self._indent(line, base) for line in text.wrap(self._console, width))
         facts = [
             visible(fact, one_line=True)
@@ -335,7 +344,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             if fact and fact.strip()
         ]
         facts.append(f"{len(self._blocks)} sentences")
-        meta = Text.assemble((" · ".join(facts), self._style("sentence-view--meta")))
+        meta = Text.assemble((" · ".join(facts), self._text_style("sentence-view--meta", base)))
         strips.extend(self._indent(line, base) for line in meta.wrap(self._console, width))
         strips.append(Strip.blank(self._width, base))
         return strips
@@ -350,9 +359,10 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         base = self.rich_style
         if current:
             base = base + self._style("sentence-view--cursor", partial=False)
-        text_style = self._style("sentence-view--no-claim") if block.no_claim else Style()
+        no_claim = self._text_style("sentence-view--no-claim", base)
+        text_style = no_claim if block.no_claim else Style()
         gutter = (
-            Segment("▌ ", base + self._style("sentence-view--gutter"))
+            Segment("▌ ", base + self._text_style("sentence-view--gutter", base))
             if current
             else Segment("  ", base)
         )
@@ -361,8 +371,8 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             line = line.copy()
             line.stylize_before(text_style)
             strips.append(self._indent(line, base, gutter))
-        badge_style = self._style("sentence-view--badge")
-        other_style = self._style("sentence-view--badge-other")
+        badge_style = self._text_style("sentence-view--badge", base)
+        other_style = self._text_style("sentence-view--badge-other", base)
         for badges in self._badge_lines(block.badges):
             line = Text()
             for badge in badges:
