@@ -21,6 +21,7 @@ from reader.store.health import HealthMixin
 from reader.store.history import HistoryMixin
 from reader.store.imports import ImportsMixin
 from reader.store.merge import MergeMixin
+from reader.store.merge_files import MergeFilesMixin
 from reader.store.reports import ReportsMixin
 from reader.store.search import SearchMixin
 
@@ -41,6 +42,7 @@ class Store(
     CodingMixin,
     CodebookMixin,
     MergeMixin,
+    MergeFilesMixin,
     HistoryMixin,
     ReportsMixin,
     ExportsMixin,
