@@ -14,6 +14,7 @@ from __future__ import annotations
 from reader.db import StoreError
 from reader.store.articles import ArticlesMixin
 from reader.store.base import NO_CLAIM, DuplicateAnnotation, fts_query, now
+from reader.store.code_imports import CodeImportsMixin
 from reader.store.codebook import CodebookMixin
 from reader.store.coding import CodingMixin
 from reader.store.exports import ExportFilter, ExportsMixin
@@ -47,6 +48,7 @@ class Store(
     ReportsMixin,
     ExportsMixin,
     ImportsMixin,
+    CodeImportsMixin,
     HealthMixin,
 ):
     """Queries and writes for one coder (``annotator``) on one database."""
