@@ -237,6 +237,11 @@ class CodebookReport:
 # -- codes brought in from elsewhere: another database (merge) or an export file ----------------
 
 
+def _n(count: int, word: str, plural: str | None = None) -> str:
+    """``1 code``, ``2 codes``."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
 def _per_coder(counts: tuple[tuple[str, int], ...]) -> str:
     """``alice 120, bob 3``: a count per coder, as the reports show it."""
     return ", ".join(f"{coder or '(no name)'} {count}" for coder, count in counts)
@@ -266,14 +271,14 @@ class Placement:
         """The counts as phrases for a summary line."""
         codes = sum(n for _, n in self.codes_added)
         marks = sum(n for _, n in self.marks_added)
-        found = [f"{codes} codes" + (f" ({_per_coder(self.codes_added)})" if codes else "")]
+        found = [_n(codes, "code") + (f" ({_per_coder(self.codes_added)})" if codes else "")]
         found.append(
-            f"{marks} no-claim marks" + (f" ({_per_coder(self.marks_added)})" if marks else "")
+            _n(marks, "no-claim mark") + (f" ({_per_coder(self.marks_added)})" if marks else "")
         )
         if self.present:
             found.append(f"{self.present} already here")
         if self.conflicts:
-            found.append(f"{len(self.conflicts)} conflicts left as they are here")
+            found.append(f"{_n(len(self.conflicts), 'conflict')} left as they are here")
         return found
 
 
@@ -307,14 +312,14 @@ class MergeReport:
         """One line: ``alice.db: added 3 articles; 120 codes (alice 120); ...``."""
         verb = "would add" if dry_run else "added"
         parts = [
-            f"{self.articles_added} articles",
+            _n(self.articles_added, "article"),
             *self.placement.parts(),
-            f"{self.events_copied} events of their history",
-            f"codebook: {self.actors_added} actors, {self.stances_added} stances,"
-            f" {self.targets_added} targets, {self.aliases_added} aliases",
+            f"{_n(self.events_copied, 'event')} of their history",
+            f"codebook: {_n(self.actors_added, 'actor')}, {_n(self.stances_added, 'stance')},"
+            f" {_n(self.targets_added, 'target')}, {_n(self.aliases_added, 'alias', 'aliases')}",
         ]
         if self.refused:
-            parts.append(f"{len(self.refused)} articles refused")
+            parts.append(f"{_n(len(self.refused), 'article')} refused")
         return f"{self.source}: {verb} " + "; ".join(parts)
 
     def as_dict(self) -> dict[str, object]:

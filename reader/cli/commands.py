@@ -300,6 +300,7 @@ def import_command(
 
     Example:
 
+    \b
         nkreader import news/ extra.jsonl --map text=content --map title=headline
         nkreader import seeds/ alice-codes.csv
     """
@@ -385,7 +386,9 @@ def merge_command(
 
     Example:
 
-        nkreader backup before-merge.db && nkreader merge alice.db bob.db --dry-run
+    \b
+        nkreader backup before-merge.db
+        nkreader merge alice.db bob.db --dry-run
     """
     from reader.db import open_to_read
 
