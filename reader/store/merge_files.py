@@ -230,7 +230,7 @@ class _FileMerge:
             )
         for actor_id, parent_id in added:
             parent = self.actors.get(parent_id) if parent_id is not None else None
-            if parent is not None:
+            if parent is not None and parent != actor_id:
                 self.conn.execute(
                     "UPDATE actors SET parent_id = ? WHERE id = ?", [parent, actor_id]
                 )
