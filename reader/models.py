@@ -232,3 +232,154 @@ class CodebookReport:
             f"{kind}: {c['added']} added, {c['updated']} updated, {c['unchanged']} unchanged"
             for kind, c in self.as_dict().items()
         )
+
+
+# -- codes brought in from elsewhere: another database (merge) or an export file ----------------
+
+
+def _n(count: int, word: str, plural: str | None = None) -> str:
+    """``1 code``, ``2 codes``."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def _per_coder(counts: tuple[tuple[str, int], ...]) -> str:
+    """``alice 120, bob 3``: a count per coder, as the reports show it."""
+    return ", ".join(f"{coder or '(no name)'} {count}" for coder, count in counts)
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """What became of codes brought in from elsewhere, beside the ones already here.
+
+    Counts per coder are ``(coder, count)`` pairs in name order, so the record stays frozen and
+    reads the same every time. ``conflicts`` are lines saying what was left as it is here and
+    why: nothing here is ever overwritten by what comes in.
+    """
+
+    codes_added: tuple[tuple[str, int], ...] = ()
+    marks_added: tuple[tuple[str, int], ...] = ()
+    """"No claim" marks, per coder."""
+    present: int = 0
+    """Codes and marks that were here already (merged or restored before, or never apart)."""
+    conflicts: tuple[str, ...] = ()
+
+    @property
+    def added(self) -> int:
+        return sum(n for _, n in self.codes_added) + sum(n for _, n in self.marks_added)
+
+    def parts(self) -> list[str]:
+        """The counts as phrases for a summary line."""
+        codes = sum(n for _, n in self.codes_added)
+        marks = sum(n for _, n in self.marks_added)
+        found = [_n(codes, "code") + (f" ({_per_coder(self.codes_added)})" if codes else "")]
+        found.append(
+            _n(marks, "no-claim mark") + (f" ({_per_coder(self.marks_added)})" if marks else "")
+        )
+        if self.present:
+            found.append(f"{self.present} already here")
+        if self.conflicts:
+            found.append(f"{_n(len(self.conflicts), 'conflict')} left as they are here")
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class MergeReport:
+    """What merging another nkreader database did (or, in a dry run, would do)."""
+
+    source: str
+    """The other database, as the user named it."""
+    articles_added: int = 0
+    actors_added: int = 0
+    stances_added: int = 0
+    targets_added: int = 0
+    aliases_added: int = 0
+    """Aliases the other database gave actors known here."""
+    placement: Placement = field(default_factory=Placement)
+    events_copied: int = 0
+    refused: tuple[str, ...] = ()
+    """One line per article whose codes were not merged (split into different sentences)."""
+    codebook_conflicts: tuple[str, ...] = ()
+    """One line per codebook entry that differs here (kind, parent, score); kept as it is here."""
+
+    @property
+    def changed(self) -> bool:
+        """Whether the merge added anything (a merge that adds nothing is not logged)."""
+        added = (self.articles_added, self.actors_added, self.stances_added, self.targets_added,
+                 self.aliases_added, self.placement.added, self.events_copied)  # fmt: skip
+        return any(added)
+
+    def summary(self, dry_run: bool = False) -> str:
+        """One line: ``alice.db: added 3 articles; 120 codes (alice 120); ...``."""
+        verb = "would add" if dry_run else "added"
+        parts = [
+            _n(self.articles_added, "article"),
+            *self.placement.parts(),
+            f"{_n(self.events_copied, 'event')} of their history",
+            f"codebook: {_n(self.actors_added, 'actor')}, {_n(self.stances_added, 'stance')},"
+            f" {_n(self.targets_added, 'target')}, {_n(self.aliases_added, 'alias', 'aliases')}",
+        ]
+        if self.refused:
+            parts.append(f"{_n(len(self.refused), 'article')} refused")
+        return f"{self.source}: {verb} " + "; ".join(parts)
+
+    def as_dict(self) -> dict[str, object]:
+        """What the merge's event in the log keeps."""
+        return {
+            "file": self.source,
+            "articles_added": self.articles_added,
+            "codes_added": dict(self.placement.codes_added),
+            "no_claim_marks_added": dict(self.placement.marks_added),
+            "already_present": self.placement.present,
+            "events_copied": self.events_copied,
+            "actors_added": self.actors_added,
+            "stances_added": self.stances_added,
+            "targets_added": self.targets_added,
+            "aliases_added": self.aliases_added,
+            "articles_refused": len(self.refused),
+            "conflicts": len(self.placement.conflicts) + len(self.codebook_conflicts),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRow:
+    """One row of an nkreader export (CSV or JSON Lines), read back to restore its code.
+
+    Text cells are as they were stored (a CSV cell's formula escape taken off). ``status`` is
+    ``coded`` for a row with an annotation, ``no_claim`` or ``uncoded`` (``--all-sentences``).
+    """
+
+    line: str
+    """Where the row is, for messages: ``codes.csv:17``."""
+    source: str
+    title: str
+    start: int | None
+    end: int | None
+    sentence: str
+    sentence_position: int | None
+    actor: str
+    stance: str
+    target: str
+    note: str
+    annotator: str
+    created_at: str
+    updated_at: str
+    status: str = "coded"
+
+
+@dataclass(frozen=True, slots=True)
+class CodesReport:
+    """What restoring the codes of an export file did: all its rows, or none of them."""
+
+    source: str
+    placement: Placement = field(default_factory=Placement)
+    problems: tuple[str, ...] = ()
+    """One line per row that cannot be placed here; when there are any, nothing was restored."""
+
+    def summary(self) -> str:
+        if self.problems:
+            count = len(self.problems)
+            return (
+                f"{self.source}: nothing restored: {count} row{'s' * (count != 1)} cannot be"
+                " placed here (listed above); fix them and import the file again"
+            )
+        return f"{self.source}: restored " + "; ".join(self.placement.parts())

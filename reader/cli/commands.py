@@ -305,7 +305,8 @@ def import_command(
     max_size: int | None,
     db_path: Path | None,
 ) -> None:
-    """Import articles from files and folders (.txt .md .jsonl .json .csv).
+    """Import articles from files and folders (.txt .md .jsonl .json .csv), or codes from an
+    nkreader export.
 
     With no PATH, imports the bundled seed articles. Content already in the database is skipped;
     a changed file becomes a new article. The encoding of each file is detected unless
@@ -313,10 +314,18 @@ def import_command(
     file named here that cannot be imported is a failure. Exits 1 if any file failed, after
     importing the rest.
 
+    A CSV or JSON Lines file named here with an export's columns restores its codes (and
+    no-claim marks) onto the articles already imported, matched by source and offsets, else by
+    title and sentence; actors, stances and targets by name (never created). A row that cannot
+    be placed is named by line and then nothing of that file is restored.
+
     Example:
 
+    \b
         nkreader import news/ extra.jsonl --map text=content --map title=headline
+        nkreader import seeds/ alice-codes.csv
     """
+    from reader.exchange.codes_file import codes_format
     from reader.exchange.importing import MAX_SIZE, collect_files, import_paths, import_seeds
 
     field_map: dict[str, str] = {}
@@ -327,27 +336,116 @@ def import_command(
         field_map[field.strip()] = column.strip()
     limit = MAX_SIZE if max_size is None else max_size
     options: dict[str, Any] = {"field_map": field_map, "encoding": encoding, "max_size": limit}
+    codes = [path for path in paths if codes_format(path) is not None]
+    articles = [path for path in paths if path not in codes]
+    results: list[ImportResult] = []
     store = open_store(db_path, create=True, check=True)
     try:
         if not paths:
             results = import_seeds(store)
-        else:
-            files, _ = collect_files(list(paths), limit)
+        elif articles:
+            files, _ = collect_files(articles, limit)
             if len(files) >= LARGE_IMPORT and sys.stderr.isatty():
                 with click.progressbar(
                     length=len(files), label="importing", file=sys.stderr
                 ) as bar:
                     results = import_paths(
-                        store, list(paths), **options, on_file=lambda _: bar.update(1)
+                        store, articles, **options, on_file=lambda _: bar.update(1)
                     )
             else:
-                results = import_paths(store, list(paths), **options)
+                results = import_paths(store, articles, **options)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--map") from None
-    failed = report_import(results)
+    failed = report_import(results) if articles or not paths else 0
+    for path in codes:
+        failed += restore_codes(store, path, limit)
     store.close()
     if failed:
         sys.exit(1)
+
+
+SHOWN_LINES = 20
+"""Problem or conflict lines shown per file before the rest are counted."""
+
+
+def echo_lines(prefix: str, lines: Sequence[str]) -> None:
+    """The first ``SHOWN_LINES`` lines to stderr, then how many more there are."""
+    for line in lines[:SHOWN_LINES]:
+        click.echo(f"{prefix}: {visible(line)}", err=True)
+    if len(lines) > SHOWN_LINES:
+        click.echo(f"{prefix}: ... and {len(lines) - SHOWN_LINES} more", err=True)
+
+
+def restore_codes(store: Store, path: Path, max_size: int) -> int:
+    """Restore the codes of one export file, with its lines; 1 when it was refused, else 0."""
+    from reader.exchange.codes_file import import_codes
+
+    report = import_codes(store, path, max_size)
+    echo_lines("error", report.problems)
+    echo_lines("conflict", report.placement.conflicts)
+    click.echo(visible(report.summary()), err=True)
+    return 1 if report.problems else 0
+
+
+@cli.command(name="merge")
+@click.argument("others", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Say what the merge would add; change nothing.")
+@db_option
+@annotator_option
+@reports_damage
+def merge_command(
+    others: tuple[Path, ...], dry_run: bool, db_path: Path | None, annotator: str | None
+) -> None:
+    """Bring in what coders did in other nkreader databases (OTHER.db is only read).
+
+    Articles are matched by their text, sentences by offsets, codebook entries by name (a kind,
+    parent or score that differs is reported and kept as it is here; aliases are united), and
+    codes with their coder, timestamps and history. An article split into other sentences here
+    is refused by name; the others merge. Merging a file again adds nothing. Everything lands in
+    one transaction, or nothing does; the merge cannot be undone with u, so take a backup
+    first. A missing --db is created. Exits 1 if an article was refused.
+
+    Example:
+
+    \b
+        nkreader backup before-merge.db
+        nkreader merge alice.db bob.db --dry-run
+    """
+    from reader.db import open_to_read
+
+    opened = []
+    try:
+        for path in others:
+            try:
+                opened.append((str(path), open_to_read(path)))
+            except DatabaseError as error:
+                raise click.ClickException(str(error)) from None
+        store = open_store(db_path, annotator, create=not dry_run, check=True)
+        try:
+            for path in others:
+                if store.path is not None and _same_file(path, store.path):
+                    raise click.ClickException(f"{path} is the database being merged into")
+            reports = store.merge_files(opened, dry_run=dry_run)
+        finally:
+            store.close()
+    finally:
+        for _, conn in opened:
+            conn.close()
+    for report in reports:
+        echo_lines("refused", report.refused)
+        echo_lines("conflict", [*report.codebook_conflicts, *report.placement.conflicts])
+        click.echo(visible(report.summary(dry_run)), err=True)
+    if dry_run:
+        click.echo("dry run: nothing was written", err=True)
+    if any(report.refused for report in reports):
+        sys.exit(1)
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(path, other)
+    except OSError:
+        return False
 
 
 @cli.command(name="export")

@@ -17,6 +17,7 @@ from reader.db.connection import (
     open_connection,
     open_database,
     open_for_reading,
+    open_to_read,
     resolve_path,
 )
 from reader.db.damage import check_problems, damage_message, is_damage, latest_backup
@@ -50,6 +51,7 @@ __all__ = [
     "open_connection",
     "open_database",
     "open_for_reading",
+    "open_to_read",
     "refuse_writes",
     "resolve_path",
     "transaction",

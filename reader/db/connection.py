@@ -113,6 +113,7 @@ def connect(
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     read_only: bool = False,
     immutable: bool = False,
+    shared: bool = False,
 ) -> Connection:
     """A connection with the pragmas every nkreader process relies on.
 
@@ -122,7 +123,7 @@ def connect(
     alone, without locks and without creating ``-wal`` or ``-shm`` files: right only when no
     ``-wal`` holds changes and nobody writes meanwhile (see ``open_for_reading``). WAL and
     ``synchronous`` are set once, by ``open_database``: they describe the file, not the
-    connection.
+    connection. A ``shared`` connection may be used from another thread, one thread at a time.
     """
     timeout = busy_timeout_ms / 1000
     read_only = read_only or immutable
@@ -130,10 +131,14 @@ def connect(
         mode = "mode=ro&immutable=1" if immutable else "mode=ro"
         uri = f"file:{quote(str(Path(path).resolve()))}?{mode}"
         conn = sqlite3.connect(
-            uri, uri=True, timeout=timeout, isolation_level=None, factory=Connection
-        )
+            uri, uri=True, timeout=timeout, isolation_level=None, factory=Connection,
+            check_same_thread=not shared,
+        )  # fmt: skip
     else:
-        conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, factory=Connection)
+        conn = sqlite3.connect(
+            str(path), timeout=timeout, isolation_level=None, factory=Connection,
+            check_same_thread=not shared,
+        )  # fmt: skip
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA foreign_keys = ON")
     if read_only:
@@ -153,7 +158,9 @@ def _holds_changes(path: Path) -> bool:
         return False
 
 
-def open_for_reading(path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Connection:
+def open_for_reading(
+    path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, shared: bool = False
+) -> Connection:
     """A read-only connection to ``path`` that creates nothing beside it where it can.
 
     Without a ``-wal`` or ``-journal`` beside it, the main file holds every committed change,
@@ -162,18 +169,22 @@ def open_for_reading(path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> C
     holds are read through ``mode=ro`` (which shares the ``-shm`` with the file's writers, or
     makes it); where that cannot open (a read-only folder or mount without a ``-shm``), the main
     file alone is read, and the connection's ``notice`` says the ``-wal``'s changes are not
-    shown. Raises ``sqlite3.OperationalError`` when neither way opens, and a damage
-    ``sqlite3.DatabaseError`` when the file's schema cannot be read.
+    shown. ``shared``: see ``connect``. Raises ``sqlite3.OperationalError`` when neither way
+    opens, and a damage ``sqlite3.DatabaseError`` when the file's schema cannot be read.
     """
     wal = companion(path, "-wal")
     if not wal.exists() and not companion(path, "-journal").exists():
-        return _probed(connect(path, busy_timeout_ms=busy_timeout_ms, immutable=True))
+        return _probed(
+            connect(path, busy_timeout_ms=busy_timeout_ms, immutable=True, shared=shared)
+        )
     try:
-        return _probed(connect(path, busy_timeout_ms=busy_timeout_ms, read_only=True))
+        return _probed(
+            connect(path, busy_timeout_ms=busy_timeout_ms, read_only=True, shared=shared)
+        )
     except sqlite3.OperationalError:
         if not wal.exists():
             raise  # a rollback journal only a writer may replay
-    conn = _probed(connect(path, busy_timeout_ms=busy_timeout_ms, immutable=True))
+    conn = _probed(connect(path, busy_timeout_ms=busy_timeout_ms, immutable=True, shared=shared))
     if _holds_changes(wal):
         conn.notice = (
             f"its latest changes, in {wal.name}, cannot be read from here (copy {path.name} "
@@ -407,6 +418,43 @@ def _open_read_only(target: Path, applied: list[str], busy_timeout_ms: int) -> C
     limits = f"{target} is {where}: changes cannot be saved"
     conn.notice = f"{limits}; {conn.notice}" if conn.notice else limits
     return conn
+
+
+def open_to_read(path: str | os.PathLike[str]) -> Connection:
+    """Another nkreader database, opened only to be read (what ``nkreader merge`` brings in).
+
+    The file is never written, nor its ``-wal``: it is inspected and checked (``PRAGMA
+    quick_check``) through a read-only connection that creates nothing beside it where it can
+    (``open_for_reading``), and then read through another such connection, which may be used
+    from another thread (a merge reads ahead while it writes). Its schema is never
+    upgraded: the tables a reader needs are there since the first step, so an older file is
+    read as it is. Raises ``DatabaseError`` with one line for a missing file, a directory, a
+    file that is not SQLite, another application's database, an empty file, one from a newer
+    nkreader, and a damaged one (the line says how to recover it).
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise DatabaseError(f"{target} is a directory, not a database file")
+    if not target.exists():
+        raise DatabaseError(f"{target} does not exist")
+    if companion(target, "-journal").exists():
+        # Only a writer may replay it, and the inspection would fall back to one.
+        raise DatabaseError(
+            f"{target} has an unfinished write beside it ({target.name}-journal); open it once "
+            "with nkreader (which finishes it), then try again"
+        )
+    try:
+        applied = _inspect_file(target, BUSY_TIMEOUT_MS, check=True)
+    except DatabaseError as error:  # the hint is about --db, which does not name this file
+        raise DatabaseError(str(error).removesuffix("; choose another --db path")) from None
+    if not applied:
+        raise DatabaseError(f"{target} holds no nkreader data")
+    try:
+        return open_for_reading(target, shared=True)
+    except sqlite3.DatabaseError as error:
+        if is_damage(error):
+            raise DatabaseError(damage_message(target, error)) from None
+        raise DatabaseError(f"{target}: cannot open the database ({error})") from None
 
 
 def open_database(

@@ -15,6 +15,7 @@ from reader.db import StoreError
 from reader.store.adjudication import AdjudicationMixin
 from reader.store.articles import ArticlesMixin
 from reader.store.base import NO_CLAIM, DuplicateAnnotation, fts_query, now
+from reader.store.code_imports import CodeImportsMixin
 from reader.store.codebook import CodebookMixin
 from reader.store.coding import CodingMixin
 from reader.store.exports import ExportFilter, ExportsMixin
@@ -22,6 +23,7 @@ from reader.store.health import HealthMixin
 from reader.store.history import HistoryMixin
 from reader.store.imports import ImportsMixin
 from reader.store.merge import MergeMixin
+from reader.store.merge_files import MergeFilesMixin
 from reader.store.reports import ReportsMixin
 from reader.store.search import SearchMixin
 from reader.store.team import TeamMixin
@@ -43,10 +45,12 @@ class Store(
     CodingMixin,
     CodebookMixin,
     MergeMixin,
+    MergeFilesMixin,
     HistoryMixin,
     ReportsMixin,
     ExportsMixin,
     ImportsMixin,
+    CodeImportsMixin,
     HealthMixin,
     TeamMixin,
     AdjudicationMixin,
