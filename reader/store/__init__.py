@@ -12,6 +12,7 @@ only the base and the row functions of ``rows``. Callers import everything from 
 from __future__ import annotations
 
 from reader.db import StoreError
+from reader.store.agreement_data import AgreementDataMixin
 from reader.store.articles import ArticlesMixin
 from reader.store.base import NO_CLAIM, DuplicateAnnotation, fts_query, now
 from reader.store.codebook import CodebookMixin
@@ -46,5 +47,6 @@ class Store(
     ExportsMixin,
     ImportsMixin,
     HealthMixin,
+    AgreementDataMixin,
 ):
     """Queries and writes for one coder (``annotator``) on one database."""
