@@ -410,24 +410,34 @@ class _MasiResampling:
         """``local_sums``: whether to look for subsets held in one cluster only (worth it when
         the clusters are many, as articles are)."""
         self.shares = shares
-        by_subset: dict[tuple[int, ...], dict[int, list[int]]] = {}
+        keyed: dict[tuple[tuple[int, ...], int], list[int]] = {}
+        """``(S, a)``: the values of size ``a`` holding the subset ``S``."""
         for i, s in enumerate(masi.tuples):
             if shares.clusters_of[i]:
+                a = len(s)
                 for subset in _subsets(s):
-                    by_subset.setdefault(subset, {}).setdefault(len(s), []).append(i)
+                    found = keyed.get((subset, a))
+                    if found is None:
+                        keyed[subset, a] = [i]
+                    else:
+                        found.append(i)
+        by_subset: dict[tuple[int, ...], list[tuple[int, list[int]]]] = {}
+        for (subset, a), values in keyed.items():
+            by_subset.setdefault(subset, []).append((a, values))
         local: dict[tuple[int, int, int], dict[int, int]] = {}
         """``(r, a, b)``: per cluster, the products of subsets held in that cluster only."""
         self.holders: list[list[int]] = []
         """For each other (subset, size): the values holding it."""
-        self.groups: dict[tuple[int, int, int], tuple[list[int], list[int]]] = {}
-        """``(r, a, b)``: the pairs of (subset, size) entries whose products add up there."""
+        self.squares: dict[tuple[int, int], list[int]] = {}
+        """``(r, a)``: the (subset, size) entries whose squares add up to ``shared[r, a, a]``."""
+        self.crosses: dict[tuple[int, int, int], tuple[list[int], list[int]]] = {}
+        """``(r, a, b)``, ``a < b``: the pairs of entries of one subset in sets of both sizes."""
         for subset, sizes in by_subset.items():
             r = len(subset)
-            cluster = _home(sizes.values(), shares.clusters_of) if local_sums else None
+            cluster = _home(sizes, shares.clusters_of) if local_sums else None
             if cluster is not None:
                 counts = [
-                    (a, sum(shares.clusters_of[i][0][1] for i in values))
-                    for a, values in sizes.items()
+                    (a, sum(shares.clusters_of[i][0][1] for i in values)) for a, values in sizes
                 ]
                 products: dict[tuple[int, int, int], int] = {}
                 _add_products(products, r, counts)
@@ -435,19 +445,17 @@ class _MasiResampling:
                     per_cluster = local.setdefault(key, {})
                     per_cluster[cluster] = per_cluster.get(cluster, 0) + product
                 continue
-            numbered = []
-            for a, values in sizes.items():
-                numbered.append((a, len(self.holders)))
+            numbered: list[tuple[int, int]] = []
+            for a, values in sizes:
+                entry = len(self.holders)
                 self.holders.append(values)
-            for place, (a, entry) in enumerate(numbered):
-                firsts, seconds = self.groups.setdefault((r, a, a), ([], []))
-                firsts.append(entry)
-                seconds.append(entry)
-                for b, other in numbered[place + 1 :]:
+                self.squares.setdefault((r, a), []).append(entry)
+                for b, other in numbered:
                     low, high = ((a, entry), (b, other)) if a < b else ((b, other), (a, entry))
-                    firsts, seconds = self.groups.setdefault((r, low[0], high[0]), ([], []))
+                    firsts, seconds = self.crosses.setdefault((r, low[0], high[0]), ([], []))
                     firsts.append(low[1])
                     seconds.append(high[1])
+                numbered.append((a, entry))
         self.local = {key: sorted(per.items()) for key, per in local.items()}
         self.involved = sorted({i for values in self.holders for i in values})
 
@@ -457,16 +465,15 @@ class _MasiResampling:
         n = dict(zip(self.involved, shares.value_counts(packed, self.involved), strict=True))
         g = [shares.unpack(sum(map(n.__getitem__, values)), count) for values in self.holders]
         shared: dict[tuple[int, int, int], Sequence[int]] = {}
-        for key, (firsts, seconds) in self.groups.items():
+        for (r, a), entries in self.squares.items():
+            columns = zip(*map(g.__getitem__, entries), strict=True)
+            shared[r, a, a] = [sum(map(mul, column, column)) for column in columns]
+        for key, (firsts, seconds) in self.crosses.items():
             columns = zip(*map(g.__getitem__, firsts), strict=True)
-            if key[1] == key[2]:  # one size: the squares of each subset's count
-                shared[key] = [sum(map(mul, column, column)) for column in columns]
-            else:
-                others = zip(*map(g.__getitem__, seconds), strict=True)
-                shared[key] = [
-                    sum(map(mul, column, other))
-                    for column, other in zip(columns, others, strict=True)
-                ]
+            others = zip(*map(g.__getitem__, seconds), strict=True)
+            shared[key] = [
+                sum(map(mul, column, other)) for column, other in zip(columns, others, strict=True)
+            ]
         if self.local:
             squares = shares.pack_squares(times)
             for key, per_cluster in self.local.items():
@@ -484,11 +491,12 @@ class _MasiResampling:
 
 
 def _home(
-    holders: Iterable[Sequence[int]], clusters_of: Sequence[Sequence[tuple[int, int]]]
+    sizes: Iterable[tuple[int, Sequence[int]]], clusters_of: Sequence[Sequence[tuple[int, int]]]
 ) -> int | None:
-    """The one cluster every value of ``holders`` was coded in, or None when there is none."""
+    """The one cluster every value holding a subset (``sizes``: ``(a, values)``) was coded
+    in, or None when there is none."""
     home = None
-    for values in holders:
+    for _, values in sizes:
         for i in values:
             where = clusters_of[i]
             if len(where) != 1 or (home is not None and where[0][0] != home):
