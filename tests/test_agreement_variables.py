@@ -3,6 +3,7 @@ from them, and groups of coders restricted from them."""
 
 from __future__ import annotations
 
+from reader.analysis.columns import Columns
 from reader.analysis.reliability import agreement_report, group_agreement
 from reader.analysis.variables import (
     CLAIM,
@@ -121,3 +122,29 @@ def test_decided_sentences_gathers_every_chosen_coders_decision(store: Store) ->
     assert [(s.sentence_id, sorted(s.decisions)) for s in every] == [(t1, ["ana", "ben"])]
     lone = store.decided_sentences(["ana"], min_coders=1)
     assert [s.sentence_id for s in lone] == [s1, s2, s3, t1]
+
+
+def test_columns_are_the_mapping_they_hold() -> None:
+    """Units collected by column read back as ``{unit: {coder: value}}``; a group of coders
+    and a filter on values give what the same operations on dictionaries give; kinds count the
+    units of two values or more."""
+    units = {
+        1: {"ana": "x", "ben": "x"},
+        2: {"ana": "x", "ben": "y", "cho": "y"},
+        3: {"ben": "z", "cho": "z"},
+        4: {"ana": "y", "ben": "x"},
+        5: {"cho": "x"},
+    }
+    builder = Columns.collect()
+    for unit, coded in units.items():
+        builder.add(unit, coded)
+    columns = builder.build()
+    assert dict(columns.items()) == units and columns == units
+    assert (len(columns), columns.pairable(), columns[2], 5 in columns) == (5, 4, units[2], True)
+    assert sorted(columns) == [1, 2, 3, 4, 5]
+    assert columns.kinds() == {("x", "x"): 1, ("x", "y", "y"): 1, ("z", "z"): 1, ("y", "x"): 1}
+    pair = columns.restricted({"ana", "ben"})
+    assert pair == {1: units[1], 2: {"ana": "x", "ben": "y"}, 4: units[4]}
+    assert columns.where(lambda values: "z" not in values) == {
+        u: c for u, c in units.items() if u != 3
+    }

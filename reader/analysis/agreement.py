@@ -58,6 +58,8 @@ from numbers import Real
 from operator import add, methodcaller, mul
 from typing import Any, Literal, Protocol, TypeVar, cast
 
+from reader.analysis.columns import Columns
+
 U = TypeVar("U", bound=Hashable)
 """A unit: what coders decide on (a sentence id)."""
 C = TypeVar("C", bound=Hashable)
@@ -581,7 +583,11 @@ def agreements(
         tally = _Tally()
         # Units with the same values in the same order are tallied once, times their number: a
         # variable with few values (claim or no claim) has a handful of kinds of units.
-        tally.add_all(Counter(map(tuple, map(_VALUES, units.values()))).items(), index)
+        if isinstance(units, Columns):  # counted by column, in C
+            kinds = units.kinds()
+        else:
+            kinds = Counter(map(tuple, map(_VALUES, units.values())))
+        tally.add_all(kinds.items(), index)
         tallies.append(tally)
     values = list(index)
     distance = _distance(metric, values)

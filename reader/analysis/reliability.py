@@ -105,7 +105,7 @@ def agreement_report(
     report: each bootstrap is seeded with ``seed``.
     """
     coders = list(dict.fromkeys(coders))
-    with _collector_paused():
+    with collector_paused():
         variables = build_variables(restrict(sentences, set(coders)), stance_scores)
         pairs = list(combinations(coders, 2)) if len(coders) > 2 else []
         groups = [variables, *(restrict_variables(variables, pair) for pair in pairs)]
@@ -122,16 +122,18 @@ def agreement_report(
 def _units(variables: Sequence[Variable]) -> int:
     """The sentences of a group: the units of ``claim`` (which every decision codes) with two
     values or more."""
-    return sum(len(coded) >= 2 for coded in variables[0].units.values()) if variables else 0
+    return variables[0].units.pairable() if variables else 0
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while the figures are computed.
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while the figures are computed (and the codes
+    read, see ``reader.exchange.agreement``).
 
     Building reliability data makes hundreds of thousands of small dicts, tuples and sets, none
     of them in a cycle; each few hundred new objects the collector walks all of them again, which
-    made a report two to three times slower. Reference counting frees them all the same.
+    made a report two to three times slower. Reference counting frees them all the same. Nested
+    pauses leave the collector as the outermost found it.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -152,7 +154,7 @@ def group_agreement(
     """Every variable's agreement among ``coders``, from their variables (built from the
     sentences they decided, :func:`reader.analysis.variables.build_variables`, or restricted to
     them, :func:`reader.analysis.variables.restrict_variable`)."""
-    with _collector_paused():
+    with collector_paused():
         (figures,) = compare_groups([variables], draws=draws, seed=seed)
     return GroupAgreement(tuple(coders), _units(variables), figures)
 

@@ -31,9 +31,10 @@ from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 from reader.analysis.agreement import Metric
+from reader.analysis.columns import Columns, Part
 from reader.models import DecidedSentence, Statement
 
-Units = dict[Hashable, dict[str, Hashable]]
+Units = Mapping[Hashable, Mapping[str, Hashable]]
 """Reliability data: ``{unit: {coder: value}}``."""
 
 CLAIM = "claim"
@@ -62,10 +63,10 @@ class Variable:
 
     name: str
     metric: Metric
-    units: Units
+    units: Columns
     clusters: Mapping[Hashable, int]
     """Each unit's article."""
-    given_claim: Units | None = None
+    given_claim: Columns | None = None
     """For the set variables: the units where every coder found a claim; None for the others."""
 
 
@@ -90,60 +91,66 @@ def build_variables(
     """Every variable of :data:`VARIABLES`, in that order, from the coders' decisions.
 
     ``stance_scores`` gives each stance id its score, the ordinal value of ``stance_by_actor``.
-    One pass over the sentences builds them all.
+    One pass over the sentences builds them all, column by column (:class:`Columns`): the
+    sentences decided by the same coders share one list of units, and each variable has one
+    list of values per coder there.
     """
-    claim: Units = {}
-    actor: Units = {}
-    stance: Units = {}
-    target: Units = {}
-    statement: Units = {}
-    by_actor: dict[tuple[int, int], dict[str, int]] = {}
+    parts: dict[tuple[str, ...], tuple[list[Hashable], list[list[list[Hashable]]]]] = {}
+    """For each set of coders: their sentences, and per sentence-level variable (claim, then
+    the sets) one list of values per coder."""
+    by_actor = Columns.collect()
+    scores = Columns.collect()
     clusters: dict[Hashable, int] = {}
+    actor_clusters: dict[Hashable, int] = {}
+    singles: dict[tuple[int, int], dict[str, int]] = {}
     seen: dict[frozenset[Statement], _Parts] = {}
     for sentence in sentences:
         unit = sentence.sentence_id
         clusters[unit] = sentence.article_id
-        claims: dict[str, Hashable] = {}
-        actors: dict[str, Hashable] = {}
-        stances: dict[str, Hashable] = {}
-        targets: dict[str, Hashable] = {}
-        statements: dict[str, Hashable] = {}
-        for coder, decision in sentence.decisions.items():
+        coders = tuple(sentence.decisions)
+        part = parts.get(coders)
+        if part is None:
+            part = parts[coders] = ([], [[[] for _ in coders] for _ in range(5)])
+        part[0].append(unit)
+        claim, actor, stance, target, statement = part[1]
+        for k, decision in enumerate(sentence.decisions.values()):
             coded = decision.statements
             if not coded:
-                claims[coder] = NO_CLAIM
-                actors[coder] = stances[coder] = targets[coder] = statements[coder] = _NOTHING
+                claim[k].append(NO_CLAIM)
+                for values in (actor, stance, target, statement):
+                    values[k].append(_NOTHING)
                 continue
-            parts = seen.get(coded)
-            if parts is None:  # coders often code the same statements: each set read once
-                parts = seen[coded] = _parts(coded)
-            claims[coder] = CLAIM
-            actors[coder], stances[coder], targets[coder], single = parts
-            statements[coder] = coded
-            for actor_id, stance_id in single:
-                by_actor.setdefault((unit, actor_id), {})[coder] = stance_id
-        claim[unit] = claims
-        actor[unit] = actors
-        stance[unit] = stances
-        target[unit] = targets
-        statement[unit] = statements
-    nominal: Units = {}
-    ordinal: Units = {}
-    actor_clusters: dict[Hashable, int] = {}
-    for key, coded_stances in by_actor.items():
-        if len(coded_stances) >= 2:
-            nominal[key] = {coder: s for coder, s in coded_stances.items()}
-            ordinal[key] = {coder: stance_scores[s] for coder, s in coded_stances.items()}
-            actor_clusters[key] = clusters[key[0]]
-    sets = {"actor": actor, "stance": stance, "target": target, "statement": statement}
+            found = seen.get(coded)
+            if found is None:  # coders often code the same statements: each set read once
+                found = seen[coded] = _parts(coded)
+            claim[k].append(CLAIM)
+            actor[k].append(found[0])
+            stance[k].append(found[1])
+            target[k].append(found[2])
+            statement[k].append(coded)
+            for actor_id, stance_id in found[3]:
+                singles.setdefault((unit, actor_id), {})[coders[k]] = stance_id
+        for key, given in singles.items():
+            if len(given) >= 2:
+                by_actor.add(key, given)
+                scores.add(key, {coder: stance_scores[s] for coder, s in given.items()})
+                actor_clusters[key] = sentence.article_id
+        singles.clear()
+    columns = [
+        Columns(
+            [Part(coders, units, tuple(values[place])) for coders, (units, values) in parts.items()]
+        )
+        for place in range(5)
+    ]
+    claims, *sets = columns
     return [
-        Variable("claim", "nominal", claim, clusters),
+        Variable("claim", "nominal", claims, clusters),
         *(
-            Variable(name, "masi", sets[name], clusters, _given_claim(sets[name]))
-            for name in SET_VARIABLES
+            Variable(name, "masi", units, clusters, units.where(all))
+            for name, units in zip(SET_VARIABLES, sets, strict=True)
         ),
-        Variable(STANCE_BY_ACTOR, "nominal", nominal, actor_clusters),
-        Variable(STANCE_BY_ACTOR, "ordinal", ordinal, actor_clusters),
+        Variable(STANCE_BY_ACTOR, "nominal", by_actor.build(), actor_clusters),
+        Variable(STANCE_BY_ACTOR, "ordinal", scores.build(), actor_clusters),
     ]
 
 
@@ -165,62 +172,16 @@ def _parts(statements: frozenset[Statement]) -> _Parts:
     )
 
 
-def _given_claim(units: Units) -> Units:
-    """The units of a set variable where every coder found a claim: no empty set among them
-    (a claim names at least one actor, stance, target, which may be "no target")."""
-    return {unit: coded for unit, coded in units.items() if all(coded.values())}
-
-
 def restrict_variable(variable: Variable, coders: Collection[str]) -> Variable:
     """``variable`` as only ``coders`` coded it: the others' values dropped, and units left
     with fewer than two values left out; ``given_claim`` taken again among what remains (a
-    unit where only a coder left out saw no claim now qualifies)."""
-    (restricted,) = restrict_variables([variable], coders)
-    return restricted
+    unit where only a coder left out saw no claim now qualifies: a set variable's empty set is
+    "no claim")."""
+    units = variable.units.restricted(coders)
+    given = None if variable.given_claim is None else units.where(all)
+    return Variable(variable.name, variable.metric, units, variable.clusters, given)
 
 
 def restrict_variables(variables: Sequence[Variable], coders: Collection[str]) -> list[Variable]:
-    """:func:`restrict_variable` of each of ``variables``; the variables over the same units
-    (those of the sentences; those of the sentences' actors) are restricted together, in one
-    pass over the units."""
-    together: list[list[int]] = []
-    for place, variable in enumerate(variables):
-        for places in together:
-            first = variables[places[0]]
-            if first.clusters is variable.clusters and first.units.keys() == variable.units.keys():
-                places.append(place)
-                break
-        else:
-            together.append([place])
-    restricted: list[Variable | None] = [None] * len(variables)
-    for places in together:
-        kept = _restrict([variables[p].units for p in places], coders)
-        for place, units in zip(places, kept, strict=True):
-            variable = variables[place]
-            given = None if variable.given_claim is None else _given_claim(units)
-            restricted[place] = Variable(
-                variable.name, variable.metric, units, variable.clusters, given
-            )
-    return [v for v in restricted if v is not None]
-
-
-def _restrict(datasets: Sequence[Units], coders: Collection[str]) -> list[Units]:
-    """Units with the same keys and coders (the variables of the same sentences), each kept
-    with only ``coders``' values where at least two of them remain."""
-    out: list[Units] = [{} for _ in datasets]
-    first = datasets[0]
-    if len(coders) == 2:  # a pair: the common case, with dict displays for speed
-        a, b = coders
-        for unit, coded in first.items():
-            if a in coded and b in coded:
-                for units, kept in zip(datasets, out, strict=True):
-                    values = units[unit]
-                    kept[unit] = {a: values[a], b: values[b]}
-        return out
-    for unit, coded in first.items():
-        chosen = [coder for coder in coded if coder in coders]
-        if len(chosen) >= 2:
-            for units, kept in zip(datasets, out, strict=True):
-                values = units[unit]
-                kept[unit] = {coder: values[coder] for coder in chosen}
-    return out
+    """:func:`restrict_variable` of each of ``variables``."""
+    return [restrict_variable(variable, coders) for variable in variables]

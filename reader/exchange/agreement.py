@@ -22,6 +22,7 @@ from reader.analysis.reliability import (
     GroupAgreement,
     VariableAgreement,
     agreement_report,
+    collector_paused,
 )
 from reader.exchange.exporting import escape_formula
 from reader.exchange.reports import format_table
@@ -105,9 +106,10 @@ def read_agreement(
     chosen = choose_coders(store, coders)
     if article_ids:
         check_articles(store, article_ids)
-    sentences = store.decided_sentences(chosen, article_ids or None)
     scores = {stance.id: stance.score for stance in store.stances()}
-    return agreement_report(sentences, chosen, scores, draws=draws, seed=seed)
+    with collector_paused():
+        sentences = store.decided_sentences(chosen, article_ids or None)
+        return agreement_report(sentences, chosen, scores, draws=draws, seed=seed)
 
 
 # -- JSON -------------------------------------------------------------------------------------
