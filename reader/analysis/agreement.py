@@ -45,6 +45,7 @@ or interval variable and 62 ms for sets of actors (MASI, 2,358 distinct sets); a
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import sys
@@ -53,7 +54,7 @@ from collections import Counter
 from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, repeat
 from numbers import Real
 from operator import add, methodcaller, mul
 from typing import Any, Literal, Protocol, TypeVar, cast
@@ -756,17 +757,9 @@ def _draw(
     shares = _Shares([tally.counts for tally in tallies], size)
     observed_by_cluster = [distance.observed(t.off, ()) if distance.fixed else 0.0 for t in tallies]
     off_columns = {} if distance.fixed else _off_columns(tallies)
-    rng = random.Random(seed)
-    clusters = range(len(tallies))
     batch = max(1, min(draws, BATCH_CELLS // len(tallies)))
     alphas: list[float] = []
-    for first in range(0, draws, batch):
-        times = []
-        for _ in range(min(batch, draws - first)):
-            drawn = [0] * len(tallies)
-            for j in rng.choices(clusters, k=len(tallies)):
-                drawn[j] += 1
-            times.append(drawn)
+    for times in _batches(seed, len(tallies), draws, batch):
         counts: list[Sequence[int]] = []
         if isinstance(distance, _Masi) and distance.method == "subsets":
             expected = distance.expected_draws(shares, times)
@@ -787,6 +780,35 @@ def _draw(
                 observed = distance.observed(off, counts[d])
             alphas.append(1 - (total - 1) * observed / expected[d])
     return alphas, draws - len(alphas)
+
+
+def _batches(seed: int, clusters: int, draws: int, batch: int) -> Iterator[list[list[int]]]:
+    """The draws, ``batch`` at a time: how often each of ``clusters`` clusters was drawn.
+
+    Every variable of a report with as many clusters draws the same articles with the same
+    seed, so the draws are made once (:func:`_drawn`) when they are few enough to keep."""
+    if draws * clusters <= BATCH_CELLS:
+        every = _drawn(seed, clusters, draws)
+        for first in range(0, draws, batch):
+            yield every[first : first + batch]
+        return
+    rng = random.Random(seed)
+    for first in range(0, draws, batch):
+        yield [_draw_once(rng, clusters) for _ in range(min(batch, draws - first))]
+
+
+@functools.lru_cache(maxsize=2)
+def _drawn(seed: int, clusters: int, draws: int) -> list[list[int]]:
+    """Every draw of a bootstrap (read only: it is shared)."""
+    rng = random.Random(seed)
+    return [_draw_once(rng, clusters) for _ in range(draws)]
+
+
+def _draw_once(rng: random.Random, clusters: int) -> list[int]:
+    """How often each cluster was drawn in one draw of ``clusters`` clusters with replacement
+    (``rng.choices``, so that a draw can be replayed from the seed)."""
+    drawn = Counter(rng.choices(range(clusters), k=clusters))
+    return list(map(drawn.get, range(clusters), repeat(0)))
 
 
 def _off_columns(
