@@ -126,6 +126,40 @@ class Annotation:
     updated_at: str
 
 
+Statement = tuple[int, int, int | None]
+"""One coded statement by its ids: (actor, stance, target or None when it has no target)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CoderDecision:
+    """What one coder decided about one sentence: the statements coded there, if any.
+
+    A coder has decided a sentence when they coded a statement in it or marked it "no claim";
+    a coder who has done neither has no ``CoderDecision`` for it (missing, not "no claim").
+    """
+
+    statements: frozenset[Statement]
+    """Every (actor, stance, target) the coder annotated in the sentence; empty for no claim."""
+    marked_no_claim: bool = False
+    """Whether the coder's "no claim" mark is set. Annotations win over a mark left beside them
+    (as in the export's ``status`` column), so a claim is ``bool(statements)``."""
+
+    @property
+    def claim(self) -> bool:
+        return bool(self.statements)
+
+
+@dataclass(frozen=True, slots=True)
+class DecidedSentence:
+    """A sentence with every chosen coder's decision about it: one unit of reliability data."""
+
+    sentence_id: int
+    article_id: int
+    """The article it comes from: the cluster a bootstrap resamples."""
+    decisions: dict[str, CoderDecision]
+    """By coder, only the coders who decided the sentence."""
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One entry of the append-only change log that undo, redo and the audit trail read."""

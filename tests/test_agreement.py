@@ -406,3 +406,122 @@ def test_bootstrap_refuses_bad_arguments() -> None:
         bootstrap(units, draws=0)
     with pytest.raises(ValueError, match="level must be between 0 and 1"):
         bootstrap(units, level=1.0)
+
+
+@pytest.mark.parametrize("metric", ["nominal", "ordinal", "interval", "masi"])
+def test_agreements_of_several_datasets_equal_each_alone(metric: str) -> None:
+    """``agreements`` shares the values of several datasets; each result is the dataset's own
+    (empty datasets and datasets of one value included)."""
+    rng = random.Random(21)
+    datasets: list[Units] = []
+    for size in (40, 25, 0, 3):
+        units: Units = {}
+        for unit in range(size):
+            coders = rng.sample(["ana", "ben", "cho"], rng.choice((1, 2, 3)))
+            if metric == "masi":
+                units[unit] = {
+                    c: frozenset(rng.sample(range(9), rng.randint(0, 3))) for c in coders
+                }
+            else:
+                units[unit] = {c: rng.randint(1, 5) for c in coders}
+        datasets.append(units)
+    one_value: Hashable = frozenset({1}) if metric == "masi" else 3
+    datasets.append({1: {"a": one_value, "b": one_value}})
+    together = module.agreements(datasets, metric)  # type: ignore[arg-type]
+    alone = [agreement(units, metric) for units in datasets]  # type: ignore[arg-type]
+    for ours, reference in zip(together, alone, strict=True):
+        assert ours.reason == reference.reason
+        assert (ours.pairable_units, ours.values, ours.percent_agreement) == (
+            reference.pairable_units,
+            reference.values,
+            reference.percent_agreement,
+        )
+        if reference.alpha is None:
+            assert ours.alpha is None
+        else:
+            assert ours.alpha == pytest.approx(reference.alpha, abs=1e-12)
+
+
+def spread_sets(seed: int, units: int = 240, per_article: int = 6) -> tuple[Units, dict[int, int]]:
+    """Sets of up to four of 60 elements, so that many subsets are coded in one article only
+    (summed per article in a draw) and others in several."""
+    rng = random.Random(seed)
+    data: Units = {}
+    for unit in range(units):
+        truth = frozenset(rng.sample(range(60), rng.choice((0, 1, 2, 3, 4))))
+        data[unit] = {}
+        for coder in rng.sample(["ana", "ben", "cho"], rng.choice((2, 3))):
+            coded = set(truth)
+            if coded and rng.random() < 0.2:
+                coded.discard(rng.choice(sorted(coded)))
+            if rng.random() < 0.2:
+                coded.add(rng.randrange(60))
+            data[unit][coder] = frozenset(coded)
+    return data, {unit: unit // per_article for unit in data}
+
+
+@pytest.mark.parametrize("metric", ["nominal", "ordinal", "masi"])
+@pytest.mark.parametrize("batch_cells", [module.BATCH_CELLS, 120])
+def test_every_draw_is_the_alpha_of_its_resampled_units(
+    metric: str, batch_cells: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each of 25 draws, computed side by side in batches (three draws a batch with 40
+    clusters and 120 cells), equals alpha computed afresh on the units of the clusters it
+    drew, with the same random numbers."""
+    monkeypatch.setattr(module, "BATCH_CELLS", batch_cells)
+    sets, clusters = spread_sets(5)
+    data: Units = (
+        sets
+        if metric == "masi"
+        else {u: {c: sum(v) % 4 for c, v in coded.items()} for u, coded in sets.items()}  # type: ignore[call-overload]
+    )
+    by_cluster: dict[int, list[int]] = {}
+    for unit, cluster in clusters.items():
+        by_cluster.setdefault(cluster, []).append(unit)
+    order = list(dict.fromkeys(clusters[u] for u in data))
+    rng = random.Random(9)
+    expected = []
+    for _ in range(25):
+        resampled: Units = {}
+        for draw, k in enumerate(rng.choices(range(len(order)), k=len(order))):
+            for unit in by_cluster[order[k]]:
+                resampled[(draw, unit)] = data[unit]  # type: ignore[index]
+        found = agreement(resampled, metric)  # type: ignore[arg-type]
+        assert found.alpha is not None
+        expected.append(found.alpha)
+    index: dict[Hashable, int] = {}
+    tallies: dict[Hashable, module._Tally] = {}
+    for unit, coded in data.items():
+        tallies.setdefault(clusters[unit], module._Tally()).add(coded.values(), index)
+    distance = module._distance(metric, list(index))
+    alphas, undefined = module._draw(distance, list(tallies.values()), len(index), 25, 9)
+    assert undefined == 0
+    assert alphas == pytest.approx(expected, abs=1e-9)
+    if isinstance(distance, module._Masi):  # both kinds of subsets were met
+        resampling = distance._resampling
+        assert resampling is not None and resampling.local and resampling.holders
+
+
+def test_bootstrap_figures_do_not_depend_on_the_batch_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    units, clusters = spread_sets(8)
+    whole = bootstrap(units, "masi", clusters=clusters, draws=300, seed=3)
+    monkeypatch.setattr(module, "BATCH_CELLS", 200)
+    batched = bootstrap(units, "masi", clusters=clusters, draws=300, seed=3)
+    assert whole.low == pytest.approx(batched.low, abs=1e-12)
+    assert whole.high == pytest.approx(batched.high, abs=1e-12)
+    assert (whole.p_below_0667, whole.p_below_08) == (batched.p_below_0667, batched.p_below_08)
+
+
+@pytest.mark.parametrize("bound", [10, 2**40, 2**70])
+def test_packed_fields_hold_every_number_up_to_their_bound(bound: int) -> None:
+    """Numbers side by side in one integer come back as they went in, sums and multiples field
+    by field, whatever width the bound asks for (beyond 64 bits, fields of whole bytes)."""
+    fields = module._Fields(bound)
+    rng = random.Random(bound)
+    a = [rng.randrange(bound // 4) for _ in range(50)]
+    b = [rng.randrange(bound // 4) for _ in range(50)]
+    assert list(fields.unpack(fields.pack(a), 50)) == a
+    packed = fields.pack(a) + 3 * fields.pack(b)
+    assert list(fields.unpack(packed, 50)) == [x + 3 * y for x, y in zip(a, b, strict=True)]

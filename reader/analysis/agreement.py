@@ -27,29 +27,39 @@ ranks, ``masi`` by the sizes of sets and of their intersections (see :class:`_Ma
 * ``masi``: the MASI distance of two sets (Passonneau 2006, :func:`masi_distance`), used as it is
   (not squared), as nltk's ``AnnotationTask(distance=masi_distance).alpha()`` does.
 
+:func:`agreements` computes alpha for several data sets at once (one variable for several
+groups of coders), measuring each distinct value they share once.
+
 :func:`bootstrap` resamples clusters of units (the articles the sentences come from) with
 replacement. Each cluster's share of the coincidence matrix is tallied once, so a draw is a sum of
-those shares, not a new pass over the units.
+those shares, not a new pass over the units. Draws are computed a batch at a time, side by side in
+the fields of big integers (:class:`_Fields`): each value's count in every draw of the batch is
+one sum of a few big-integer products, not one sum per draw; for MASI, the subsets of sets coded
+in a single article are summed per article once.
 
-Speed (``bench/bench_agreement.py``, a busy 2-core machine): for 10,000 sentences decided by two
-or three of three coders, :func:`agreement` takes 30-80 ms for a nominal, ordinal or interval
-variable and 80-150 ms for sets of actors (MASI, 2,358 distinct sets); a 1,000-draw
-:func:`bootstrap` over 500 articles takes 0.6-1.9 s, and 7 s for those sets, whose cost grows
-with the number and size of the distinct sets.
+Speed (``bench/bench_agreement.py``, a busy 2-core machine, load 2.3): for 10,000 sentences
+decided by two or three of three coders, :func:`agreement` takes 5-12 ms for a nominal, ordinal
+or interval variable and 62 ms for sets of actors (MASI, 2,358 distinct sets); a 1,000-draw
+:func:`bootstrap` over 500 articles takes 0.2-0.5 s, and 1.0 s for those sets.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import random
+import sys
+from array import array
 from collections import Counter
-from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from itertools import accumulate, combinations
+from itertools import combinations, repeat
 from numbers import Real
-from operator import mul, sub
+from operator import add, methodcaller, mul
 from typing import Any, Literal, Protocol, TypeVar, cast
+
+from reader.analysis.columns import Columns
 
 U = TypeVar("U", bound=Hashable)
 """A unit: what coders decide on (a sentence id)."""
@@ -133,57 +143,58 @@ class _Tally:
     agreeing: int = 0
     """Those of ``pairs`` whose two values are equal."""
 
-    def add(self, values: Collection[Hashable], index: dict[Hashable, int]) -> None:
-        """Add one unit's values, numbering values not seen before in ``index``."""
+    def add(self, values: Collection[Hashable], index: dict[Hashable, int], times: int = 1) -> None:
+        """Add one unit's values (or ``times`` units with these values), numbering values not
+        seen before in ``index``."""
+        self.add_all([(values, times)], index)
+
+    def add_all(
+        self, kinds: Iterable[tuple[Collection[Hashable], int]], index: dict[Hashable, int]
+    ) -> None:
+        """Add units by kind: ``(values, how many units have them)``. A variable over ten
+        thousand sentences goes through this loop once per kind of unit, for every group of
+        coders, so the common case of two values is written out inline."""
+        counts, off, setdefault = self.counts, self.off, index.setdefault
+        units = agreeing = 0
+        for values, times in kinds:
+            if len(values) != 2:
+                self._add_many(values, index, times)
+                continue
+            a, b = values
+            i = setdefault(a, len(index))
+            j = setdefault(b, len(index))
+            units += times
+            counts[i] = counts.get(i, 0) + times
+            counts[j] = counts.get(j, 0) + times
+            if i == j:
+                agreeing += times
+            else:
+                key = (i, j) if i < j else (j, i)
+                off[key] = off.get(key, 0.0) + times
+        self.units += units
+        self.pairs += units
+        self.agreeing += agreeing
+
+    def _add_many(
+        self, values: Collection[Hashable], index: dict[Hashable, int], times: int
+    ) -> None:
+        """``times`` units of one kind with ``m != 2`` values (units of one value add nothing)."""
         m = len(values)
         if m < 2:
             return
-        self.units += 1
-        self.pairs += m * (m - 1) // 2
+        self.units += times
+        self.pairs += times * (m * (m - 1) // 2)
         counts, off = self.counts, self.off
-        if m == 2:  # the common case, without a Counter
-            a, b = values
-            i = index.setdefault(a, len(index))
-            j = index.setdefault(b, len(index))
-            counts[i] = counts.get(i, 0) + 1
-            counts[j] = counts.get(j, 0) + 1
-            if i == j:
-                self.agreeing += 1
-            else:
-                key = (i, j) if i < j else (j, i)
-                off[key] = off.get(key, 0.0) + 1.0
-            return
-        per_value = sorted(Counter(index.setdefault(v, len(index)) for v in values).items())
+        coded: dict[int, int] = {}
+        for value in values:
+            i = index.setdefault(value, len(index))
+            coded[i] = coded.get(i, 0) + 1
+        per_value = sorted(coded.items())
         for place, (i, n_i) in enumerate(per_value):
-            counts[i] = counts.get(i, 0) + n_i
-            self.agreeing += n_i * (n_i - 1) // 2
+            counts[i] = counts.get(i, 0) + times * n_i
+            self.agreeing += times * (n_i * (n_i - 1) // 2)
             for j, n_j in per_value[place + 1 :]:
-                off[(i, j)] = off.get((i, j), 0.0) + n_i * n_j / (m - 1)
-
-
-class _GroupSums:
-    """``[sum(x[i] * w for i, w in group) for group in groups]`` for fixed groups of integers.
-
-    A draw of the bootstrap computes thousands of these short sums; done as one pass of ``map``
-    and ``accumulate`` over all terms, then differences of the running total at the groups' ends,
-    they cost a few C-level passes instead of a Python call per group. Integers keep it exact.
-    """
-
-    def __init__(self, groups: Sequence[Sequence[tuple[int, int]]]) -> None:
-        self.positions = [i for group in groups for i, _ in group]
-        self.weights = [w for group in groups for _, w in group]
-        self.weighted = any(w != 1 for w in self.weights)
-        self.ends = list(accumulate(len(group) for group in groups))
-        self.starts = [0, *self.ends[:-1]]
-
-    def __call__(self, x: Sequence[int]) -> list[int]:
-        terms = map(x.__getitem__, self.positions)
-        if self.weighted:
-            terms = map(mul, terms, self.weights)
-        running = list(accumulate(terms, initial=0))
-        return list(
-            map(sub, map(running.__getitem__, self.ends), map(running.__getitem__, self.starts))
-        )
+                off[(i, j)] = off.get((i, j), 0.0) + times * (n_i * n_j / (m - 1))
 
 
 class _Distance(Protocol):
@@ -269,64 +280,39 @@ class _Masi:
 
     MASI depends only on the sizes of two sets and of their intersection, so ``"subsets"`` counts
     pairs of values by those three numbers: for every subset ``S`` of a coded set and every set
-    size, it adds up how often sets of that size holding ``S`` were coded; pairs of sizes ``a, b``
-    then share ``C(t, r)`` subsets of size ``r`` when they share ``t`` elements, and inverting
-    those binomial sums gives the weight of each ``(a, b, t)`` exactly, in integers. That costs
-    about ``2 ** |set|`` per distinct set. ``"pairs"`` visits each pair of distinct sets sharing an
-    element (every other pair is disjoint, at distance 1): better for large sets that rarely meet.
+    size, it adds up how often sets of that size holding ``S`` were coded (``g``); pairs of sizes
+    ``a, b`` then share ``C(t, r)`` subsets of size ``r`` when they share ``t`` elements, and
+    inverting those binomial sums gives the number of pairs of each ``(a, b, t)`` exactly, in
+    integers. That costs about ``2 ** |set|`` per distinct set. ``"pairs"`` visits each pair of
+    distinct sets sharing an element (every other pair is disjoint, at distance 1): better for
+    large sets that rarely meet. Elements are numbered and each set kept as the sorted tuple of
+    its numbers, so its subsets are tuples, cheaper to make and to hash than frozensets.
     """
 
     fixed = True
 
     def __init__(self, values: Sequence[Hashable], method: str | None = None) -> None:
         self.sets = [_set(v) for v in values]
+        numbers: dict[Hashable, int] = {}
+        self.tuples = [
+            tuple(sorted(numbers.setdefault(element, len(numbers)) for element in s))
+            for s in self.sets
+        ]
         self.distances: dict[tuple[int, int], float] = {}
-        holders = Counter(element for s in self.sets for element in s)
+        holders = Counter(element for s in self.tuples for element in s)
         pair_cost = sum(h * (h - 1) // 2 for h in holders.values())
-        subset_cost = sum(2 ** len(s) for s in self.sets)
+        subset_cost = sum(2 ** len(s) for s in self.tuples)
         self.method = method or ("subsets" if subset_cost <= pair_cost else "pairs")
-        if self.method == "subsets":
-            self._index_subsets()
-        else:
+        if self.method == "pairs":
             self._index_pairs()
-
-    def _index_subsets(self) -> None:
-        keys: dict[tuple[frozenset[Hashable], int], int] = {}
-        """``(S, a)``: a subset and the size of a coded set holding it, numbered."""
-        holders: list[list[tuple[int, int]]] = []
-        """For each key ``(S, a)``: the values (sets of size ``a`` holding ``S``)."""
-        for i, s in enumerate(self.sets):
-            for subset in _subsets(s):
-                key = keys.setdefault((subset, len(s)), len(keys))
-                if key == len(holders):
-                    holders.append([])
-                holders[key].append((i, 1))
-        self.coded_by_key = _GroupSums(holders)
-        """From the counts of values, ``g``: for each key ``(S, a)``, the values coded in sets of
-        size ``a`` holding ``S``."""
-        by_subset: dict[frozenset[Hashable], list[tuple[int, int]]] = {}
-        for (subset, size), key in keys.items():
-            by_subset.setdefault(subset, []).append((size, key))
-        self.squares: dict[tuple[int, int], list[int]] = {}
-        """``(r, a)``: the keys of subsets of ``r`` elements in sets of size ``a``."""
-        self.crosses: dict[tuple[int, int, int], tuple[list[int], list[int]]] = {}
-        """``(r, a, b)``, ``a < b``: keys of one subset in sets of sizes ``a`` and ``b``."""
-        for subset, sizes in by_subset.items():
-            r = len(subset)
-            for place, (a, key) in enumerate(sizes):
-                self.squares.setdefault((r, a), []).append(key)
-                for b, other in sizes[place + 1 :]:
-                    low, high = ((a, key), (b, other)) if a < b else ((b, other), (a, key))
-                    firsts, seconds = self.crosses.setdefault((r, low[0], high[0]), ([], []))
-                    firsts.append(low[1])
-                    seconds.append(high[1])
+        self._resampling: _MasiResampling | None = None
 
     def _index_pairs(self) -> None:
-        holding: dict[Hashable, list[int]] = {}
-        for i, s in enumerate(self.sets):
+        holding: dict[int, list[int]] = {}
+        for i, s in enumerate(self.tuples):
             for element in s:
                 holding.setdefault(element, []).append(i)
-        for i, s in enumerate(self.sets):
+        for i, s in enumerate(self.tuples):
             for j in sorted({j for element in s for j in holding[element] if j > i}):
                 self.delta(i, j)
 
@@ -342,39 +328,190 @@ class _Masi:
 
     def expected(self, n: Sequence[int]) -> float:
         if self.method == "subsets":
-            return self._expected_by_sizes(n)
+            return _total_by_sizes(self._shared(n))
         total = sum(n)
         unlike = (total * total - sum(c * c for c in n)) / 2
         return unlike - math.fsum(n[i] * n[j] * (1 - d) for (i, j), d in self.distances.items())
 
-    def _expected_by_sizes(self, n: Sequence[int]) -> float:
-        g = self.coded_by_key(n)
-        # shared[r, a, b]: ordered pairs of coded values, sizes a and b (a <= b), each counted
-        # once per subset of r elements the two share: the sum over t of C(t, r) * (the pairs
-        # sharing t elements)
-        shared = {
-            (r, a, a): sum(map(mul, values, values))
-            for (r, a), keys in self.squares.items()
-            for values in [list(map(g.__getitem__, keys))]
-        }
-        for (r, a, b), (firsts, seconds) in self.crosses.items():
-            shared[r, a, b] = sum(map(mul, map(g.__getitem__, firsts), map(g.__getitem__, seconds)))
-        total = 0.0
-        for t, a, b in shared:
-            pairs = sum(
-                (-1) ** (r - t) * math.comb(r, t) * shared.get((r, a, b), 0)
-                for r in range(t, min(a, b) + 1)
-            )
+    def _shared(self, n: Sequence[int]) -> dict[tuple[int, int, int], int]:
+        """``shared[r, a, b]`` (``a <= b``): over every subset ``S`` of ``r`` elements, the
+        values coded in sets of size ``a`` holding ``S`` times those in sets of size ``b``."""
+        g: dict[tuple[tuple[int, ...], int], int] = {}
+        for s, count in zip(self.tuples, n, strict=True):
+            if count:
+                a = len(s)
+                for subset in _subsets(s):
+                    key = (subset, a)
+                    g[key] = g.get(key, 0) + count
+        by_subset: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+        for (subset, a), coded in g.items():
+            by_subset.setdefault(subset, []).append((a, coded))
+        shared: dict[tuple[int, int, int], int] = {}
+        for subset, sizes in by_subset.items():
+            _add_products(shared, len(subset), sizes)
+        return shared
+
+    def expected_many(self, ns: Sequence[Sequence[int]]) -> list[float]:
+        """:meth:`expected` of each of ``ns``, listing each set's subsets once for them all:
+        each count vector is a cluster drawn once (see :class:`_MasiResampling`)."""
+        if self.method != "subsets" or len(ns) < 2:
+            return [self.expected(n) for n in ns]
+        shares = _Shares([{i: c for i, c in enumerate(n) if c} for n in ns], len(self.tuples))
+        once = [[1 if k == d else 0 for k in range(len(ns))] for d in range(len(ns))]
+        return _MasiResampling(self, shares, local_sums=False).expected(once)
+
+    def expected_draws(self, shares: _Shares, times: Sequence[Sequence[int]]) -> list[float]:
+        """The expected disagreement of each draw of a batch (``times``: how often each
+        cluster was drawn), computed for all of them at once (see :class:`_MasiResampling`)."""
+        if self._resampling is None or self._resampling.shares is not shares:
+            self._resampling = _MasiResampling(self, shares)
+        return self._resampling.expected(times)
+
+
+def _add_products(
+    shared: dict[tuple[int, int, int], int], r: int, sizes: Sequence[tuple[int, int]]
+) -> None:
+    """Add one subset's products to ``shared``: ``sizes`` lists ``(a, g)``, the values coded
+    in sets of size ``a`` holding the subset, one entry per size."""
+    for place, (a, g_a) in enumerate(sizes):
+        key = (r, a, a)
+        shared[key] = shared.get(key, 0) + g_a * g_a
+        for b, g_b in sizes[place + 1 :]:
+            key = (r, a, b) if a < b else (r, b, a)
+            shared[key] = shared.get(key, 0) + g_a * g_b
+
+
+def _total_by_sizes(shared: Mapping[tuple[int, int, int], int]) -> float:
+    """``sum over c < k of n_c * n_k * delta(c, k)`` from ``shared`` (:meth:`_Masi._shared`).
+
+    The ordered pairs of values of sizes ``a, b`` sharing exactly ``t`` elements are
+    ``sum over r >= t of (-1) ** (r - t) * C(r, t) * shared[r, a, b]``, in integers; only then
+    is each count weighed by its MASI distance, so a draw of one value gives exactly 0.
+    """
+    total = 0.0
+    for t, a, b in shared:
+        pairs = sum(
+            (-1) ** (r - t) * math.comb(r, t) * shared.get((r, a, b), 0)
+            for r in range(t, min(a, b) + 1)
+        )
+        if pairs:
             total += pairs * _masi_by_sizes(a, b, t) * (1 if a == b else 2)
-        return total / 2
+    return total / 2
 
 
-def _subsets(s: AbstractSet[Hashable]) -> Iterator[frozenset[Hashable]]:
-    """Every subset of ``s``, the empty one and ``s`` itself included."""
-    elements = list(s)
-    for r in range(len(elements) + 1):
-        for chosen in combinations(elements, r):
-            yield frozenset(chosen)
+class _MasiResampling:
+    """MASI's expected disagreement for a batch of bootstrap draws, computed together.
+
+    A subset whose every holder was coded in one cluster only (most pairs of statements, say)
+    adds ``t_j ** 2`` times a fixed count to a draw that took that cluster ``t_j`` times, so
+    those are summed per cluster once. Every other subset's counts are sums over clusters,
+    computed for the whole batch at once in packed integers (:class:`_Shares`), then multiplied
+    draw by draw.
+    """
+
+    def __init__(self, masi: _Masi, shares: _Shares, *, local_sums: bool = True) -> None:
+        """``local_sums``: whether to look for subsets held in one cluster only (worth it when
+        the clusters are many, as articles are)."""
+        self.shares = shares
+        keyed: dict[tuple[tuple[int, ...], int], list[int]] = {}
+        """``(S, a)``: the values of size ``a`` holding the subset ``S``."""
+        for i, s in enumerate(masi.tuples):
+            if shares.clusters_of[i]:
+                a = len(s)
+                for subset in _subsets(s):
+                    found = keyed.get((subset, a))
+                    if found is None:
+                        keyed[subset, a] = [i]
+                    else:
+                        found.append(i)
+        by_subset: dict[tuple[int, ...], list[tuple[int, list[int]]]] = {}
+        for (subset, a), values in keyed.items():
+            by_subset.setdefault(subset, []).append((a, values))
+        local: dict[tuple[int, int, int], dict[int, int]] = {}
+        """``(r, a, b)``: per cluster, the products of subsets held in that cluster only."""
+        self.holders: list[list[int]] = []
+        """For each other (subset, size): the values holding it."""
+        self.squares: dict[tuple[int, int], list[int]] = {}
+        """``(r, a)``: the (subset, size) entries whose squares add up to ``shared[r, a, a]``."""
+        self.crosses: dict[tuple[int, int, int], tuple[list[int], list[int]]] = {}
+        """``(r, a, b)``, ``a < b``: the pairs of entries of one subset in sets of both sizes."""
+        for subset, sizes in by_subset.items():
+            r = len(subset)
+            cluster = _home(sizes, shares.clusters_of) if local_sums else None
+            if cluster is not None:
+                counts = [
+                    (a, sum(shares.clusters_of[i][0][1] for i in values)) for a, values in sizes
+                ]
+                products: dict[tuple[int, int, int], int] = {}
+                _add_products(products, r, counts)
+                for key, product in products.items():
+                    per_cluster = local.setdefault(key, {})
+                    per_cluster[cluster] = per_cluster.get(cluster, 0) + product
+                continue
+            numbered: list[tuple[int, int]] = []
+            for a, values in sizes:
+                entry = len(self.holders)
+                self.holders.append(values)
+                self.squares.setdefault((r, a), []).append(entry)
+                for b, other in numbered:
+                    low, high = ((a, entry), (b, other)) if a < b else ((b, other), (a, entry))
+                    firsts, seconds = self.crosses.setdefault((r, low[0], high[0]), ([], []))
+                    firsts.append(low[1])
+                    seconds.append(high[1])
+                numbered.append((a, entry))
+        self.local = {key: sorted(per.items()) for key, per in local.items()}
+        self.involved = sorted({i for values in self.holders for i in values})
+
+    def expected(self, times: Sequence[Sequence[int]]) -> list[float]:
+        shares, count = self.shares, len(times)
+        packed = shares.pack_times(times)
+        n = dict(zip(self.involved, shares.value_counts(packed, self.involved), strict=True))
+        g = [shares.unpack(sum(map(n.__getitem__, values)), count) for values in self.holders]
+        shared: dict[tuple[int, int, int], Sequence[int]] = {}
+        for (r, a), entries in self.squares.items():
+            columns = zip(*map(g.__getitem__, entries), strict=True)
+            shared[r, a, a] = [sum(map(mul, column, column)) for column in columns]
+        for key, (firsts, seconds) in self.crosses.items():
+            columns = zip(*map(g.__getitem__, firsts), strict=True)
+            others = zip(*map(g.__getitem__, seconds), strict=True)
+            shared[key] = [
+                sum(map(mul, column, other)) for column, other in zip(columns, others, strict=True)
+            ]
+        if self.local:
+            squares = shares.pack_squares(times)
+            for key, per_cluster in self.local.items():
+                local = sum(squares[j] * c for j, c in per_cluster)
+                added = shares.unpack(local, count, wide=True)
+                before = shared.get(key)
+                shared[key] = added if before is None else list(map(add, before, added))
+        if not shared:
+            return [0.0] * count
+        keys = list(shared)
+        return [
+            _total_by_sizes(dict(zip(keys, draw, strict=True)))
+            for draw in zip(*shared.values(), strict=True)
+        ]
+
+
+def _home(
+    sizes: Iterable[tuple[int, Sequence[int]]], clusters_of: Sequence[Sequence[tuple[int, int]]]
+) -> int | None:
+    """The one cluster every value holding a subset (``sizes``: ``(a, values)``) was coded
+    in, or None when there is none."""
+    home = None
+    for _, values in sizes:
+        for i in values:
+            where = clusters_of[i]
+            if len(where) != 1 or (home is not None and where[0][0] != home):
+                return None
+            home = where[0][0]
+    return home
+
+
+def _subsets(s: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
+    """Every subset of the sorted tuple ``s``, as sorted tuples, the empty one and ``s`` too."""
+    for r in range(len(s) + 1):
+        yield from combinations(s, r)
 
 
 def _masi_by_sizes(a: int, b: int, t: int) -> float:
@@ -427,23 +564,59 @@ def agreement(units: Mapping[U, Mapping[C, Hashable]], metric: Metric = "nominal
     pairable value is the same. Raises ValueError for an unknown metric or for values it cannot
     measure (non-numbers for ``interval``, non-sets for ``masi``, incomparable ``ordinal`` values).
     """
+    return agreements([units], metric)[0]
+
+
+_VALUES = methodcaller("values")
+"""A unit's values, in its coders' order."""
+
+
+def agreements(
+    datasets: Sequence[Mapping[U, Mapping[C, Hashable]]], metric: Metric = "nominal"
+) -> list[Agreement]:
+    """:func:`agreement` of each of ``datasets`` under one ``metric``, with the work they share
+    done once: one variable for several groups of coders, or over all units and a part of them,
+    codes the same values again and again, and each distinct value is measured once (for sets:
+    its subsets are listed once) however many datasets hold it."""
     index: dict[Hashable, int] = {}
-    tally = _Tally()
-    for coded in units.values():
-        tally.add(coded.values(), index)
-    if not tally.units:
-        return Agreement(None, 0, 0, None, NO_PAIRS)
+    tallies = []
+    for units in datasets:
+        tally = _Tally()
+        # Units with the same values in the same order are tallied once, times their number: a
+        # variable with few values (claim or no claim) has a handful of kinds of units.
+        if isinstance(units, Columns):  # counted by column, in C
+            kinds = units.kinds()
+        else:
+            kinds = Counter(map(tuple, map(_VALUES, units.values())))
+        tally.add_all(kinds.items(), index)
+        tallies.append(tally)
     values = list(index)
     distance = _distance(metric, values)
-    n = [tally.counts[i] for i in range(len(values))]
-    percent = tally.agreeing / tally.pairs
-    figures = (tally.units, sum(n), percent)
-    if len(values) == 1:
-        return Agreement(None, *figures, f"only one value was coded: {values[0]!r}")
-    alpha = _alpha(sum(n), distance.observed(tally.off, n), distance.expected(n))
-    if alpha is None:
-        return Agreement(None, *figures, f"the values coded do not differ as {metric} values")
-    return Agreement(alpha, *figures)
+    computable = [t for t in tallies if len(t.counts) > 1]
+    ns = [[t.counts.get(i, 0) for i in range(len(values))] for t in computable]
+    if isinstance(distance, _Masi):
+        expected = distance.expected_many(ns)
+    else:
+        expected = [distance.expected(n) for n in ns]
+    by_tally = {id(t): (n, e) for t, n, e in zip(computable, ns, expected, strict=True)}
+    results = []
+    for tally in tallies:
+        if not tally.units:
+            results.append(Agreement(None, 0, 0, None, NO_PAIRS))
+            continue
+        figures = (tally.units, sum(tally.counts.values()), tally.agreeing / tally.pairs)
+        if id(tally) not in by_tally:
+            (only,) = tally.counts
+            results.append(Agreement(None, *figures, f"only one value was coded: {values[only]!r}"))
+            continue
+        n, e = by_tally[id(tally)]
+        alpha = _alpha(figures[1], distance.observed(tally.off, n), e)
+        if alpha is None:
+            reason = f"the values coded do not differ as {metric} values"
+            results.append(Agreement(None, *figures, reason))
+        else:
+            results.append(Agreement(alpha, *figures))
+    return results
 
 
 def bootstrap(
@@ -497,43 +670,158 @@ def _cluster(clusters: Mapping[U, Hashable], unit: U) -> Hashable:
         raise ValueError(f"unit {unit!r} has no cluster") from None
 
 
+class _Fields:
+    """Numbers side by side in one integer, one fixed-width field each: adding two such
+    integers, or multiplying one by a count, adds or multiplies every field at once, at the cost
+    of a single big-integer operation. Fields never carry into each other as long as no result
+    exceeds ``bound``, which sets their width."""
+
+    def __init__(self, bound: int) -> None:
+        self.code: str | None = None
+        for code in ("I", "L", "Q"):
+            if bound < 2 ** (8 * array(code).itemsize):
+                self.code = code
+                break
+        self.size = array(self.code).itemsize if self.code else (bound.bit_length() + 7) // 8
+
+    def pack(self, column: Sequence[int]) -> int:
+        if self.code:
+            return int.from_bytes(array(self.code, column).tobytes(), sys.byteorder)
+        return int.from_bytes(b"".join(v.to_bytes(self.size, "little") for v in column), "little")
+
+    def unpack(self, packed: int, count: int) -> Sequence[int]:
+        if self.code:
+            return array(self.code, packed.to_bytes(count * self.size, sys.byteorder))
+        data = packed.to_bytes(count * self.size, "little")
+        size = self.size
+        return [int.from_bytes(data[k * size : (k + 1) * size], "little") for k in range(count)]
+
+
+class _Shares:
+    """The clusters' shares of the pairable values, and the sums a batch of draws needs.
+
+    A batch of bootstrap draws is computed side by side (:class:`_Fields`): how often each
+    cluster was drawn, one field per draw, makes each value's count in every draw one sum of
+    a few products, instead of one such sum per draw.
+    """
+
+    def __init__(self, counts: Sequence[Mapping[int, int]], size: int) -> None:
+        """``counts``: each cluster's pairable values by value index (``_Tally.counts``)."""
+        self.clusters_of: list[list[tuple[int, int]]] = [[] for _ in range(size)]
+        """For each value: the clusters that coded it, and how often."""
+        for j, coded in enumerate(counts):
+            for i, count in coded.items():
+                self.clusters_of[i].append((j, count))
+        self.values_by_cluster = [sum(coded.values()) for coded in counts]
+        bound = len(counts) * max(self.values_by_cluster, default=0)
+        """No count in a draw exceeds the values of the largest cluster drawn every time."""
+        self.narrow = _Fields(bound)
+        self.wide = _Fields(bound * bound)
+        """For products of two counts."""
+
+    def pack_times(self, times: Sequence[Sequence[int]]) -> list[int]:
+        """For each cluster, how often each draw of the batch took it, packed."""
+        return [self.narrow.pack(column) for column in zip(*times, strict=True)]
+
+    def pack_squares(self, times: Sequence[Sequence[int]]) -> list[int]:
+        """For each cluster, the square of how often each draw took it, packed wide."""
+        return [self.wide.pack([t * t for t in column]) for column in zip(*times, strict=True)]
+
+    def value_counts(self, packed: Sequence[int], values: Iterable[int]) -> list[int]:
+        """For each of ``values``: its count in each draw, packed."""
+        return [sum(packed[j] * c for j, c in self.clusters_of[i]) for i in values]
+
+    def counts(self, times: Sequence[Sequence[int]]) -> list[Sequence[int]]:
+        """Each draw's marginal totals ``n`` (by value index)."""
+        packed = self.value_counts(self.pack_times(times), range(len(self.clusters_of)))
+        return list(zip(*(self.narrow.unpack(p, len(times)) for p in packed), strict=True))
+
+    def unpack(self, packed: int, count: int, *, wide: bool = False) -> Sequence[int]:
+        return (self.wide if wide else self.narrow).unpack(packed, count)
+
+
+BATCH_CELLS = 1_000_000
+"""Bootstrap draws are computed in batches of at most this many (draw, cluster) counts, which
+bounds the memory a bootstrap over many thousand articles takes."""
+
+
 def _draw(
     distance: _Distance, tallies: Sequence[_Tally], size: int, draws: int, seed: int
 ) -> tuple[list[float], int]:
     """Alpha of each of ``draws`` resamplings of ``tallies``, and how many draws had none."""
     if not tallies:
         return [], draws
-    # Each cluster's share is tallied once. For each value: the clusters that coded it and how
-    # often, so that a draw's marginal totals are sums of products; for a metric whose delta is
+    # Each cluster's share is tallied once: a draw's marginal totals are sums of the clusters'
+    # counts (computed for a batch of draws at once, see _Shares); for a metric whose delta is
     # fixed, each cluster's observed disagreement, so that the draw's is one more such sum.
-    columns: list[list[tuple[int, int]]] = [[] for _ in range(size)]
-    for j, tally in enumerate(tallies):
-        for i, count in tally.counts.items():
-            columns[i].append((j, count))
-    coded = _GroupSums(columns)
+    shares = _Shares([tally.counts for tally in tallies], size)
     observed_by_cluster = [distance.observed(t.off, ()) if distance.fixed else 0.0 for t in tallies]
-    rng = random.Random(seed)
-    clusters = range(len(tallies))
+    off_columns = {} if distance.fixed else _off_columns(tallies)
+    batch = max(1, min(draws, BATCH_CELLS // len(tallies)))
     alphas: list[float] = []
-    for _ in range(draws):
-        times = [0] * len(tallies)
-        for j in rng.choices(clusters, k=len(tallies)):
-            times[j] += 1
-        n = coded(times)
-        expected = distance.expected(n)
-        if expected <= 0:  # the draw holds a single value
-            continue
-        if distance.fixed:
-            observed = math.fsum(map(mul, times, observed_by_cluster))
+    for times in _batches(seed, len(tallies), draws, batch):
+        counts: list[Sequence[int]] = []
+        if isinstance(distance, _Masi) and distance.method == "subsets":
+            expected = distance.expected_draws(shares, times)
         else:
-            off: dict[tuple[int, int], float] = {}
-            for j, tally in enumerate(tallies):
-                if times[j]:
-                    for key, o in tally.off.items():
-                        off[key] = off.get(key, 0.0) + times[j] * o
-            observed = distance.observed(off, n)
-        alphas.append(1 - (sum(n) - 1) * observed / expected)
+            counts = shares.counts(times)
+            expected = [distance.expected(n) for n in counts]
+        for d, drawn in enumerate(times):
+            if expected[d] <= 0:  # the draw holds a single value
+                continue
+            total = sum(map(mul, drawn, shares.values_by_cluster))
+            if distance.fixed:
+                observed = math.fsum(map(mul, drawn, observed_by_cluster))
+            else:
+                off = {
+                    key: math.fsum(map(mul, map(drawn.__getitem__, where), weights))
+                    for key, (where, weights) in off_columns.items()
+                }
+                observed = distance.observed(off, counts[d])
+            alphas.append(1 - (total - 1) * observed / expected[d])
     return alphas, draws - len(alphas)
+
+
+def _batches(seed: int, clusters: int, draws: int, batch: int) -> Iterator[list[list[int]]]:
+    """The draws, ``batch`` at a time: how often each of ``clusters`` clusters was drawn.
+
+    Every variable of a report with as many clusters draws the same articles with the same
+    seed, so the draws are made once (:func:`_drawn`) when they are few enough to keep."""
+    if draws * clusters <= BATCH_CELLS:
+        every = _drawn(seed, clusters, draws)
+        for first in range(0, draws, batch):
+            yield every[first : first + batch]
+        return
+    rng = random.Random(seed)
+    for first in range(0, draws, batch):
+        yield [_draw_once(rng, clusters) for _ in range(min(batch, draws - first))]
+
+
+@functools.lru_cache(maxsize=2)
+def _drawn(seed: int, clusters: int, draws: int) -> list[list[int]]:
+    """Every draw of a bootstrap (read only: it is shared)."""
+    rng = random.Random(seed)
+    return [_draw_once(rng, clusters) for _ in range(draws)]
+
+
+def _draw_once(rng: random.Random, clusters: int) -> list[int]:
+    """How often each cluster was drawn in one draw of ``clusters`` clusters with replacement
+    (``rng.choices``, so that a draw can be replayed from the seed)."""
+    drawn = Counter(rng.choices(range(clusters), k=clusters))
+    return list(map(drawn.get, range(clusters), repeat(0)))
+
+
+def _off_columns(
+    tallies: Sequence[_Tally],
+) -> dict[tuple[int, int], tuple[list[int], list[float]]]:
+    """For each pair of values: the clusters whose units paired them, and their ``o_ck``."""
+    columns: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
+    for j, tally in enumerate(tallies):
+        for key, o in tally.off.items():
+            where, weights = columns.setdefault(key, ([], []))
+            where.append(j)
+            weights.append(o)
+    return columns
 
 
 def _quantile(ordered: Sequence[float], q: float) -> float:

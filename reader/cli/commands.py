@@ -608,6 +608,110 @@ def stats_command(annotator: str | None, db_path: Path | None) -> None:
     click.echo(format_table(["actor", *keys, "total"], table))
 
 
+def _coder_list(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str] | None:
+    """``--coders alice,bob`` as names, spaces around them dropped."""
+    if value is None:
+        return None
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    if not names:
+        raise click.BadParameter("name the coders, separated by commas: --coders alice,bob")
+    return names
+
+
+def _draws(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    """Bootstrap draws: 0 (no interval) or enough for its 2.5 % and 97.5 % quantiles."""
+    from reader.analysis.reliability import DEFAULT_DRAWS
+
+    if 0 < value < DEFAULT_DRAWS:
+        raise click.BadParameter(f"use at least {DEFAULT_DRAWS} draws, or 0 for no interval")
+    return value
+
+
+@cli.command(name="agreement")
+@click.option(
+    "--coders",
+    metavar="A,B,...",
+    default=None,
+    callback=_coder_list,
+    help="Compare these coders (default: every coder in the database).",
+)
+@click.option(
+    "--article",
+    "article_ids",
+    type=ROW_ID,
+    multiple=True,
+    metavar="ID",
+    help="Only this article's sentences; repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="How to write the figures to standard output.",
+)
+@click.option(
+    "--draws",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    callback=_draws,
+    help="Bootstrap draws for the 95% interval (at least 1000; 0: no interval).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Seed of the bootstrap: the same seed gives the same interval.",
+)
+@db_option
+@reports_damage
+def agreement_command(
+    coders: list[str] | None,
+    article_ids: tuple[int, ...],
+    fmt: str,
+    draws: int,
+    seed: int,
+    db_path: Path | None,
+) -> None:
+    """Report how far coders agree: Krippendorff's alpha for each variable.
+
+    Units are the sentences that at least two of the coders decided (coded, or marked no
+    claim); a coder who has not decided a sentence is left out of it. Variables: claim (any
+    statement or none), the sets of actors, stances, targets and statements in a sentence
+    (MASI), and each actor's stance where two coders coded that actor (nominal, and ordinal on
+    the stance's score). Each comes with a 95% interval from a bootstrap over articles, for all
+    the coders together and for each pair. README.md ("Agreement") defines each figure.
+
+    Example:
+
+        nkreader agreement --coders alice,bob --article 3 --format json
+    """
+    from reader.exchange.agreement import (
+        AgreementError,
+        format_agreement_table,
+        format_csv,
+        format_json,
+        read_agreement,
+    )
+
+    store = open_store(db_path)
+    try:
+        report = read_agreement(store, coders, list(article_ids), draws=draws, seed=seed)
+    except AgreementError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(format_json(report))
+    elif fmt == "csv":
+        click.echo(format_csv(report), nl=False)
+    else:
+        click.echo(format_agreement_table(report))
+
+
 @cli.group(name="codebook")
 def codebook_group() -> None:
     """Move the codebook (actors, stances, targets) in and out as TOML."""

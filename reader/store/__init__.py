@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from reader.db import StoreError
 from reader.store.adjudication import AdjudicationMixin
+from reader.store.agreement_data import AgreementDataMixin
 from reader.store.articles import ArticlesMixin
 from reader.store.base import NO_CLAIM, DuplicateAnnotation, fts_query, now
 from reader.store.code_imports import CodeImportsMixin
@@ -54,5 +55,6 @@ class Store(
     HealthMixin,
     TeamMixin,
     AdjudicationMixin,
+    AgreementDataMixin,
 ):
     """Queries and writes for one coder (``annotator``) on one database."""

@@ -1,9 +1,9 @@
 """What every part of the Store shares: the connection, the coder, typed queries and the event log.
 
 The Store is put together from one mixin per concern (articles, search, coding, codebook, merge,
-history, reports, exports, imports, health). Each subclasses ``StoreBase`` alone and reaches rows
-of other concerns through the functions of ``reader.store.rows``, never through another mixin's
-methods, so any one of them can be read on its own.
+history, reports, exports, imports, health, agreement data). Each subclasses ``StoreBase`` alone
+and reaches rows of other concerns through the functions of ``reader.store.rows``, never through
+another mixin's methods, so any one of them can be read on its own.
 """
 
 from __future__ import annotations
