@@ -30,7 +30,7 @@ as it does for a user:
 3. Every key (``bench/tui_every_key.py``; ``--no-every-key`` skips it): on 100,000 articles,
    each key of the coding loop timed on its own, from the same state every time (what a key
    writes is undone, and the database checked), with the bytes the app wrote in answer and the
-   screen rows they covered, once per colour mode of ``--color`` (``both``: 256 colours, then
+   screen cells they wrote, once per colour mode of ``--color`` (``both``: 256 colours, then
    truecolor), next to the bare app's ``down`` in the same modes. The keys: ``j``, ``n``, each
    of ``a enter 1 enter``, ``u``, ``space``, ``.``, ``]`` and ``[`` across an article boundary,
    ``/``, each letter of ``--word`` and ``escape``. All other timings use the first mode.

@@ -70,6 +70,15 @@ _MOVE = re.compile(rb"\x1b\[(\d+);(\d+)H")
 """A cursor move to row;column: Textual starts each line (or piece of a line) it writes so."""
 
 
+_CONTROL = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[^\[]|[\r\n]")
+"""Escape sequences (CSI and two-byte ones) and line ends: everything in a frame but text."""
+
+
+def cells_written(data: bytes) -> int:
+    """How many characters ``data`` writes to the screen (a wide character counts once)."""
+    return len(_CONTROL.sub(b"", data).decode(errors="replace"))
+
+
 def written(data: bytes) -> set[tuple[int, int]]:
     """The (row, column) places, counted from 1, where ``data`` starts writing."""
     return {(int(row), int(column)) for row, column in _MOVE.findall(data)}
@@ -143,14 +152,14 @@ def time_process(
 @dataclass
 class Answer:
     """What the app wrote in reply to one key: when its first and last frames ended (ms after
-    the key was written), how many frames and bytes, and how many screen rows they wrote to."""
+    the key was written), how many frames and bytes, and how many screen cells they wrote."""
 
     first_ms: float
     last_ms: float
     frames: int
     size: int
-    rows: int = 0
-    """Distinct screen rows the answer wrote to (40 at 120x40: the whole screen)."""
+    cells: int = 0
+    """Characters the answer wrote, one cell each (4,800 at 120x40: the whole screen once)."""
     visible_ms: float | None = None
     """When the last frame that changed any character on screen ended; None without pyte."""
     blinks: int = 0
@@ -172,7 +181,7 @@ class Terminal:
         self._shown = 0
         """How much of ``output`` the emulated screen has been fed."""
 
-    def _read(self, timeout: float) -> bytes | None:
+    def read(self, timeout: float) -> bytes | None:
         """The next chunk of output, or None after ``timeout`` seconds without any."""
         readable, _, _ = select.select([self.master], [], [], timeout)
         if not readable:
@@ -197,7 +206,7 @@ class Terminal:
         while not all(text in self.output for text in ready):
             if time.perf_counter() > deadline:
                 raise SystemExit(self._failure("no first frame"))
-            self._read(0.5)
+            self.read(0.5)
         self.settle()
         if not self.synchronized:
             raise SystemExit(self._failure("the app never asked for synchronized output"))
@@ -215,7 +224,7 @@ class Terminal:
 
     def settle(self, quiet: float = QUIET) -> None:
         """Read until nothing has come for ``quiet`` seconds."""
-        while self._read(quiet) is not None:
+        while self.read(quiet) is not None:
             pass
 
     def press(
@@ -243,7 +252,7 @@ class Terminal:
         while True:
             complete = bool(frame_ends) and (until is None or until(bytes(self.output[mark:])))
             wait = QUIET if complete else max(0.0, start + timeout - time.perf_counter())
-            chunk = self._read(wait)
+            chunk = self.read(wait)
             now = time.perf_counter()
             if chunk is None:
                 if complete and now - last_byte >= QUIET:
@@ -304,7 +313,7 @@ class Terminal:
             last_ms=(kept[-1][0] - start) * 1000,
             frames=len(kept),
             size=len(data),
-            rows=len({row for row, _ in written(data)}),
+            cells=cells_written(data),
             visible_ms=None if visible is None else (visible - start) * 1000,
             blinks=len(pieces) - len(kept),
         )
@@ -331,7 +340,7 @@ class Terminal:
             if self.shows(text) is False:
                 self.settle()
                 return
-            self._read(0.1)
+            self.read(0.1)
         if self.screen is not None:
             raise SystemExit(self._failure(f"{text!r} still shown after {timeout} s"))
 
@@ -342,7 +351,7 @@ class Terminal:
             deadline = time.perf_counter() + 10
             while self.process.poll() is None and time.perf_counter() < deadline:
                 try:
-                    self._read(0.1)
+                    self.read(0.1)
                 except SystemExit:
                     break
         finally:
@@ -403,5 +412,5 @@ class KeyStats:
     def frames(self) -> float:
         return statistics.median(a.frames for a in self.answers)
 
-    def rows(self) -> float:
-        return statistics.median(a.rows for a in self.answers)
+    def cells(self) -> float:
+        return statistics.median(a.cells for a in self.answers)
