@@ -56,16 +56,27 @@ def list_written(data: bytes) -> bool:
     return any(LIST_TOP <= row < ROWS and column == 1 for row, column in written(data))
 
 
+def private_copy(source: Path, path: Path) -> Path:
+    """A copy of ``source`` at ``path``, made with SQLite's backup (consistent even while another
+    process uses the file): keys timed on it cannot be disturbed by another run on the shared
+    file, which removes this benchmark's coder's rows when it starts and ends."""
+    path.unlink(missing_ok=True)
+    src, dest = sqlite3.connect(source, timeout=30), sqlite3.connect(path)
+    try:
+        src.backup(dest)
+    finally:
+        src.close()
+        dest.close()
+    return path
+
+
 def add_actors(source: Path, path: Path, n: int) -> Path:
     """A copy of ``source`` with ``n`` generated actors (each with aliases) added to its codebook:
     persons with titled aliases, ministries and agencies, states, as ``bench_mentions`` makes
-    them. Made with SQLite's backup, so a database in use is copied consistently."""
+    them."""
     from bench_mentions import codebook
 
-    path.unlink(missing_ok=True)
-    src, conn = sqlite3.connect(source, timeout=30), sqlite3.connect(path, isolation_level=None)
-    src.backup(conn)
-    src.close()
+    conn = sqlite3.connect(private_copy(source, path), isolation_level=None)
     taken = {str(name).casefold() for (name,) in conn.execute("SELECT name FROM actors")}
     generated = []
     for actor in codebook(len(taken) + 2 * n):
