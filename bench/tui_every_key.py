@@ -56,6 +56,13 @@ def list_written(data: bytes) -> bool:
     return any(LIST_TOP <= row < ROWS and column == 1 for row, column in written(data))
 
 
+def key_bar_written(data: bytes) -> bool:
+    """Whether ``data`` redraws the key bar (the last row), as closing the filter or a picker
+    does: an input's cursor blinking never writes there, so a blink just before the answer does
+    not end it early (a frame counts toward completion before the replay can tell blinks)."""
+    return any(row == ROWS for row, _ in written(data))
+
+
 def private_copy(source: Path, path: Path) -> Path:
     """A copy of ``source`` at ``path``, made with SQLite's backup (consistent even while another
     process uses the file): keys timed on it cannot be disturbed by another run on the shared
@@ -221,11 +228,18 @@ def every_key(
         terminal.wait_gone("Undone:")
 
     def annotate(timed: bool) -> None:
-        for name, key in (("a", "a"), ("actor", "enter"), ("stance", "1"), ("commit", "enter")):
+        # The actor and target pickers have a filter input, whose cursor blinks: a blink before
+        # the answer must not pass for it, and the picker's close repaints the key bar.
+        for name, key, until in (
+            ("a", "a", None),
+            ("actor", "enter", key_bar_written),
+            ("stance", "1", None),
+            ("commit", "enter", key_bar_written),
+        ):
             if timed:
-                run.add(name, terminal, key)
+                run.add(name, terminal, key, until=until)
             else:
-                terminal.press(key)
+                terminal.press(key, until=until)
 
     try:
         terminal.wait_ready(ready)
@@ -270,7 +284,7 @@ def every_key(
                 run.add(f"letter {i}", terminal, letter, until=list_written)
             expect(f"typing {word}", filter_text(terminal.lines()), word)
             escape = ("escape", "escape_kitty")[number % 2]
-            run.add(escape, terminal, escape)
+            run.add(escape, terminal, escape, until=key_bar_written)
             expect(escape, terminal.shows("Clear filter"), False)
             terminal.press("tab")
             expect("tab", terminal.shows("⏎ Open"), False)

@@ -228,20 +228,28 @@ class Terminal:
             pass
 
     def press(
-        self, key: str, timeout: float = 10, until: Callable[[bytes], bool] | None = None
+        self,
+        key: str,
+        timeout: float = 10,
+        until: Callable[[bytes], bool] | None = None,
     ) -> Answer:
         """Write ``key`` and time the frames that answer it, until the app falls quiet (and,
         with ``until``, not before the bytes of the answer satisfy it)."""
         return self.send(key_bytes(key), timeout, until)
 
     def send(
-        self, data: bytes, timeout: float = 10, until: Callable[[bytes], bool] | None = None
+        self,
+        data: bytes,
+        timeout: float = 10,
+        until: Callable[[bytes], bool] | None = None,
     ) -> Answer:
         """Write ``data`` (a key, or several keys at once) and time the frames that answer it.
 
         Quiet is not always the end: an app that works for longer than ``QUIET`` without
         writing (a handler that blocks the event loop after a first frame) would seem done, so a
-        caller that knows what the complete answer writes passes it as ``until``.
+        caller that knows what the complete answer writes passes it as ``until``. The same
+        holds while an input has the focus: its cursor's blink, a frame, may come before the
+        answer, which a criterion the blink cannot meet keeps from ending it.
         """
         self.settle(0.05)
         start = time.perf_counter()
