@@ -3,9 +3,11 @@
 Usage::
 
     python bench/bench_tui.py [--runs N] [--presses N] [--big PATH] [--profile]
+        [--actors N] [--color 256|truecolor|both] [--word WORD] [--no-every-key] [--shared]
 
 Every app runs as a separate process under a 120x40 pseudo-terminal with
-``TERM=xterm-256color``, so Textual's real terminal driver reads the keys and writes the frames,
+``TERM=xterm-256color`` (and ``COLORTERM=truecolor`` in the truecolor mode; see
+``bench/tui_pty.py``), so Textual's real terminal driver reads the keys and writes the frames,
 as it does for a user:
 
 1. Start-up: a fresh process that opens the database and runs the app, timed until its first
@@ -25,75 +27,69 @@ as it does for a user:
    number of stored annotations is checked after every one; the keys on the way to it are
    timed too and shown for information). The same on the seeds, and the ``down`` key of the
    bare app as the floor that Textual itself sets.
+3. Every key (``bench/tui_every_key.py``; ``--no-every-key`` skips it): on 100,000 articles,
+   each key of the coding loop timed on its own, from the same state every time (what a key
+   writes is undone, and the database checked), with the bytes the app wrote in answer and the
+   screen cells they wrote, once per colour mode of ``--color`` (``both``: 256 colours, then
+   truecolor), next to the bare app's ``down`` in the same modes. The keys: ``j``, ``n``, each
+   of ``a enter 1 enter``, ``u``, ``space``, ``.``, ``]`` and ``[`` across an article boundary,
+   ``/``, each letter of ``--word`` and ``escape``. All other timings use the first mode.
+
+``--actors N`` adds N generated actors, each with aliases, to copies of both databases (made in
+a temporary folder; the shared 100,000-article file is not changed) and times the keys on those;
+start-up is timed on both codebooks in turns, and the table gives the ratio.
 
 With ``pyte`` installed (``pip install pyte``; the benchmark's only extra), the answer's frames
 are replayed through that terminal emulator after the timing, and the last frame that changed any
-character on screen is reported too: Textual often repaints the same characters once more.
+character on screen is reported too: Textual often repaints the same characters once more. The
+replay also leaves out the frames in which only an input's cursor blinks, and the every-key run
+reads the screen to check where each key left the app.
 
 ``--profile`` runs the 100,000-article key measurements once more with cProfile switched on
 inside the app for just the timed keys (a wrapper around ``python -m reader`` in this file; the
 app has no profiling code), and prints where the time goes for each kind of key.
 
 The 100,000-article database is made once (executemany of the seed articles under new titles)
-and kept at ``--big`` for later runs; the rows this benchmark's coder writes are removed again.
+and kept at ``--big`` for later runs; the keys are timed on a private copy of it (``--shared``:
+on the file itself, as before), and the rows this benchmark's coder writes are removed again.
 Prints a Markdown table with the command line.
 """
 
 from __future__ import annotations
 
 import argparse
-import fcntl
 import os
 import pstats
-import pty
-import select
 import shutil
 import signal
 import sqlite3
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
-import termios
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tui_every_key import (  # noqa: E402
+    ANNOTATOR,
+    EveryKey,
+    add_actors,
+    count,
+    every_key,
+    forget_coder,
+    print_every_key,
+    private_copy,
+)
+from tui_pty import QUIET, KeyStats, Terminal, time_process  # noqa: E402
 
 BIG_ARTICLES = 100_000
-COLUMNS, ROWS = 120, 40
-ANNOTATOR = "bench"
 TARGET_MS = 50.0
-
-QUIET = 0.3
-"""Seconds without output after which the answer to a key is taken to be complete. Shorter than
-the 0.5 s blink of an input's cursor, so a picker's blinking does not keep a key open."""
-
-SYNC_QUERY = b"\x1b[?2026$p"
-SYNC_REPLY = b"\x1b[?2026;2$y"
-"""DECRQM for synchronized output and a terminal's answer "supported, currently off": Textual
-brackets its frames in ``CSI ? 2026 h`` ... ``CSI ? 2026 l`` only after this answer."""
-FRAME_END = b"\x1b[?2026l"
-
-KEYS = {
-    "j": b"j",
-    "k": b"k",
-    "n": b"n",
-    "p": b"p",
-    "a": b"a",
-    "1": b"1",
-    "q": b"q",
-    "enter": b"\r",
-    "down": b"\x1b[B",
-    "up": b"\x1b[A",
-    "next_open": b"]",
-}
 
 BARE_APP = """
 from textual.app import App, ComposeResult
@@ -230,79 +226,6 @@ def big_database(path: Path, seeds: Path, n: int = BIG_ARTICLES) -> Path:
     return path
 
 
-def forget_coder(path: Path) -> None:
-    """Remove what this benchmark's coder wrote (codes, statuses, history, the saved position),
-    so that every run starts on the first article and leaves the shared database as it was."""
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-    conn.execute("BEGIN IMMEDIATE")
-    for table in ("annotations", "sentence_status", "events", "ui_state"):
-        conn.execute(f"DELETE FROM {table} WHERE annotator = ?", [ANNOTATOR])
-    conn.execute("COMMIT")
-    conn.close()
-
-
-def count_annotations(path: Path) -> int:
-    """How many annotations this benchmark's coder has stored (read by a second connection)."""
-    conn = sqlite3.connect(path, timeout=30)
-    try:
-        return int(
-            conn.execute(
-                "SELECT count(*) FROM annotations WHERE annotator = ?", [ANNOTATOR]
-            ).fetchone()[0]
-        )
-    finally:
-        conn.close()
-
-
-def _spawn(argv: Sequence[str], env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
-    """Start ``argv`` with a 120x40 pseudo-terminal as its stdin, stdout and stderr."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
-    process = subprocess.Popen(
-        list(argv),
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm-256color", **env},
-        close_fds=True,
-        start_new_session=True,
-    )
-    os.close(slave)
-    return process, master
-
-
-def time_process(script: str, ready: tuple[bytes, ...], *args: str, tree: Path = ROOT) -> float:
-    """Seconds from starting ``python -c script`` under a pseudo-terminal until every ``ready``
-    text has appeared in its output (its first frame is drawn); the process is then stopped.
-    ``tree`` is the checkout whose ``reader`` package the process imports."""
-    start = time.perf_counter()
-    process, master = _spawn([sys.executable, "-c", script, *args], {"PYTHONPATH": str(tree)})
-    output = bytearray()
-    elapsed = None
-    try:
-        while elapsed is None and time.perf_counter() - start < 30:
-            readable, _, _ = select.select([master], [], [], 0.5)
-            if not readable:
-                if process.poll() is not None:
-                    break
-                continue
-            try:
-                chunk = os.read(master, 1 << 16)
-            except OSError:
-                break
-            output.extend(chunk)
-            if all(text in output for text in ready):
-                elapsed = time.perf_counter() - start
-    finally:
-        process.kill()
-        process.wait()
-        os.close(master)
-    if elapsed is None:
-        tail = output[-800:].decode(errors="replace")
-        raise SystemExit(f"no first frame (exit status {process.returncode}): {tail}")
-    return elapsed
-
-
 def cli_seeds_database(folder: Path, tree: Path) -> Path:
     """The seeds and the default codebook, imported by ``tree``'s own ``nkreader import`` (so an
     older checkout gets a file of its own schema)."""
@@ -328,188 +251,23 @@ def baseline_times(runs: int, folder: Path, baseline: Path) -> tuple[float, floa
     return statistics.median(samples[0]), statistics.median(samples[1])
 
 
-def start_times(runs: int, seeds: Path, big: Path) -> list[float]:
-    """Median start-up of the bare app, nkreader on the seeds, on the big database, and on the
-    seeds without numpy, taken in turns so that the machine's load affects them alike."""
-    samples: list[list[float]] = [[], [], [], []]
+def start_times(
+    runs: int, seeds: Path, big: Path, more: tuple[Path, ...] = (), colour: str = "256"
+) -> list[float]:
+    """Median start-up of the bare app, nkreader on the seeds, on the big database, on the
+    seeds without numpy, and on each of ``more`` (the same with more actors), taken in turns so
+    that the machine's load affects them alike."""
+    samples: list[list[float]] = [[] for _ in range(4 + len(more))]
     for _ in range(runs):
-        samples[0].append(time_process(BARE_APP, BARE_READY))
-        samples[1].append(time_process(READER_APP, READER_READY, str(seeds)))
-        samples[2].append(time_process(READER_APP, READER_READY, str(big)))
-        samples[3].append(time_process(READER_APP_NO_NUMPY, READER_READY, str(seeds)))
-    return [statistics.median(values) for values in samples]
-
-
-@dataclass
-class Answer:
-    """What the app wrote in reply to one key: when its first and last frames ended (ms after
-    the key was written), how many frames and bytes."""
-
-    first_ms: float
-    last_ms: float
-    frames: int
-    size: int
-    visible_ms: float | None = None
-    """When the last frame that changed any character on screen ended; None without pyte."""
-
-
-class Terminal:
-    """A pseudo-terminal running one app process: writes keys, reads and times its frames, and
-    answers its query for synchronized output the way a modern terminal does."""
-
-    def __init__(self, argv: Sequence[str], env: dict[str, str] | None = None) -> None:
-        self.process, self.master = _spawn(argv, env or {})
-        self.output = bytearray()
-        self.synchronized = False
-        self.screen = _emulator()
-        self._shown = 0
-        """How much of ``output`` the emulated screen has been fed."""
-
-    def _read(self, timeout: float) -> bytes | None:
-        """The next chunk of output, or None after ``timeout`` seconds without any."""
-        readable, _, _ = select.select([self.master], [], [], timeout)
-        if not readable:
-            return None
-        try:
-            chunk = os.read(self.master, 1 << 16)
-        except OSError:  # the app has exited and the terminal is closed
-            raise SystemExit(self._failure("the app closed its terminal")) from None
-        self.output.extend(chunk)
-        if not self.synchronized and SYNC_QUERY in self.output:
-            os.write(self.master, SYNC_REPLY)
-            self.synchronized = True
-        return chunk
-
-    def _failure(self, what: str) -> str:
-        tail = self.output[-600:].decode(errors="replace")
-        return f"{what} (exit status {self.process.poll()}): {tail!r}"
-
-    def wait_ready(self, ready: tuple[bytes, ...], timeout: float = 60) -> None:
-        """Wait for the first complete frame (all ``ready`` texts shown), then for quiet."""
-        deadline = time.perf_counter() + timeout
-        while not all(text in self.output for text in ready):
-            if time.perf_counter() > deadline:
-                raise SystemExit(self._failure("no first frame"))
-            self._read(0.5)
-        self.settle()
-        if not self.synchronized:
-            raise SystemExit(self._failure("the app never asked for synchronized output"))
-
-    def settle(self, quiet: float = QUIET) -> None:
-        """Read until nothing has come for ``quiet`` seconds."""
-        while self._read(quiet) is not None:
-            pass
-
-    def press(self, key: str, timeout: float = 10) -> Answer:
-        """Write ``key`` and time the frames that answer it, until the app falls quiet."""
-        self.settle(0.05)
-        start = time.perf_counter()
-        os.write(self.master, KEYS[key])
-        mark = len(self.output)
-        frame_ends: list[float] = []
-        last_byte = start
-        while True:
-            wait = QUIET if frame_ends else max(0.0, start + timeout - time.perf_counter())
-            chunk = self._read(wait)
-            now = time.perf_counter()
-            if chunk is None:
-                if frame_ends and now - last_byte >= QUIET:
-                    break
-                if not frame_ends:
-                    raise SystemExit(self._failure(f"no frame within {timeout} s after {key!r}"))
-                continue
-            last_byte = now
-            ends = self.output.count(FRAME_END, mark)
-            frame_ends.extend([now] * (ends - len(frame_ends)))
-        visible = self._last_visible_change(mark, frame_ends)
-        return Answer(
-            first_ms=(frame_ends[0] - start) * 1000,
-            last_ms=(frame_ends[-1] - start) * 1000,
-            frames=len(frame_ends),
-            size=len(self.output) - mark,
-            visible_ms=None if visible is None else (visible - start) * 1000,
+        samples[0].append(time_process(BARE_APP, BARE_READY, colour=colour))
+        samples[1].append(time_process(READER_APP, READER_READY, str(seeds), colour=colour))
+        samples[2].append(time_process(READER_APP, READER_READY, str(big), colour=colour))
+        samples[3].append(
+            time_process(READER_APP_NO_NUMPY, READER_READY, str(seeds), colour=colour)
         )
-
-    def _last_visible_change(self, mark: int, frame_ends: list[float]) -> float | None:
-        """When the last of the answer's frames that changed what the screen shows ended.
-
-        The frames are replayed through a terminal emulator after the timing (so the emulator's
-        own cost is not counted): a repaint that leaves every character as it was is not an
-        update a user can see.
-        """
-        if self.screen is None:
-            return None
-        screen, stream = self.screen
-        stream.feed(bytes(self.output[self._shown : mark]))
-        changed_at = None
-        offset = mark
-        for ended in frame_ends:
-            end = self.output.index(FRAME_END, offset) + len(FRAME_END)
-            before = list(screen.display)
-            stream.feed(bytes(self.output[offset:end]))
-            if list(screen.display) != before:
-                changed_at = ended
-            offset = end
-        self._shown = offset
-        return changed_at if changed_at is not None else frame_ends[0]
-
-    def close(self) -> None:
-        """Quit the app with ``q`` (so it saves its state), killing it if it does not go."""
-        try:
-            os.write(self.master, KEYS["q"])
-            deadline = time.perf_counter() + 10
-            while self.process.poll() is None and time.perf_counter() < deadline:
-                try:
-                    self._read(0.1)
-                except SystemExit:
-                    break
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-            self.process.wait()
-            os.close(self.master)
-
-
-def _emulator() -> tuple[Any, Any] | None:
-    """A ``pyte`` screen and byte stream of the pty's size, when pyte is installed."""
-    try:
-        import pyte
-    except ImportError:
-        return None
-    screen = pyte.Screen(COLUMNS, ROWS)
-    return screen, pyte.ByteStream(screen)
-
-
-@dataclass
-class KeyStats:
-    """The answers to one kind of key."""
-
-    answers: list[Answer] = field(default_factory=list)
-
-    def median(self, first: bool = False) -> float:
-        return statistics.median(self._values(first))
-
-    def p90(self, first: bool = False) -> float:
-        values = sorted(self._values(first))
-        return values[min(len(values) - 1, round(0.9 * (len(values) - 1)))]
-
-    def _values(self, first: bool) -> list[float]:
-        return [a.first_ms if first else a.last_ms for a in self.answers]
-
-    def visible(self) -> tuple[float, float] | None:
-        """Median and p90 of the last visible change, when it was measured."""
-        values = sorted(a.visible_ms for a in self.answers if a.visible_ms is not None)
-        if not values:
-            return None
-        return statistics.median(values), values[
-            min(len(values) - 1, round(0.9 * (len(values) - 1)))
-        ]
-
-    def size(self) -> float:
-        return statistics.median(a.size for a in self.answers)
-
-    def frames(self) -> float:
-        return statistics.median(a.frames for a in self.answers)
+        for number, path in enumerate(more, start=4):
+            samples[number].append(time_process(READER_APP, READER_READY, str(path), colour=colour))
+    return [statistics.median(values) for values in samples]
 
 
 def reader_argv(path: Path, profile_to: Path | None = None) -> list[str]:
@@ -531,13 +289,17 @@ PHASES = ("j", "n", "annotation")
 
 
 def reader_keys(
-    path: Path, presses: int, few_articles: bool, profile_to: Path | None = None
+    path: Path,
+    presses: int,
+    few_articles: bool,
+    profile_to: Path | None = None,
+    colour: str = "256",
 ) -> dict[str, KeyStats]:
     """Time ``j``, ``n`` and a committed annotation (and the steps to it) in the real app over
     ``path``; with ``profile_to``, profile each kind of timed key into a file of its own there."""
     forget_coder(path)
     stats = {name: KeyStats() for name in (*PHASES, *STEPS)}
-    terminal = Terminal(reader_argv(path, profile_to))
+    terminal = Terminal(reader_argv(path, profile_to), colour=colour)
 
     def timed(name: str, key: str) -> None:
         if profile_to is not None:
@@ -569,33 +331,34 @@ def reader_keys(
             if few_articles:
                 terminal.press("p")
         phase_done(1)
-        stored = count_annotations(path)
+        stored = count(path, "annotations")
         for _ in range(presses):
             terminal.press("next_open")
             stats["a"].answers.append(terminal.press("a"))
             stats["actor"].answers.append(terminal.press("enter"))
             stats["1"].answers.append(terminal.press("1"))
             timed("annotation", "enter")
-            now = count_annotations(path)
+            now = count(path, "annotations")
             if now != stored + 1:
                 raise SystemExit(f"the annotation was not stored in {path} ({stored} -> {now})")
             stored = now
         phase_done(2)
     finally:
         terminal.close()
-    if count_annotations(path) != presses:
+    if count(path, "annotations") != presses:
         raise SystemExit(f"expected {presses} annotations in {path}, found another number")
     forget_coder(path)
     return stats
 
 
-def bare_keys(presses: int) -> KeyStats:
+def bare_keys(presses: int, colour: str = "256") -> KeyStats:
     """The ``down`` key of a bare app with a three-item list (each followed by an untimed
     ``up``): what Textual and the terminal cost by themselves."""
     stats = KeyStats()
-    terminal = Terminal([sys.executable, "-c", BARE_APP])
+    terminal = Terminal([sys.executable, "-c", BARE_APP], colour=colour)
     try:
         terminal.wait_ready(BARE_READY)
+        terminal.check_colours()
         for _ in range(presses):
             stats.answers.append(terminal.press("down"))
             terminal.press("up")
@@ -635,39 +398,103 @@ def main() -> None:
         help="an earlier checkout of nkreader: also time its start-up on the seeds, in turns"
         " with this one's (e.g. a `git worktree add` of the commit before a change)",
     )
+    parser.add_argument(
+        "--actors",
+        type=int,
+        default=0,
+        help="time the keys on copies of the databases with this many generated actors added"
+        " to the default codebook (start-up is timed on both)",
+    )
+    parser.add_argument(
+        "--color",
+        choices=("256", "truecolor", "both"),
+        default="both",
+        help="colour mode(s) of the every-key table (the first one for all other timings)",
+    )
+    parser.add_argument(
+        "--shared",
+        action="store_true",
+        help="time the keys on the --big file itself, not on a private copy of it (another run"
+        " on the same file at the same time removes this one's annotations)",
+    )
+    parser.add_argument(
+        "--word", default="nuclear", help="the word typed into the filter, one key at a time"
+    )
+    parser.add_argument(
+        "--every-key",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time every key of the coding loop on 100,000 articles (the every-key table)",
+    )
     args = parser.parse_args()
+    colours = ["256", "truecolor"] if args.color == "both" else [args.color]
     with tempfile.TemporaryDirectory() as folder:
         seeds = seeds_database(Path(folder))
         made = time.perf_counter()
         big = big_database(args.big, seeds)
         made = time.perf_counter() - made
-        startup = start_times(args.runs, seeds, big) if args.runs > 0 else None
+        more: tuple[Path, ...] = ()
+        if args.actors > 0:
+            more = (
+                add_actors(seeds, Path(folder) / "seeds-actors.db", args.actors),
+                add_actors(big, Path(folder) / "big-actors.db", args.actors),
+            )
+        keys_seeds, keys_big = more or (seeds, big)
+        if keys_big == big and not args.shared:
+            keys_big = private_copy(big, Path(folder) / "big.db")
+        startup = None
+        if args.runs > 0:
+            startup = start_times(args.runs, seeds, big, more, colours[0])
         versus = None
         if args.baseline is not None and args.runs > 0:
             versus = baseline_times(args.runs, Path(folder), args.baseline.resolve())
-        floor = bare_keys(args.presses)
-        on_seeds = reader_keys(seeds, args.presses, few_articles=True)
-        on_big = reader_keys(big, args.presses, few_articles=False)
+        floors = {colour: bare_keys(args.presses, colour) for colour in colours}
+        on_seeds = reader_keys(keys_seeds, args.presses, True, colour=colours[0])
+        on_big = reader_keys(keys_big, args.presses, False, colour=colours[0])
+        every: dict[str, EveryKey] = {}
+        if args.every_key and args.presses > 0:
+            argv = reader_argv(keys_big)
+            for colour in colours:
+                every[colour] = every_key(
+                    argv, keys_big, args.presses, colour, args.word, READER_READY
+                )
         profile = Path(folder) / "profile" if args.profile else None
         if profile is not None:
             profile.mkdir()
-            reader_keys(big, args.presses, few_articles=False, profile_to=profile)
+            reader_keys(keys_big, args.presses, False, profile_to=profile, colour=colours[0])
 
         command = " ".join([Path(sys.executable).as_posix(), "bench/bench_tui.py", *sys.argv[1:]])
         print(f"`{command}`")
         origin = f"made in {made:.1f} s" if made > 1 else "reused"
-        print(f"(100k database at {big}: {origin}; {args.presses} timed presses per key)\n")
+        codebook = f"default codebook + {args.actors:,} generated actors" if more else "default"
+        print(
+            f"(100k database at {big}: {origin}, keys timed on"
+            f" {'it' if keys_big == big else 'a private copy'};"
+            f" {args.presses} timed presses per key;"
+            f" codebook for the keys: {codebook}; colours: {', '.join(colours)})\n"
+        )
         if startup is not None:
-            print_startup(*startup)
+            print_startup(*startup[:4], actors=args.actors, more=startup[4:])
         if versus is not None:
             print_versus(*versus, args.baseline)
+        corpus = f", +{args.actors:,} actors" if more else ""
         if args.presses > 0:
-            print_keys(floor, on_seeds, on_big)
+            print_keys(floors[colours[0]], on_seeds, on_big, corpus)
+        if every:
+            print()
+            print_every_key(f"100,000 articles{corpus}", floors, every, args.word, BARE_NAME)
         if profile is not None:
             print_profile(profile, NAMES)
 
 
-def print_startup(bare: float, small: float, large: float, clean: float) -> None:
+def print_startup(
+    bare: float,
+    small: float,
+    large: float,
+    clean: float,
+    actors: int = 0,
+    more: list[float] | tuple[float, ...] = (),
+) -> None:
     print("| start-up (pty, until the first frame is complete) | median | target | ratio |")
     print("|---|---|---|---|")
     print(f"| bare Textual app | {bare * 1000:.0f} ms | | |")
@@ -681,6 +508,22 @@ def print_startup(bare: float, small: float, large: float, clean: float) -> None
             lambda: clean / bare,
         ),
     ]
+    if more:
+        small_more, large_more = more
+        rows += [
+            (
+                f"nkreader on the seeds, +{actors:,} actors",
+                small_more,
+                "ratio to the seeds",
+                lambda: small_more / small,
+            ),
+            (
+                f"nkreader on 100,000 articles, +{actors:,} actors",
+                large_more,
+                "ratio to 100,000 articles",
+                lambda: large_more / large,
+            ),
+        ]
     for name, value, target, ratio in rows:
         print(f"| {name} | {value * 1000:.0f} ms | {target} | {ratio():.2f}× |")
     print()
@@ -701,7 +544,12 @@ NAMES = {
 }
 
 
-def print_keys(floor: KeyStats, on_seeds: dict[str, KeyStats], on_big: dict[str, KeyStats]) -> None:
+BARE_NAME = "bare Textual app, `down` in a 3-item OptionList"
+
+
+def print_keys(
+    floor: KeyStats, on_seeds: dict[str, KeyStats], on_big: dict[str, KeyStats], corpus: str = ""
+) -> None:
     print(
         "| key | corpus | first frame: median | p90 | last visible change: median | p90"
         " | last frame: median | p90 | frames | bytes | target (first frame) |"
@@ -723,12 +571,12 @@ def print_keys(floor: KeyStats, on_seeds: dict[str, KeyStats], on_big: dict[str,
         marks = ["✓" if value < TARGET_MS else "✗" for value in values]
         return f"< {TARGET_MS:.0f} ms: median {marks[0]} p90 {marks[1]}"
 
-    row("bare Textual app, `down` in a 3-item OptionList", "—", floor)
+    row(BARE_NAME, "—", floor)
     for key, name in NAMES.items():
-        row(name, "3 seed articles", on_seeds[key])
-        row(name, "100,000 articles", on_big[key], verdict(on_big[key]))
+        row(name, f"3 seed articles{corpus}", on_seeds[key])
+        row(name, f"100,000 articles{corpus}", on_big[key], verdict(on_big[key]))
     for key, name in STEPS.items():
-        row(f"on the way: {name}", "100,000 articles", on_big[key])
+        row(f"on the way: {name}", f"100,000 articles{corpus}", on_big[key])
     print(
         "\nTimes run from writing the key to the pty until the end (`CSI ? 2026 l`) of the first"
         " frame the app writes in answer, which already shows the result (the next sentence,"
