@@ -297,7 +297,7 @@ def test_alpha_that_cannot_be_computed_says_why() -> None:
     assert lone == Agreement(None, 0, 0, None, "fewer than two coders on every unit")
     same = agreement({1: {"a": "x", "b": "x"}, 2: {"a": "x", "c": "x"}, 3: {"a": "y"}})
     assert same.alpha is None
-    assert same.reason == "only one value was coded: 'x'"
+    assert same.reason == "only one value was coded, so no disagreement can be expected"
     assert (same.pairable_units, same.values, same.percent_agreement) == (2, 4, 1.0)
 
 

@@ -75,6 +75,9 @@ ACCEPTABLE = 0.80
 """Krippendorff's customary threshold of reliable data."""
 
 NO_PAIRS = "fewer than two coders on every unit"
+"""Why alpha is undefined when no unit has two values."""
+ONE_VALUE = "only one value was coded, so no disagreement can be expected"
+"""Why alpha is undefined when every coder gave every unit the same value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -606,8 +609,8 @@ def agreements(
             continue
         figures = (tally.units, sum(tally.counts.values()), tally.agreeing / tally.pairs)
         if id(tally) not in by_tally:
-            (only,) = tally.counts
-            results.append(Agreement(None, *figures, f"only one value was coded: {values[only]!r}"))
+            # The value itself is an id or a set of ids here: naming it is the report's business.
+            results.append(Agreement(None, *figures, ONE_VALUE))
             continue
         n, e = by_tally[id(tally)]
         alpha = _alpha(figures[1], distance.observed(tally.off, n), e)
