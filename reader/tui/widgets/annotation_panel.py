@@ -60,8 +60,9 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
     def show(self, heading: str, status: str, items: Sequence[PanelItem]) -> None:
         """Replace the contents (``status``: e.g. "no claim", or empty) and repaint."""
         self.heading, self.status, self.items = heading, status, tuple(items)
+        # Laid out now for the virtual size; a panel whose styles have been applied (drawn once,
+        # not stale) keeps these lines, a stale one draws them again in ``render_line``.
         self._layout()
-        self._stale = True
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
 
