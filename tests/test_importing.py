@@ -830,6 +830,18 @@ def test_record_without_text_field(db: Store, cwd: Path) -> None:
     assert results[1].status == "imported"
 
 
+def test_record_with_an_empty_text_field_says_so(db: Store, cwd: Path) -> None:
+    """A text field that is there but null or empty is named as empty, not as missing."""
+    write(cwd / "a.jsonl", '{"title": 5, "text": null}\n{"text": ""}\n{"text": "Kept."}\n')
+    results = import_file(db, Path("a.jsonl"))
+    assert [r.message for r in results[:2]] == [
+        "a.jsonl:1: the 'text' field is empty; give it the text",
+        "a.jsonl:2: the 'text' field is empty; give it the text",
+    ]
+    assert results[2].status == "imported"
+    assert db.article_count() == 1
+
+
 def test_records_with_unusable_values_fail_alone(db: Store, cwd: Path) -> None:
     """Non-text text, a lone surrogate and a blank title never escape as exceptions."""
     lines = [

@@ -408,6 +408,9 @@ def _record(
         picked[field] = value if isinstance(value, str) else str(value)
         del raw[str(key)]
     if "text" not in picked:
+        key = _find(keys, "text", mapping)
+        if key is not None:  # the field is there, but holds nothing
+            return Problem(source, f"{source}: the {key!r} field is empty; give it the text")
         found = ", ".join(keys) or "none"
         message = f"{source}: no text field (fields: {found}); name it with --map text=FIELD"
         return Problem(source, message)
