@@ -34,7 +34,7 @@ from reader.exchange.exporting import escape_formula
 from reader.exchange.reports import format_table
 from reader.models import CoderDecision, DecidedSentence
 from reader.store import Store
-from reader.text.visible import visible
+from reader.text.visible import fit_cells, visible
 
 ALL = "all"
 """The ``coders`` cell of the CSV rows about every chosen coder together."""
@@ -327,9 +327,12 @@ def _row(name: str, v: VariableAgreement) -> list[str]:
     ]
 
 
-def units_line(report: AgreementReport, *, final: bool = False) -> str:
-    """Who is compared and on which sentences, in one line."""
+def units_line(report: AgreementReport, *, final: bool = False, width: int | None = None) -> str:
+    """Who is compared and on which sentences, in one line; the coders' names cut to ``width``
+    cells if given (a screen has no room for a name of a thousand letters)."""
     coders = visible(", ".join(report.coders), one_line=True)
+    if width is not None:
+        coders = fit_cells(coders, width)
     if final:
         return (
             f"coders: {coders}; units: {report.units} sentences with final codes (agreed or "

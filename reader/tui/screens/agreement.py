@@ -78,7 +78,11 @@ MOVES = frozenset(
 """The table's actions the screen's keys move the highlight with."""
 
 CODERS_WIDTH = 24
-"""Widest group of coders shown in the table; the line under it names them all."""
+"""Widest group of coders shown in the table; the line under it has room for more."""
+
+NAMES_WIDTH = 60
+"""Widest list of coders above and under the table: long names are cut, not wrapped over the
+table's rows."""
 
 THRESHOLDS = (
     f"Krippendorff (2004): alpha ≥ {ACCEPTABLE:.3f} reliable, ≥ {TENTATIVE:.3f} tentative "
@@ -279,11 +283,12 @@ class AgreementScreen(Screen[None]):
     def _status(self) -> Text:
         text = Text()
         if self.problem is not None:
-            text.append(visible(self.problem), style="bold")
+            problem = fit_cells(visible(self.problem, one_line=True), 3 * NAMES_WIDTH)
+            text.append(problem, style="bold")
         elif self.report is None:
             text.append("Reading the codes and computing alpha…")
         else:
-            text.append(visible(units_line(self.report, final=self.final)))
+            text.append(units_line(self.report, final=self.final, width=NAMES_WIDTH))
             if self.computing:
                 text.append(f"; computing the 95% intervals ({DEFAULT_DRAWS:,} draws)…")
         if self.final and self.data is not None and self.data.waiting:
@@ -331,7 +336,7 @@ class AgreementScreen(Screen[None]):
             detail.update(Text(THRESHOLDS, style="dim"))
             return
         v = entry.figures
-        coders = visible(", ".join(entry.coders), one_line=True)
+        coders = fit_cells(visible(", ".join(entry.coders), one_line=True), NAMES_WIDTH)
         text = Text()
         text.append(f"{coders}  ·  {v.variable} ({v.distance})\n", style="bold")
         text.append(f"alpha {_fixed(v.alpha)}")
