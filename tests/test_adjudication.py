@@ -47,6 +47,24 @@ def test_disagreements_per_variable(store: Store) -> None:
     assert not differs("claim", {"alice": entry.coders["alice"]})
 
 
+def test_stance_by_actor_differs_only_on_an_actor_both_gave_one_stance(store: Store) -> None:
+    """As the agreement report's units of stance_by_actor count it: an actor two coders each
+    gave a single stance, and not the same one; another target, an actor only one coded, or
+    an actor given two stances is no such disagreement."""
+    japan, china, support, oppose = 1, 2, 10, 11
+    assert differs("stance_by_actor", {"a": frozenset({(japan, support, None)}),
+                                       "b": frozenset({(japan, oppose, 5)})})  # fmt: skip
+    for a, b in [
+        ({(japan, support, 5)}, {(japan, support, 6)}),
+        ({(japan, support, None)}, {(china, oppose, None)}),
+        ({(japan, support, 5), (japan, oppose, 6)}, {(japan, oppose, None)}),
+        ({(japan, support, None)}, set()),
+    ]:
+        assert not differs("stance_by_actor", {"a": frozenset(a), "b": frozenset(b)}), (a, b)
+    _, _, ids = two_coders(store)
+    assert [e.sentence_id for e in store.disagreements("stance_by_actor")] == [ids[2]]
+
+
 def test_accepting_a_coders_codes_is_one_undoable_step(store: Store) -> None:
     """Accepting Bob's codes makes them final; undo takes the decision back whole."""
     _, bob, ids = two_coders(store)

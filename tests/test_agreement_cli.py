@@ -384,3 +384,148 @@ def test_errors_are_one_line(study: Path, tmp_path: Path) -> None:
     result = run(empty)
     assert result.exit_code == 1
     assert result.stderr == "Error: agreement needs at least two coders who coded; there is none\n"
+
+
+# -- against the final layer ------------------------------------------------------------------
+
+# The final layer of CODED once an adjudicator has decided three of its disagreements: s1 and
+# t2 are agreed (every coder coded them alike); s2 takes bob's codes, s3 is "no claim" and t3
+# takes carol's; s4, s5 and t1 are still waiting; s6 only alice decided (its final codes are
+# hers by definition, so it is no unit).
+FINAL_CODES: dict[str, Any] = {
+    "s1": {(NK, "support", T1)},
+    "t2": "no",
+    "s2": {(US, "oppose", T1)},
+    "s3": "no",
+    "t3": {(NK, "neutral", T2)},
+}
+FINAL_CLAIM: Units = {
+    sentence: {**{c: v for c, v in CLAIM[sentence].items()}, "final": int(codes != "no")}
+    for sentence, codes in FINAL_CODES.items()
+}
+FINAL_STATEMENT: Units = {
+    sentence: {
+        **SETS["statement"][sentence],
+        "final": S() if codes == "no" else S(codes),
+    }
+    for sentence, codes in FINAL_CODES.items()
+}
+
+
+@pytest.fixture(scope="module")
+def adjudicated(study: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the study in which a judge decided s2 (bob's codes), s3 (no claim) and t3
+    (carol's codes)."""
+    path = tmp_path_factory.mktemp("adjudicated") / "study.db"
+    source = Store(open_database(study), "copy")
+    try:
+        source.conn.execute("VACUUM INTO ?", [str(path)])
+    finally:
+        source.close()
+    judge = Store(open_database(path), "judge")
+    try:
+        first, second = (a.id for a in judge.article_progress()[:2])
+        s = [x.id for x in judge.sentences(first)]
+        t = [x.id for x in judge.sentences(second)]
+        judge.accept_codes(s[1], "bob")
+        judge.write_final(s[2], [], "a question, not a claim")
+        judge.accept_codes(t[2], "carol")
+    finally:
+        judge.close()
+    return path
+
+
+def krippendorff_final(units: Units, coders: tuple[str, ...]) -> float:
+    data = np.full((len(coders), len(units)), np.nan)
+    for column, coded in enumerate(units.values()):
+        for row, coder in enumerate(coders):
+            if coder in coded:
+                data[row, column] = coded[coder]
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+
+
+def test_final_compares_each_coder_with_the_final_layer(adjudicated: Path) -> None:
+    """--final: "final" is one more coder, paired with each coder; claim's alpha of every
+    group against the krippendorff package, and statement's against nltk, on the reliability
+    data written out by hand; the shape is the report's; the waiting disagreements are said."""
+    result = run(adjudicated, "--final", "--format", "json", "--draws", "0")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert list(out) == ["coders", "units", "variables", "pairs"]
+    assert out["coders"] == [*CODERS, "final"]
+    assert out["units"] == len(FINAL_CODES) == 5
+    assert [pair["coders"] for pair in out["pairs"]] == [[c, "final"] for c in CODERS]
+    groups = [((*CODERS, "final"), out["variables"])]
+    groups += [(tuple(pair["coders"]), pair["variables"]) for pair in out["pairs"]]
+    for names, entries in groups:
+        assert [(e["variable"], e["distance"]) for e in entries] == VARIABLE_NAMES
+        assert all(list(e) == ENTRY_KEYS for e in entries)
+        claim, statement = entries[0], entries[4]
+        units = only(FINAL_CLAIM, names)
+        assert claim["pairable_units"] == len(units)
+        assert claim["values"] == sum(len(coded) for coded in units.values())
+        assert claim["alpha"] == pytest.approx(krippendorff_final(units, names), abs=1e-9)
+        assert statement["alpha"] == pytest.approx(
+            nltk_alpha(only(FINAL_STATEMENT, names)), abs=1e-9
+        )
+    # bob against the final layer: s1, s2 and s3 alike; t3 he saw no claim, the final a claim
+    bob = out["pairs"][1]["variables"][0]
+    assert (bob["pairable_units"], bob["percent_agreement"]) == (4, 0.75)
+    assert result.stderr == (
+        "warning: 3 disagreements have no final codes yet and are left out"
+        " (nkreader review decides them)\n"
+    )
+
+
+def test_final_with_one_coder_and_as_a_table(adjudicated: Path) -> None:
+    """One coder is enough against the final layer (the pair is the whole group); the table
+    names the units and what is left out; --article narrows the final layer too."""
+    out = report(adjudicated, "--final", "--coders", "carol", "--draws", "0")
+    assert out["coders"] == ["carol", "final"]
+    assert [pair["coders"] for pair in out["pairs"]] == [["carol", "final"]]
+    assert out["pairs"][0]["variables"] == out["variables"]
+    units = only(FINAL_CLAIM, ("carol", "final"))
+    assert out["units"] == len(units) == 4  # s1, s3, t2, t3
+    claim = out["variables"][0]
+    assert claim["alpha"] == pytest.approx(krippendorff_final(units, ("carol", "final")), abs=1e-9)
+    result = run(adjudicated, "--final")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(
+        "coders: alice, bob, carol, final; units: 5 sentences with final codes (agreed or"
+        " adjudicated) that a coder decided; 95% intervals"
+    )
+    assert lines[1] == (
+        "3 disagreements have no final codes yet and are left out (nkreader review decides them)"
+    )
+    assert sum(line.startswith("bob,final ") for line in lines) == len(VARIABLE_NAMES)
+    assert not any(line.startswith("alice,bob ") for line in lines)
+    second = article_ids(adjudicated)[1]
+    out = report(adjudicated, "--final", "--article", str(second), "--draws", "0")
+    assert out["units"] == 2  # t2, t3; t1 waits
+    result = run(adjudicated, "--final", "--article", str(second), "--format", "csv")
+    assert "1 disagreement has no final codes yet and is left out" in result.stderr
+
+
+def test_final_before_any_decision_and_a_coder_named_final(study: Path, tmp_path: Path) -> None:
+    """Before any adjudication the final layer holds only what the coders agreed on; a coder
+    named "final" cannot be told from it and is refused by name."""
+    out = report(study, "--final", "--draws", "0")
+    assert out["units"] == 2  # s1 and t2, agreed
+    entries = [*out["variables"], *(e for pair in out["pairs"] for e in pair["variables"])]
+    assert {e["alpha"] for e in entries} <= {1.0, None}  # agreed: nothing to disagree on
+    path = tmp_path / "named.db"
+    source = Store(open_database(study), "copy")
+    try:
+        source.conn.execute("VACUUM INTO ?", [str(path)])
+    finally:
+        source.close()
+    named = Store(open_database(path), "final")
+    try:
+        named.set_no_claim(named.sentences(article_ids(path)[0])[7].id, True)
+    finally:
+        named.close()
+    result = run(path, "--final")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: a coder is named 'final'")
+    assert run(path, "--final", "--coders", "alice,bob").exit_code == 0

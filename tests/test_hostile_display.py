@@ -87,7 +87,8 @@ def file_name(text: str) -> str:
 
 def hostile_store(folder: Path, texts: list[str]) -> Store:
     """A database holding one article and a codebook made of ``texts`` in every field, and one
-    annotation with a hostile note, by a coder with a hostile name."""
+    annotation with a hostile note, by a coder with a hostile name; a second coder, named after
+    the first, marked its sentence "no claim" (the agreement screen names both)."""
     title, body, outlet, actor, alias, stance, label, target, note, coder = texts
     store = Store(open_database(folder / "hostile.db"), coder)
     feed = folder / f"{file_name(title)}.jsonl"
@@ -110,6 +111,7 @@ def hostile_store(folder: Path, texts: list[str]) -> Store:
     store.add_annotation(
         sentence.id, first.id, chosen.stances[0].id, chosen.targets[0].id, f"n {note}"
     )
+    Store(store.conn, f"{coder} 2").set_no_claim(sentence.id, True)
     return store
 
 
@@ -130,8 +132,12 @@ async def walk(store: Store, folder: Path, typed: str) -> None:
         await check(ui, "target picker")
         await ui.press("escape", "e", "enter", "enter", "enter")
         await check(ui, "note dialog")
-        for key, where in (("question_mark", "help"), ("s", "statistics")):
+        for key, where in (("question_mark", "help"), ("s", "statistics"), ("A", "agreement")):
             await ui.press("escape", key)
+            for _ in range(500):  # the agreement screen computes on a thread
+                if not getattr(app.screen, "computing", False):
+                    break
+                await ui.pilot.pause(0.02)
             await check(ui, where)
         await ui.press("escape", "c")
         await check(ui, "codebook")
@@ -239,8 +245,9 @@ async def test_mentions_stay_on_the_names_after_a_longer_placeholder(store: Stor
 
 
 async def test_very_long_words_keep_the_layout(store: Store) -> None:
-    """A 10,000-letter title, sentence, actor name, target and note at 80x24: no crash, no line
-    wider than the screen, in the reader, the pickers, the codebook and the statistics."""
+    """A 10,000-letter title, sentence, actor name, target, note and coder at 80x24: no crash,
+    no line wider than the screen, in the reader, the pickers, the codebook, the statistics and
+    the agreement screen (whose table keeps its rows under the coder's name)."""
     feed = Path(store.conn.execute("PRAGMA database_list").fetchone()[2]).parent / "long.jsonl"
     record = {"title": LONG_WORD, "text": f"Kim said {LONG_WORD} today. Japan agreed."}
     feed.write_text(json.dumps(record) + "\n", encoding="utf-8")
@@ -249,6 +256,7 @@ async def test_very_long_words_keep_the_layout(store: Store) -> None:
     target = store.add_target("T" * 10_000)
     sentence = store.sentences(int(str(result.article_id)))[0]
     store.add_annotation(sentence.id, actor.id, store.stances()[0].id, target.id, "N" * 10_000)
+    Store(store.conn, "C" * 10_000).set_no_claim(sentence.id, True)
     async with run_reader(store, (80, 24)) as ui:
         ui.app.main.jump_to_article(int(str(result.article_id)))
         # esc goes back one question at a time: three close the picker from the target step.
@@ -260,6 +268,14 @@ async def test_very_long_words_keep_the_layout(store: Store) -> None:
             assert len(lines) == 24 and all(len(line) <= 80 for line in lines), keys
             assert not raw_on_screen(ui.app)
         assert "LLLL" in screen_text(ui.app)
+        await ui.press("escape", "A")
+        for _ in range(500):
+            if not getattr(ui.app.screen, "computing", True):
+                break
+            await ui.pilot.pause(0.02)
+        lines = screen_text(ui.app).splitlines()
+        assert len(lines) == 24 and all(len(line) <= 80 for line in lines)
+        assert any(line.split()[1:3] == ["claim", "nominal"] for line in lines if line.strip())
 
 
 async def test_export_dialog_shows_a_path_with_brackets_as_typed(tmp_path: Path) -> None:

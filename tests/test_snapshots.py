@@ -7,6 +7,7 @@ screen depends on the clock.
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from reader.store import Store
@@ -43,3 +44,40 @@ def test_statistics_after_coding(snap_compare: Any, store: Store) -> None:
     """s after coding: the coder's stances by actor, as a table and as bars."""
     press = [*CODE_THREE, "s"]
     assert snap_compare(reader(store), press=press, terminal_size=SIZE)
+
+
+def two_coders_code_the_seeds(store: Store) -> None:
+    """alice and bob code the first ten sentences of each seed article, from one seeded draw:
+    both find the same claims but now and then, bob another stance or another actor."""
+    rng = random.Random(7)
+    alice, bob = Store(store.conn, "alice"), Store(store.conn, "bob")
+    actors, stances = [a.id for a in store.actors()][:6], [s.id for s in store.stances()]
+    for article in store.article_progress():
+        for sentence in store.sentences(article.id)[:10]:
+            if rng.random() < 0.3:
+                alice.set_no_claim(sentence.id, True)
+                bob.set_no_claim(sentence.id, True)
+                continue
+            actor, stance = rng.choice(actors), rng.choice(stances)
+            alice.add_annotation(sentence.id, actor, stance)
+            if rng.random() < 0.2:
+                stance = rng.choice(stances)
+            elif rng.random() < 0.1:
+                actor = rng.choice(actors)
+            bob.add_annotation(sentence.id, actor, stance)
+
+
+def test_agreement_between_two_coders(snap_compare: Any, store: Store) -> None:
+    """A after alice and bob coded the seeds: alpha per variable with its interval at 80x24,
+    the stance row spelled out under the table."""
+    two_coders_code_the_seeds(store)
+
+    async def computed(pilot: Any) -> None:
+        await pilot.press("A")
+        for _ in range(500):
+            if not pilot.app.screen.computing:
+                break
+            await pilot.pause(0.02)
+
+    press = ["j", "j"]
+    assert snap_compare(reader(store), press=press, terminal_size=(80, 24), run_before=computed)

@@ -210,3 +210,34 @@ def test_filter_accepts_punctuated_words(store: Store) -> None:
     assert store.article_count("Japan's") == 3
     assert store.article_count("six-party") == 2
     assert store.article_count("...") == 3
+
+
+def test_a_reading_copy_reads_on_another_thread_and_never_writes(store: Store) -> None:
+    """``reading_copy`` opens, on the thread that calls it, a Store that sees what was committed
+    (the agreement screen reads the codes there) and refuses every change."""
+    import sqlite3
+    import threading
+
+    sentence = store.sentences(store.first_article_id() or 0)[0]
+    store.set_no_claim(sentence.id, True)
+    open_copy = store.reading_copy()
+    assert open_copy is not None
+    seen: list[object] = []
+
+    def read() -> None:
+        copy = open_copy()
+        try:
+            seen.append(copy.coders())
+            seen.append(copy.annotator)
+            try:
+                copy.set_no_claim(sentence.id, False)
+            except (StoreError, sqlite3.Error) as error:
+                seen.append(type(error).__name__)
+        finally:
+            copy.close()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    assert seen[:2] == [["tester"], "tester"] and len(seen) == 3
+    assert store.coders() == ["tester"] and store.progress()[0] == 1

@@ -154,6 +154,7 @@ STATES: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
     ("export", "ExportDialog", ("x",), ("escape",)),
     ("codebook", "CodebookScreen", ("c",), ()),
     ("confirmation", "ConfirmDialog", ("d",), ("escape", "escape")),
+    ("agreement", "AgreementScreen", ("A",), ("escape",)),
 ]
 """Every screen and dialog a coder meets, with the widget states that change colours."""
 
@@ -319,6 +320,11 @@ async def test_every_theme_offered_is_readable(small_store: Store) -> None:
             ui.app.theme = theme
             for state, screen, enter, leave in STATES:
                 await ui.press(*enter)
+                for _ in range(500):  # figures computed on a thread (the agreement screen)
+                    if not getattr(ui.app.screen, "computing", False):
+                        break
+                    await ui.pilot.pause(0.02)
+                await ui.pilot.pause()
                 for field in ui.app.screen.query(Input):
                     field.cursor_blink = False
                 assert type(ui.app.screen).__name__ == screen, state

@@ -97,24 +97,30 @@ def agreement_report(
     *,
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
+    pairs: Sequence[tuple[str, str]] | None = None,
 ) -> AgreementReport:
     """Agreement among ``coders`` and within each pair of them, in the order given.
 
     ``sentences`` are the decided sentences (``Store.decided_sentences``); decisions of other
-    coders are ignored. ``draws`` of 0 skips the bootstrap. The same arguments give the same
-    report: each bootstrap is seeded with ``seed``.
+    coders are ignored. ``pairs``, when given, are the pairs reported instead of every pair (the
+    final layer against each coder, say, and not the coders against each other). ``draws`` of
+    0 skips the bootstrap. The same arguments give the same report: each bootstrap is seeded
+    with ``seed``.
     """
     coders = list(dict.fromkeys(coders))
+    chosen = list(combinations(coders, 2)) if pairs is None else [(a, b) for a, b in pairs]
+    # A pair that is the whole group has its figures: they are not computed twice.
+    alone = len(coders) == 2 and chosen == [tuple(coders)]
+    computed = [] if alone else chosen
     with collector_paused():
         variables = build_variables(restrict(sentences, set(coders)), stance_scores)
-        pairs = list(combinations(coders, 2)) if len(coders) > 2 else []
-        groups = [variables, *(restrict_variables(variables, pair) for pair in pairs)]
+        groups = [variables, *(restrict_variables(variables, pair) for pair in computed)]
         figures = compare_groups(groups, draws=draws, seed=seed)
     whole, *by_pair = (
         GroupAgreement(tuple(names), _units(group), found)
-        for names, group, found in zip([coders, *pairs], groups, figures, strict=True)
+        for names, group, found in zip([coders, *computed], groups, figures, strict=True)
     )
-    if len(coders) == 2:  # the one pair is the whole group: the same figures
+    if alone:
         by_pair = [whole]
     return AgreementReport(whole.coders, whole.units, whole.variables, tuple(by_pair), draws, seed)
 

@@ -666,6 +666,12 @@ def _draws(ctx: click.Context, param: click.Parameter, value: int) -> int:
     show_default=True,
     help="Seed of the bootstrap: the same seed gives the same interval.",
 )
+@click.option(
+    "--final",
+    is_flag=True,
+    help="Compare each coder with the final layer (agreed and adjudicated codes, as "
+    "export --final writes them), named 'final' as if it were a coder.",
+)
 @db_option
 @reports_damage
 def agreement_command(
@@ -674,6 +680,7 @@ def agreement_command(
     fmt: str,
     draws: int,
     seed: int,
+    final: bool,
     db_path: Path | None,
 ) -> None:
     """Report how far coders agree: Krippendorff's alpha for each variable.
@@ -685,31 +692,40 @@ def agreement_command(
     the stance's score). Each comes with a 95% interval from a bootstrap over articles, for all
     the coders together and for each pair. README.md ("Agreement") defines each figure.
 
+    --final pairs each coder with the final layer instead, on the sentences where the coders
+    agreed or an adjudicator decided (nkreader review).
+
     Example:
 
         nkreader agreement --coders alice,bob --article 3 --format json
+        nkreader agreement --final
     """
     from reader.exchange.agreement import (
         AgreementError,
+        compute_agreement,
         format_agreement_table,
         format_csv,
         format_json,
-        read_agreement,
+        gather_agreement,
+        waiting_line,
     )
 
     store = open_store(db_path)
     try:
-        report = read_agreement(store, coders, list(article_ids), draws=draws, seed=seed)
+        data = gather_agreement(store, coders, list(article_ids), final=final)
     except AgreementError as error:
         raise click.ClickException(str(error)) from None
     finally:
         store.close()
+    report = compute_agreement(data, draws=draws, seed=seed)
     if fmt == "json":
         click.echo(format_json(report))
     elif fmt == "csv":
         click.echo(format_csv(report), nl=False)
     else:
-        click.echo(format_agreement_table(report))
+        click.echo(format_agreement_table(report, final=final, waiting=data.waiting))
+    if data.waiting and fmt != "table":
+        click.echo(f"warning: {waiting_line(data.waiting)}", err=True)
 
 
 @cli.group(name="codebook")

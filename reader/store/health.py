@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Self, TypeVar
 
 from reader.db import (
     check_problems,
@@ -24,6 +27,8 @@ from reader.store.base import StoreBase
 
 STOPPED = "changes are no longer saved"
 """What happens once a damaged file is noticed, as the message says it."""
+
+S = TypeVar("S", bound=StoreBase)
 
 
 class DamageCheck:
@@ -97,6 +102,20 @@ class HealthMixin(StoreBase):
             return None
         return DamageCheck(path, self.read_only)
 
+    def reading_copy(self) -> Callable[[], Self] | None:
+        """A function that opens another Store on this file, only to read, for a background
+        thread to call and then use: a SQLite connection belongs to the thread that opened it.
+        The caller closes that Store. It reads what has been committed, as another process
+        would; None for an in-memory database, which no other connection sees.
+
+        Its connection is made as the damage check's is (``mode=ro`` beside this Store's own,
+        sharing its locks; for a file this Store reads as read-only, the kind that opened it).
+        """
+        path = self.path
+        if path is None:
+            return None
+        return partial(_open_copy, type(self), path, self.read_only, self.annotator)
+
     def damaged(self, reason: object) -> str:
         """The one line for damage met while reading (an error or a check's finding); saving
         stops (``stop_saving``)."""
@@ -108,3 +127,9 @@ class HealthMixin(StoreBase):
         """Refuse every change from now on with ``message`` (a ``StoreError``); reading goes
         on. Also stops the search index from being brought up to date."""
         refuse_writes(self.conn, message)
+
+
+def _open_copy(kind: type[S], path: Path, read_only: bool, annotator: str) -> S:
+    """A Store of ``kind`` on ``path`` that only reads (``HealthMixin.reading_copy``)."""
+    conn = open_for_reading(path) if read_only else connect(path, read_only=True)
+    return kind(conn, annotator)

@@ -69,6 +69,8 @@ class MainScreen(NavigationActions, CodingActions):
                 id="view.other-articles"),
         Binding("R", "review", "Review disagreements", show=False, priority=True,
                 id="view.review"),
+        Binding("A", "agreement", "Agreement between coders", show=False, priority=True,
+                id="view.agreement"),
         # The open question (actor, stance, target, ...) in the picker; printable keys go to
         # its filter through ``ReaderApp.on_event``.
         *FLOW_BINDINGS,
@@ -186,6 +188,16 @@ class MainScreen(NavigationActions, CodingActions):
             self._codebook_changed()
 
         self.app.push_screen(ReviewScreen(self.store), back)
+
+    def action_agreement(self) -> None:
+        """Krippendorff's alpha per variable for the coders, and the way into where they differ
+        (the review, whose final codes may add to the codebook)."""
+        from reader.tui.screens.agreement import AgreementScreen
+
+        def back(_: object = None) -> None:
+            self._codebook_changed()
+
+        self.app.push_screen(AgreementScreen(self.store), back)
 
     def action_other_articles(self) -> None:
         """With assignments: show every article, or only this coder's again."""

@@ -4,13 +4,14 @@ Each coder's codes for the sentence are shown side by side, numbered; a digit ac
 coder's codes as final, ``w`` writes other final codes with the coding loop's questions, ``0``
 makes the sentence's final codes "no claim", ``m`` gives the decision a reason. ``]`` and ``[``
 go to the next and previous disagreement not decided yet, ``v`` chooses which variable a
-disagreement is about (all, claim, actor, stance, target, statement). Every decision is one
-change ``u`` undoes. The only screen that shows every coder's codes, blind coding or not.
+disagreement is about (all, claim, actor, stance, target, statement, stance_by_actor). Every
+decision is one change ``u`` undoes. The only screen that shows every coder's codes, blind coding
+or not. The agreement screen opens it on one variable, and on one pair of coders.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -54,11 +55,19 @@ class ReviewScreen(FlowHost):
         *FLOW_BINDINGS,
     ]  # fmt: skip
 
-    def __init__(self, store: Store) -> None:
+    def __init__(
+        self,
+        store: Store,
+        variable: Variable | None = None,
+        coders: Sequence[str] | None = None,
+    ) -> None:
+        """``variable``: list only the disagreements on it (``v`` changes it); ``coders``: only
+        between these coders, whose codes alone are shown (default: every coder)."""
         super().__init__()
         self.store = store
-        self.variable: Variable | None = None
+        self.variable: Variable | None = variable
         """The variable a disagreement must be about to be listed; None: any."""
+        self.coders: list[str] | None = list(coders) if coders else None
         self.items: list[SentenceCodes] = []
         self.index = 0
         self.codebook: Codebook = store.codebook()
@@ -80,7 +89,7 @@ class ReviewScreen(FlowHost):
     def _reload(self, keep: int | None = None) -> None:
         """Read the disagreements again; stay on sentence ``keep`` if it is still listed."""
         self.codebook = self.store.codebook()
-        self.items = self.store.disagreements(self.variable)
+        self.items = self.store.disagreements(self.variable, self.coders)
         ids = [entry.sentence_id for entry in self.items]
         if keep in ids:
             self.index = ids.index(keep)
@@ -104,15 +113,22 @@ class ReviewScreen(FlowHost):
         title = self.query_one("#review-title", Static)
         waiting = sum(1 for e in self.items if self.store.final_decision(e.sentence_id) is None)
         about = self.variable or "any variable"
+        among = ""
+        if self.coders:
+            among = " between " + visible(", ".join(self.coders), one_line=True)
         title.update(
             Text(
-                f"Review  ·  {len(self.items)} disagreements on {about}, {waiting} not decided",
+                f"Review  ·  {len(self.items)} disagreements on {about}{among}, "
+                f"{waiting} not decided",
                 style="bold",
             )
         )
         entry = self.current
         if entry is None:
-            self.body.update(Text("No disagreements: every sentence the coders share agrees."))
+            on = f" on {self.variable}" if self.variable else ""
+            self.body.update(
+                Text(f"No disagreements{on}: every sentence the coders share agrees{on}.")
+            )
             self.refresh_bindings()
             return
         sentence = self.store.sentence(entry.sentence_id)
@@ -267,4 +283,6 @@ class ReviewScreen(FlowHost):
         self._reload(entry.sentence_id if entry else None)
 
     def action_close(self) -> None:
-        self.app.pop_screen()
+        """Back to the screen below, which is told (``pop_screen`` would not call the
+        callback it pushed this screen with)."""
+        self.dismiss(None)
