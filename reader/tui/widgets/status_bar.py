@@ -32,9 +32,10 @@ class StatusBar(Widget):
         """Template variables are inserted as text, never read as markup. ``blind``: the
         project codes blind; ``mine``: the counts are of this coder's assigned articles."""
         percent = f"{100 * done / total:.0f}%" if total else "–"
-        what = "sentences of your articles coded" if mine else "sentences coded"
+        what = "of your sentences coded" if mine else "sentences coded"
+        # "blind" comes before the counts: in a narrow terminal the end of the line is cut.
         self._content = Content.from_markup(
-            "[b]nkreader[/b]  $db  ·  coder [b]$who[/b]  ·  $done/$total $what ($pct)$blind",
+            "[b]nkreader[/b]  $db  ·  coder [b]$who[/b]$blind  ·  $done/$total $what ($pct)",
             db=visible(db_label, one_line=True),
             who=visible(annotator, one_line=True),
             done=f"{done:,}",
