@@ -417,3 +417,16 @@ class CodesReport:
                 " placed here (listed above); fix them and import the file again"
             )
         return f"{self.source}: restored " + "; ".join(self.placement.parts())
+
+
+# -- networks ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkNode:
+    """An actor as a network node: the actor itself, or the ancestor it is rolled up to."""
+
+    name: str
+    kind: str
+    parent: str | None = None
+    """The name of the node's own parent actor, if it has one."""

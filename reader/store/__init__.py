@@ -25,6 +25,7 @@ from reader.store.history import HistoryMixin
 from reader.store.imports import ImportsMixin
 from reader.store.merge import MergeMixin
 from reader.store.merge_files import MergeFilesMixin
+from reader.store.networks import NetworksMixin
 from reader.store.reports import ReportsMixin
 from reader.store.search import SearchMixin
 from reader.store.team import TeamMixin
@@ -56,5 +57,6 @@ class Store(
     TeamMixin,
     AdjudicationMixin,
     AgreementDataMixin,
+    NetworksMixin,
 ):
     """Queries and writes for one coder (``annotator``) on one database."""

@@ -151,11 +151,19 @@ class MainScreen(NavigationActions, CodingActions):
     # -- other screens ------------------------------------------------------------------------
 
     def action_stats(self) -> None:
+        from reader.exchange.networks import stance_matrix
         from reader.tui.screens.stats import StatsScreen
 
         keys, rows = self.store.stance_table(annotator=self.store.annotator)
+        matrix, scores = stance_matrix(self.store, self.store.annotator)
         self.app.push_screen(
-            StatsScreen(keys, rows, title=f"Stances by actor — {self.store.annotator}")
+            StatsScreen(
+                keys,
+                rows,
+                title=f"Stances by actor — {self.store.annotator}",
+                matrix=matrix,
+                scores=scores,
+            )
         )
 
     def action_codebook(self) -> None:
