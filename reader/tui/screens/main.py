@@ -163,6 +163,7 @@ class MainScreen(NavigationActions, CodingActions):
                 title=f"Stances by actor — {self.store.annotator}",
                 matrix=matrix,
                 scores=scores,
+                matrix_title=f"Actor × target — {self.store.annotator}",
             )
         )
 

@@ -148,6 +148,7 @@ class StatsScreen(ModalScreen[None]):
         *,
         matrix: tuple[Matrix, Matrix] | None = None,
         scores: str = "",
+        matrix_title: str = "Actor × target",
     ) -> None:
         """``matrix``: the actor × target sums of stance scores and counts of statements (two
         matrices with the same labels); ``scores`` says what the scores are, for its legend."""
@@ -157,10 +158,11 @@ class StatsScreen(ModalScreen[None]):
         self._title = title
         self._matrix = matrix
         self._scores = scores
+        self._matrix_title = matrix_title
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog stats"):
-            yield Label(literal(self._title), classes="dialog-title")
+            yield Label(literal(self._title), classes="dialog-title", id="stats-title")
             if not self._rows:
                 yield Label(
                     "Nothing coded yet: code a few sentences, then come back here.",
@@ -225,6 +227,8 @@ class StatsScreen(ModalScreen[None]):
         stances, targets = self.query_one("#stats-stances"), self.query_one("#stats-targets")
         showing = not targets.display
         targets.display, stances.display = showing, not showing
+        title = self._matrix_title if showing else self._title
+        self.query_one("#stats-title", Label).update(literal(title))
         self.query_one("#stats-hint", Label).update(
             "m: stances by actor · esc, q or s close"
             if showing
