@@ -356,19 +356,20 @@ def statement(actor: str, target: str, score: float, day: date, document: int) -
 def test_duplicates_as_dna_filters_them() -> None:
     """A statement identical to one kept before it is dropped: in the same document, ISO week,
     calendar month (of the same year: DNA's code compares the month number alone) or year, or
-    anywhere (acrossrange). Under ignore the score is not compared; the earliest is kept."""
+    anywhere (acrossrange). Under ignore the score is not compared; the earliest is kept.
+    Statements come each document's together, as the Store gives them."""
     statements = [
         statement("A", "X", 1, date(2024, 1, 1), 1),  # Monday, week 1
         statement("A", "X", -1, date(2024, 1, 1), 1),  # same document, other score
+        statement("A", "Y", 1, date(2024, 1, 1), 1),
         statement("A", "X", 1, date(2024, 1, 7), 2),  # Sunday, still week 1
         statement("A", "X", 1, date(2024, 1, 8), 3),  # week 2, January
         statement("A", "X", 1, date(2024, 2, 1), 4),  # February
         statement("A", "X", 1, date(2025, 1, 1), 5),  # next year (January again)
-        statement("A", "Y", 1, date(2024, 1, 1), 1),
     ]
 
     def kept(duplicates: str, aggregation: str = "ignore") -> int:
-        return sum(k.count for k in filter_duplicates(statements, duplicates, aggregation))
+        return sum(k.times for k in filter_duplicates(statements, duplicates, aggregation))
 
     assert kept("include") == 7
     assert kept("document") == 6  # the second of document 1
@@ -380,6 +381,8 @@ def test_duplicates_as_dna_filters_them() -> None:
     assert kept("acrossrange", "congruence") == 3  # A-X +1, A-X -1, A-Y
     first = filter_duplicates(reversed(statements), "acrossrange")
     assert {k.day for k in first if k.target == "X"} == {date(2024, 1, 1)}
+    with pytest.raises(ValueError, match="statements of document 1 are not together"):
+        filter_duplicates([*statements, statements[0]], "document")
 
 
 def test_duplicates_through_the_command(hand_db: Path) -> None:

@@ -43,9 +43,10 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import mul
 from typing import NamedTuple
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "NetworkOptions",
     "Span",
     "Statement",
+    "StatementRow",
     "Window",
     "combine_codes",
     "compute",
@@ -106,17 +108,23 @@ class Statement(NamedTuple):
     """The article it was coded in."""
     coder: str
     """Who coded it; a network never pools coders."""
+    times: int = 1
+    """How many identical statements this stands for, all in the same document."""
+
+
+StatementRow = tuple[str, str | None, float, date | None, int, str, int]
+"""A ``Statement`` as a plain tuple, as fast paths build them."""
 
 
 class Kept(NamedTuple):
-    """Identical statements that passed the duplicates filter: the first one's date, and how
-    many (always 1 unless duplicates are included)."""
+    """Statements that passed the duplicates filter, counted by actor, target, score and
+    date."""
 
     actor: str
     target: str
     score: float
     day: date | None
-    count: int
+    times: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,49 +240,69 @@ _PERIODS = {
 
 
 def filter_duplicates(
-    statements: Iterable[Statement], duplicates: str = "include", aggregation: str = "ignore"
+    statements: Iterable[StatementRow], duplicates: str = "include", aggregation: str = "ignore"
 ) -> list[Kept]:
     """The statements a network is made of: those with a target, less duplicates.
 
-    ``statements`` come in reading order (by document, then position in it), as the Store
-    gives them; DNA's order puts dates first, so of identical statements the one kept is the
-    earliest by date, then document, then position. Under ``ignore`` the score is not compared
-    (a support and an oppose of the same target are duplicates: only the first counts), as in
-    DNA. Statements without a date are dropped by ``week``, ``month`` and ``year`` (the caller
-    says how many).
+    ``statements`` come in reading order, each document's together (by document, then position
+    in it), as the Store gives them; DNA's order puts dates first, so of identical statements
+    the one kept is the earliest by date, then document, then position. Under ``ignore`` the
+    score is not compared (a support and an oppose of the same target are duplicates: only the
+    first counts), as in DNA. Statements without a date are dropped by ``week``, ``month`` and
+    ``year`` (the caller says how many). Kept statements come back counted by actor, target,
+    score and date.
     """
     if duplicates not in DUPLICATES:
         raise NetworkError(
             f"unknown --duplicates {duplicates!r}: use one of {', '.join(DUPLICATES)}"
         )
     compare_score = aggregation != "ignore"
+    counts: dict[tuple[str, str, float, date | None], int] = {}
     if duplicates == "include":
-        counts: dict[tuple[str, str, float, date | None], int] = {}
-        for actor, target, score, day, _document, _coder in statements:
+        for actor, target, score, day, _document, _coder, count in statements:
+            if target is not None:
+                key = (actor, target, score, day)
+                counts[key] = counts.get(key, 0) + count
+    elif duplicates == "document":
+        # a document's statements come together: what was seen is forgotten at the next one
+        done: set[int] = set()
+        current: int | None = None
+        seen: set[tuple[str, str, float | None]] = set()
+        for actor, target, score, day, document, _coder, _count in statements:
             if target is None:
                 continue
+            if document != current:
+                if document in done:
+                    raise ValueError(f"statements of document {document} are not together")
+                if current is not None:
+                    done.add(current)
+                current, seen = document, set()
+            here = (actor, target, score if compare_score else None)
+            if here not in seen:
+                seen.add(here)
+                key = (actor, target, score, day)
+                counts[key] = counts.get(key, 0) + 1
+    else:
+        period = _PERIODS.get(duplicates)
+        first: dict[Hashable, tuple[int, int, str, str, float, date | None]] = {}
+        for actor, target, score, day, document, _coder, _count in statements:
+            if target is None:
+                continue
+            if period is not None:
+                if day is None:
+                    continue
+                where: Hashable = period(day)
+            else:  # acrossrange
+                where = None
+            same = (where, actor, target, score if compare_score else None)
+            ordinal = day.toordinal() if day is not None else 0
+            found = first.get(same)
+            if found is None or (ordinal, document) < found[:2]:
+                first[same] = (ordinal, document, actor, target, score, day)
+        for _, _, actor, target, score, day in first.values():
             key = (actor, target, score, day)
             counts[key] = counts.get(key, 0) + 1
-        return [Kept(a, t, s, d, n) for (a, t, s, d), n in counts.items()]
-    period = _PERIODS.get(duplicates)
-    first: dict[Hashable, tuple[tuple[int, int], Kept]] = {}
-    for actor, target, score, day, document, _coder in statements:
-        if target is None:
-            continue
-        if period is not None:
-            if day is None:
-                continue
-            where: Hashable = period(day)
-        elif duplicates == "document":
-            where = document
-        else:  # acrossrange
-            where = None
-        key = (where, actor, target, score if compare_score else None)
-        order = (day.toordinal() if day is not None else 0, document)
-        found = first.get(key)
-        if found is None or order < found[0]:
-            first[key] = (order, Kept(actor, target, score, day, 1))
-    return [kept for _, kept in first.values()]
+    return [Kept(a, t, s, d, n) for (a, t, s, d), n in counts.items()]
 
 
 def frequencies(kept: Iterable[Kept]) -> tuple[dict[str, int], dict[str, int]]:
@@ -367,10 +395,10 @@ def _two_mode(
             values[i] = [0.0 if denominator == 0 else v / denominator for v in values[i]]
     elif options.normalization == "prominence":
         for j in range(len(columns)):
-            source = values if aggregation == "ignore" else counts
+            table = values if aggregation == "ignore" else counts
             denominator = 0.0
             for i in range(len(rows)):
-                denominator += source[i][j]
+                denominator += table[i][j]
             for i in range(len(rows)):
                 values[i][j] = 0.0 if denominator == 0 else values[i][j] / denominator
     codes = combine_codes(levels) if aggregation == "combine" else {}
@@ -409,11 +437,25 @@ def _one_mode(
         totals[position[node]] = total
     n = len(nodes)
     values = [[0.0] * n for _ in range(n)]
+    # Each node's statements on a column, weighted once per level by every level it may meet
+    # (proximity 1 - d for congruence, distance d for conflict, 1 for ignore), so that a pair
+    # of nodes is one product sum: sum over k1, k2 of v1[k1] v2[k2] w(k1, k2) = v1 . (W v2).
+    weights = {
+        "ignore": [[1.0] * size for _ in range(size)],
+        "congruence": [[1.0 - d for d in row] for row in distance],
+        "conflict": distance,
+    }
     # per pair: the raw weight, and for jaccard the overlap sums (DNA's m11 and what it
     # leaves of each node's statements)
     raw: dict[tuple[int, int], list[float]] = {}
+    jaccard = normalization == "jaccard"
     for column in sorted(by_column, key=label_order):
         users = sorted(by_column[column])
+        if aggregation == "subtract":
+            near = [_weighted(v, weights["congruence"]) for _, v in users]
+            far = [_weighted(v, weights["conflict"]) for _, v in users]
+        else:
+            near = [_weighted(v, weights[aggregation]) for _, v in users]
         for x in range(len(users)):
             i1, v1 = users[x]
             for y in range(x + 1, len(users)):
@@ -421,30 +463,10 @@ def _one_mode(
                 pair = raw.get((i1, i2))
                 if pair is None:
                     pair = raw[(i1, i2)] = [0.0, 0.0, 0.0, 0.0]
-                if aggregation == "ignore":
-                    c1 = 0.0
-                    c2 = 0.0
-                    for k in range(size):
-                        c1 += v1[k]
-                        c2 += v2[k]
-                    pair[0] += c1 * c2
-                else:
-                    for k1 in range(size):
-                        if not v1[k1]:
-                            continue
-                        for k2 in range(size):
-                            if not v2[k2]:
-                                continue
-                            product = v1[k1] * v2[k2]
-                            d = distance[k1][k2]
-                            if aggregation == "congruence":
-                                pair[0] += product * (1.0 - d)
-                            elif aggregation == "conflict":
-                                pair[0] += product * d
-                            else:  # subtract
-                                pair[0] += product * (1.0 - d)
-                                pair[0] -= product * d
-                if normalization == "jaccard":
+                pair[0] += sum(map(mul, v1, near[y]))
+                if aggregation == "subtract":
+                    pair[0] -= sum(map(mul, v1, far[y]))
+                if jaccard:
                     for k in range(size):
                         if v1[k] > 0 and v2[k] > 0:
                             pair[1] += v1[k] * v2[k]  # m11
@@ -463,6 +485,11 @@ def _one_mode(
         values[i1][i2] = value
         values[i2][i1] = value
     return Matrix(nodes, nodes, values, one_mode=True)
+
+
+def _weighted(vector: Sequence[float], weights: Sequence[Sequence[float]]) -> list[float]:
+    """``W v``: for each level k1, the sum over k2 of ``weights[k1][k2] * vector[k2]``."""
+    return [sum(map(mul, row, vector)) for row in weights]
 
 
 def compute(
@@ -485,7 +512,7 @@ def compute(
         matrix = _two_mode(kept, levels, options, rows_extra, columns_extra)
     else:
         matrix = _one_mode(kept, levels, options, rows_extra)
-    matrix.statements = sum(k.count for k in kept)
+    matrix.statements = sum(k.times for k in kept)
     return matrix
 
 
@@ -573,29 +600,16 @@ def compute_series(
     """A network for each window, of the kept statements dated within it. The levels, and so
     the score range, are those of the whole period (DNA does not recompute them per window)."""
     rows_extra, columns_extra = tuple(rows_extra), tuple(columns_extra)
-    dated = sorted((k for k in kept if k.day is not None), key=lambda k: k.day or date.min)
-    days = [k.day for k in dated]
+    by_day = sorted(((k.day, k) for k in kept if k.day is not None), key=lambda pair: pair[0])
+    days = [day for day, _ in by_day]
+    dated = [k for _, k in by_day]
     matrices: list[Matrix] = []
     for window in series:
-        low = bisect.bisect_left(days, window.start)  # type: ignore[arg-type]
-        high = bisect.bisect_right(days, window.stop)  # type: ignore[arg-type]
+        low = bisect.bisect_left(days, window.start)
+        high = bisect.bisect_right(days, window.stop)
         matrix = compute(
             dated[low:high], levels, options, rows_extra=rows_extra, columns_extra=columns_extra
         )
         matrix.time, matrix.start, matrix.stop = window
         matrices.append(matrix)
     return matrices
-
-
-def period_of(days: Iterable[date | None]) -> tuple[date, date] | None:
-    """The first and last of the dates given (None when there is none)."""
-    found = [day for day in days if day is not None]
-    return (min(found), max(found)) if found else None
-
-
-def coders_of(statements: Iterable[Statement]) -> Mapping[str, int]:
-    """How many statements each coder made."""
-    counts: dict[str, int] = {}
-    for statement in statements:
-        counts[statement.coder] = counts.get(statement.coder, 0) + 1
-    return counts

@@ -18,7 +18,7 @@ from reader.analysis.network import (
     NetworkError,
     NetworkOptions,
     Span,
-    Statement,
+    StatementRow,
     compute,
     compute_series,
     filter_duplicates,
@@ -102,9 +102,9 @@ class NetworkResult:
 
 
 def _choose_coder(
-    store: Store, request: NetworkRequest
+    store: Store, request: NetworkRequest, by_article: bool
 ) -> tuple[str, Iterable[NetworkRow], list[str]]:
-    """Whose statements: the rows, the coder's name, and any notes."""
+    """Whose statements: the coder's name, the rows, and any notes."""
     if request.final and request.annotator is not None:
         raise NetworkError("--final and --annotator exclude each other: give one of them")
     if request.final:
@@ -122,7 +122,7 @@ def _choose_coder(
         if request.annotator not in coders:
             known = ", ".join(coders) if coders else "nobody has coded yet"
             raise NetworkError(f"{request.annotator} has no codes here (coders: {known})")
-        return request.annotator, store.network_rows(request.annotator), []
+        return request.annotator, store.network_rows(request.annotator, by_article=by_article), []
     if len(coders) > 1:
         raise NetworkError(
             f"{len(coders)} coders have codes here ({', '.join(coders)}): choose one with"
@@ -131,7 +131,7 @@ def _choose_coder(
         )
     if not coders:
         return "", [], []
-    return coders[0], store.network_rows(coders[0]), []
+    return coders[0], store.network_rows(coders[0], by_article=by_article), []
 
 
 def build_networks(store: Store, request: NetworkRequest) -> NetworkResult:
@@ -144,33 +144,41 @@ def build_networks(store: Store, request: NetworkRequest) -> NetworkResult:
         raise NetworkError(f"--from {request.start} is after --to {request.stop}")
     if request.level < 0 and request.level != -1:
         raise NetworkError(f"--level {request.level}: give 0 or more steps, or top")
-    coder, rows, notes = _choose_coder(store, request)
     ranged = request.start is not None or request.stop is not None
+    # dates decide which statements count (and which of identical ones is kept first)
     dated = ranged or request.window is not None or options.needs_dates
-    days = store.article_days(request.day_first) if dated else {}
+    by_article = dated or options.duplicates != "include"
+    coder, rows, notes = _choose_coder(store, request, by_article)
+    ordered = options.duplicates == "acrossrange"  # the earliest is kept: dates order them
+    days = store.article_days(request.day_first) if dated or ordered else {}
     nodes = store.network_actors(request.level)
-    targets = store.network_targets()
     kinds = frozenset(request.kinds)
+    names = {i: node.name for i, node in nodes.items() if not kinds or node.kind in kinds}
+    target_names: dict[int | None, str | None] = {None: None}
+    for target_id, target_name in store.network_targets().items():
+        target_names[target_id] = target_name
     scores: set[float] = set()
     dateless = 0
     low = request.start or date.min
     high = request.stop or date.max
 
-    def statements() -> Iterator[Statement]:
+    def statements() -> Iterator[StatementRow]:
         nonlocal dateless
-        for article, actor_id, target_id, score in rows:
-            day = days.get(article)
-            if dated and day is None:
-                dateless += 1
-                continue
-            if ranged and not low <= day <= high:  # type: ignore[operator]
-                continue
+        day = None
+        for article, actor_id, target_id, score, count in rows:
+            if dated:
+                day = days.get(article)
+                if day is None:
+                    dateless += count
+                    continue
+                if not low <= day <= high:
+                    continue
+            elif ordered:
+                day = days.get(article)
             scores.add(score)
-            node = nodes[actor_id]
-            if kinds and node.kind not in kinds:
-                continue
-            target = targets[target_id] if target_id is not None else None
-            yield Statement(node.name, target, score, day, article, coder)
+            name = names.get(actor_id)
+            if name is not None:
+                yield (name, target_names[target_id], score, day, article, coder, count)
 
     kept = filter_duplicates(statements(), options.duplicates, options.aggregation)
     levels = qualifier_levels(scores)
@@ -182,7 +190,7 @@ def build_networks(store: Store, request: NetworkRequest) -> NetworkResult:
     actor_nodes = {node.name: node for node in nodes.values()}
     if request.isolates:
         extra_actors = [n.name for n in actor_nodes.values() if not kinds or n.kind in kinds]
-        extra_targets = list(targets.values())
+        extra_targets = [name for name in target_names.values() if name is not None]
     else:
         extra_actors, extra_targets = [], []
     if options.type == "onemode":

@@ -18,19 +18,26 @@ from reader.text.dates import parse_published
 
 __all__ = ["TOP", "NetworkRow", "NetworksMixin"]
 
-NetworkRow = tuple[int, int, int | None, float]
-"""(article id, actor id, target id or None, stance score) of one statement."""
+NetworkRow = tuple[int, int, int | None, float, int]
+"""(article id, actor id, target id or None, stance score, how many) of identical statements."""
 
 TOP = -1
 """``level`` that rolls every actor up to the top of its parent chain."""
 
 _CODER_ROWS = """
-SELECT s.article_id, x.actor_id, x.target_id, st.score
+SELECT s.article_id, x.actor_id, x.target_id, st.score, 1
 FROM sentences s
     CROSS JOIN annotations x ON x.sentence_id = s.id
     JOIN stances st ON st.id = x.stance_id
 WHERE x.annotator = ?
 ORDER BY s.article_id, s.position, x.id"""
+
+# Counted in SQLite: a million annotations are a few thousand rows for Python.
+_CODER_COUNTS = """
+SELECT 0, x.actor_id, x.target_id, st.score, count(*)
+FROM annotations x JOIN stances st ON st.id = x.stance_id
+WHERE x.annotator = ?
+GROUP BY x.actor_id, x.target_id, st.score"""
 
 
 class NetworksMixin(StoreBase):
@@ -41,9 +48,11 @@ class NetworksMixin(StoreBase):
         found = self.conn.execute("SELECT DISTINCT annotator FROM annotations ORDER BY 1")
         return [str(name) for (name,) in found]
 
-    def network_rows(self, annotator: str) -> Iterator[NetworkRow]:
-        """The coder's statements in reading order (article, sentence, annotation)."""
-        yield from self.conn.execute(_CODER_ROWS, [annotator])
+    def network_rows(self, annotator: str, *, by_article: bool = True) -> Iterator[NetworkRow]:
+        """The coder's statements in reading order (article, sentence, annotation); without
+        ``by_article``, counted by actor, target and score (article 0) for networks that do
+        not ask where or when a statement was made."""
+        yield from self.conn.execute(_CODER_ROWS if by_article else _CODER_COUNTS, [annotator])
 
     def final_network_rows(
         self, sentences: Iterable[tuple[int, Iterable[tuple[int, int, int | None]]]]
@@ -62,7 +71,7 @@ class NetworksMixin(StoreBase):
             article, position = places[sentence_id]
             for actor, stance, target in statements:
                 order = (article, position, actor, stance, target or 0)
-                found.append((order, (article, actor, target, scores[stance])))
+                found.append((order, (article, actor, target, scores[stance], 1)))
         found.sort(key=lambda item: item[0])
         return [row for _, row in found]
 
