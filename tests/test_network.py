@@ -580,3 +580,19 @@ def test_combine_says_what_its_codes_mean(hand_db: Path) -> None:
     result = CliRunner().invoke(cli, ["network", "--db", str(hand_db), "--aggregation", "combine"])
     assert result.exit_code == 0, result.output
     assert "combine: 1 = support; 2 = neutral; 4 = oppose" in result.stderr
+
+
+def test_numeric_dates_follow_the_projects_order(hand_db: Path) -> None:
+    """Article 3 published "02/10/2024": 10 February read month first (the default), 2 October
+    with `nkreader config dates day-first` or --day-first; --month-first overrides the setting."""
+    import sqlite3
+
+    with sqlite3.connect(hand_db) as conn:
+        conn.execute("UPDATE articles SET published = '02/10/2024' WHERE id = 3")
+    runner = CliRunner()
+    autumn = ["network", "--db", str(hand_db), "--from", "2024-03-01", "--format", "edgelist"]
+    assert runner.invoke(cli, autumn).stdout.splitlines() == ["source,target,weight"]
+    assert "D,Y,1" in runner.invoke(cli, [*autumn, "--day-first"]).stdout
+    assert runner.invoke(cli, ["config", "dates", "day-first", "--db", str(hand_db)]).exit_code == 0
+    assert "D,Y,1" in runner.invoke(cli, autumn).stdout
+    assert "D,Y,1" not in runner.invoke(cli, [*autumn, "--month-first"]).stdout

@@ -726,7 +726,12 @@ def _span(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     help="Move the window by this much (default: one unit of --window).",
 )
 @click.option("--isolates", is_flag=True, help="Every actor and target of the codebook a node.")
-@click.option("--day-first", is_flag=True, help="Read dates like 07/03/2024 as 7 March.")
+@click.option(
+    "--day-first/--month-first",
+    "day_first",
+    default=None,
+    help="Read 07/03/2024 as 7 March / as July 3 (default: nkreader config dates).",
+)
 @click.option(
     "--formula-escape",
     type=click.Choice(["on", "off"]),
@@ -754,7 +759,7 @@ def network_command(
     window: Any,
     step: Any,
     isolates: bool,
-    day_first: bool,
+    day_first: bool | None,
     formula_escape: str,
     db_path: Path | None,
 ) -> None:
@@ -778,12 +783,13 @@ def network_command(
     from reader.exchange.output_files import OutputError, describe_write_error
 
     options = NetworkOptions(network_type, aggregation, normalization, duplicates, mode)
+    store = open_store(db_path)
     request = NetworkRequest(
         options, annotator=annotator, final=final, level=level, kinds=kinds,
         start=start.date() if start else None, stop=stop.date() if stop else None,
-        window=window, step=step, isolates=isolates, day_first=day_first,
+        window=window, step=step, isolates=isolates,
+        day_first=store.day_first if day_first is None else day_first,
     )  # fmt: skip
-    store = open_store(db_path)
     try:
         chosen = format_for_path(output, fmt)
         result = build_networks(store, request)
