@@ -124,6 +124,13 @@ class Annotation:
     annotator: str
     created_at: str
     updated_at: str
+    speaker_id: int | None = None
+    """The actor who voiced the claim, when it is not the actor itself ("Nakasone said Japan
+    wants ...": actor Japan, speaker Nakasone)."""
+    start: int | None = None
+    """The code's own span in the article's text (character offsets), when it is not its
+    sentence's (a statement brought in from DNA); None: the sentence's span."""
+    end: int | None = None
 
 
 Statement = tuple[int, int, int | None]
@@ -398,6 +405,8 @@ class CodeRow:
     created_at: str
     updated_at: str
     status: str = "coded"
+    speaker: str = ""
+    """The speaker's name (empty: none); exports older than the ``speaker`` column have none."""
 
 
 @dataclass(frozen=True, slots=True)

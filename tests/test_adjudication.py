@@ -95,7 +95,7 @@ def test_export_final_through_the_command(store: Store, db_path: Path) -> None:
     store.close()
     result = CliRunner().invoke(cli, ["export", "--final", "--db", str(db_path)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0].endswith("final,coders,adjudicator,reason")
+    assert result.stdout.splitlines()[0].endswith("final,coders,adjudicator,reason,speaker")
     assert "2 sentences where coders disagree have no final codes yet" in result.stderr
 
 

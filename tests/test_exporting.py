@@ -111,6 +111,7 @@ def test_csv_row_has_the_columns_and_values(store: Store) -> None:
         "annotator": "tester",
         "created_at": added.created_at,
         "updated_at": added.updated_at,
+        "speaker": "",
     }
 
 

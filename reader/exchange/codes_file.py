@@ -25,12 +25,23 @@ from reader.exchange.exporting import EXTENSIONS, read_cell
 from reader.exchange.formats import MAX_SIZE, NotAFile, display, read_file, why
 from reader.models import CodeRow, CodesReport
 from reader.store import Store
-from reader.store.exports import ALL_SENTENCES_COLUMNS, EXPORT_COLUMNS, TRUSTED
+from reader.store.exports import ALL_SENTENCES_COLUMNS, FIRST_COLUMNS, TRUSTED
 
 __all__ = ["codes_format", "import_codes", "read_codes"]
 
-_COLUMN_SETS = (frozenset(EXPORT_COLUMNS), frozenset(ALL_SENTENCES_COLUMNS))
-"""The columns of an export, with and without ``status``, in any order."""
+_KNOWN = frozenset(ALL_SENTENCES_COLUMNS)
+"""Every column an export may have, ``--all-sentences``' ``status`` included."""
+
+_REQUIRED = frozenset(FIRST_COLUMNS)
+"""The columns every export has had: an older export, without the columns added since (a
+``speaker``), is read as well."""
+
+
+def _export_columns(names: list[str]) -> bool:
+    """Whether these (distinct) names are an export's columns, in any order."""
+    found = frozenset(names)
+    return _REQUIRED <= found <= _KNOWN and len(names) == len(found)
+
 
 _HEAD = 1 << 20
 """Bytes read to find the first line when telling an export from a file of articles."""
@@ -59,7 +70,7 @@ def codes_format(path: Path) -> str | None:
         except (ValueError, RecursionError):
             return None
         names = list(first) if isinstance(first, dict) else []
-    return fmt if frozenset(names) in _COLUMN_SETS and len(names) == len(set(names)) else None
+    return fmt if _export_columns(names) else None
 
 
 def read_codes(path: Path, max_size: int = MAX_SIZE) -> tuple[list[CodeRow], list[str]]:
@@ -132,7 +143,7 @@ def _jsonl_rows(shown: str, text: str) -> Iterator[tuple[str, Mapping[str, Any] 
         except ValueError as error:
             yield where, f"{where}: malformed JSON line ({error})"
             continue
-        if not isinstance(value, dict) or frozenset(value) not in _COLUMN_SETS:
+        if not isinstance(value, dict) or not _export_columns(list(value)):
             yield where, f"{where}: not a row of an nkreader export"
             continue
         yield where, value
@@ -160,7 +171,7 @@ def _row(line: str, cells: Mapping[str, Any]) -> CodeRow:
         line, text("source"), text("title"), numbers["start"], numbers["end"], text("sentence"),
         numbers["sentence_position"], text("actor"), text("stance"), text("target"),
         text("note"), text("annotator"), text("created_at"), text("updated_at"),
-        text("status") or "coded",
+        text("status") or "coded", text("speaker"),
     )  # fmt: skip
 
 

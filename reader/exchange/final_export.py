@@ -26,9 +26,16 @@ __all__ = ["FINAL_COLUMNS", "export_final_to_path", "final_rows", "write_final_e
 FINAL_COLUMNS = (
     "article_id", "source", "title", "published", "sentence_position", "start", "end",
     "sentence", "actor", "actor_kind", "parent_actor", "stance", "stance_score", "target",
-    "note", "final", "coders", "adjudicator", "reason",
+    "note", "final", "coders", "adjudicator", "reason", "speaker",
 )  # fmt: skip
-"""The columns of the final export; the first ones are those of the coders' export."""
+"""The columns of the final export; the first ones are those of the coders' export.
+
+``speaker`` is the speaker the final code names: an adjudicated code's own, else the one the
+coders who agreed on the statement gave it (several, if they named different speakers, joined
+with ``;`` as ``coders`` are)."""
+
+StatementKey = tuple[int, int, int, int | None]
+"""(sentence, actor, stance, target): a final statement."""
 
 NUMERIC = frozenset(("article_id", "sentence_position", "start", "end", "stance_score"))
 """Columns that are numbers: never escaped against spreadsheet formulas."""
@@ -47,6 +54,26 @@ def final_rows(store: Store) -> tuple[Iterator[dict[str, object]], int]:
             "SELECT sentence_id, actor_id, stance_id, target_id, note FROM final_annotations"
         )
     }
+    adjudicated: dict[StatementKey, set[int]] = {}
+    for sid, a, s, t, speaker in store.conn.execute(
+        "SELECT sentence_id, actor_id, stance_id, target_id, speaker_id FROM final_annotations"
+        " WHERE speaker_id IS NOT NULL"
+    ):
+        adjudicated.setdefault((sid, a, s, t), set()).add(speaker)
+    coded: dict[StatementKey, dict[str, set[int]]] = {}
+    for sid, a, s, t, speaker, coder in store.conn.execute(
+        "SELECT sentence_id, actor_id, stance_id, target_id, speaker_id, annotator"
+        " FROM annotations WHERE speaker_id IS NOT NULL"
+    ):
+        coded.setdefault((sid, a, s, t), {}).setdefault(coder, set()).add(speaker)
+
+    def speakers(entry: FinalSentence, key: StatementKey) -> str:
+        if entry.final == "adjudicated":
+            found = adjudicated.get(key, set())
+        else:
+            by_coder = coded.get(key, {})
+            found = {i for coder in entry.coders for i in by_coder.get(coder, ())}
+        return ";".join(sorted(actors[i].name for i in found if i in actors))
 
     def rows() -> Iterator[dict[str, object]]:
         by_article: dict[int, list[FinalSentence]] = {}
@@ -93,6 +120,7 @@ def final_rows(store: Store) -> tuple[Iterator[dict[str, object]], int]:
                         "coders": ";".join(entry.coders),
                         "adjudicator": decision.adjudicator if decision else "",
                         "reason": decision.reason if decision else "",
+                        "speaker": speakers(entry, key),
                     }
 
     return rows(), len(waiting)

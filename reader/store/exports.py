@@ -35,13 +35,17 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     ("actor", "ac.name"), ("actor_kind", "ac.kind"), ("parent_actor", "pa.name"),
     ("stance", "st.key"), ("stance_score", "st.score"), ("target", "tg.name"),
     ("note", "x.note"), ("annotator", "x.annotator"),
-    ("created_at", "x.created_at"), ("updated_at", "x.updated_at"),
+    ("created_at", "x.created_at"), ("updated_at", "x.updated_at"), ("speaker", "sp.name"),
 )
 # fmt: on
 """Each export column and the SQL that computes it."""
 
 EXPORT_COLUMNS: Names = tuple(name for name, _ in _FIELDS)
 """The columns of an export, in order; JSON Lines objects use the same keys."""
+
+FIRST_COLUMNS: Names = EXPORT_COLUMNS[: EXPORT_COLUMNS.index("updated_at") + 1]
+"""The columns every export has had; those after them were added later, so a file that has
+these and only known others is an export, whichever version wrote it."""
 
 ALL_SENTENCES_COLUMNS: Names = (*EXPORT_COLUMNS, "status")
 """The columns of an ``all_sentences`` export: one more, saying what the coder did there."""
@@ -55,7 +59,8 @@ _LOOKUPS = """
     {join} actors ac ON ac.id = x.actor_id
     LEFT JOIN actors pa ON pa.id = ac.parent_id
     {join} stances st ON st.id = x.stance_id
-    LEFT JOIN targets tg ON tg.id = x.target_id"""
+    LEFT JOIN targets tg ON tg.id = x.target_id
+    LEFT JOIN actors sp ON sp.id = x.speaker_id"""
 
 # Walking the sentences in (article_id, position) order through their unique index, SQLite only
 # sorts each sentence's few annotations by id instead of sorting the whole export.
