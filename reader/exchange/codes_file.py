@@ -2,13 +2,14 @@
 
 A coder who sends an export instead of a database, or a project that kept only its exports,
 can bring the codes back with ``nkreader import FILE``. The file is known by its columns (CSV
-header) or keys (first JSON line): exactly an export's, with or without ``--all-sentences``'
-``status``. Each row names its article by ``source`` and offsets, or by title and sentence
-text, and its actor, stance and target by name: ids in the file are not this database's and
-are ignored. CSV text cells lose the one ``'`` the export put before a formula (``read_cell``),
-so a file written with ``--formula-escape off`` cannot be read back exactly; JSON Lines are
-taken as they are. The Store places the codes (``Store.restore_codes``): every row of the file,
-or none of them.
+header) or keys (first JSON line): exactly an export's, of this version or an earlier one, with
+or without ``--all-sentences``' ``status`` or ``--no-text``'s ``title`` and ``sentence``. Each
+row names its article by ``source`` and offsets, or by title and sentence text, and its actor,
+stance and target by name: ids in the file are not this database's and are ignored (so are the
+columns the export derives: ``file``, ``published_date``, ``actor_path`` and the like). CSV
+text cells lose the one ``'`` the export put before a formula (``read_cell``), so a file written
+with ``--formula-escape off`` cannot be read back exactly; JSON Lines are taken as they are. The
+Store places the codes (``Store.restore_codes``): every row of the file, or none of them.
 """
 
 from __future__ import annotations
@@ -25,23 +26,12 @@ from reader.exchange.exporting import EXTENSIONS, read_cell
 from reader.exchange.formats import MAX_SIZE, NotAFile, display, read_file, why
 from reader.models import CodeRow, CodesReport
 from reader.store import Store
-from reader.store.exports import ALL_SENTENCES_COLUMNS, FIRST_COLUMNS, TRUSTED
+from reader.store.exports import KNOWN_COLUMN_SETS, TRUSTED
 
 __all__ = ["codes_format", "import_codes", "read_codes"]
 
-_KNOWN = frozenset(ALL_SENTENCES_COLUMNS)
-"""Every column an export may have, ``--all-sentences``' ``status`` included."""
-
-_REQUIRED = frozenset(FIRST_COLUMNS)
-"""The columns every export has had: an older export, without the columns added since (a
-``speaker``), is read as well."""
-
-
-def _export_columns(names: list[str]) -> bool:
-    """Whether these (distinct) names are an export's columns, in any order."""
-    found = frozenset(names)
-    return _REQUIRED <= found <= _KNOWN and len(names) == len(found)
-
+_COLUMN_SETS = KNOWN_COLUMN_SETS
+"""The columns of every kind of export, in any order."""
 
 _HEAD = 1 << 20
 """Bytes read to find the first line when telling an export from a file of articles."""
@@ -70,7 +60,7 @@ def codes_format(path: Path) -> str | None:
         except (ValueError, RecursionError):
             return None
         names = list(first) if isinstance(first, dict) else []
-    return fmt if _export_columns(names) else None
+    return fmt if frozenset(names) in _COLUMN_SETS and len(names) == len(set(names)) else None
 
 
 def read_codes(path: Path, max_size: int = MAX_SIZE) -> tuple[list[CodeRow], list[str]]:
@@ -143,7 +133,7 @@ def _jsonl_rows(shown: str, text: str) -> Iterator[tuple[str, Mapping[str, Any] 
         except ValueError as error:
             yield where, f"{where}: malformed JSON line ({error})"
             continue
-        if not isinstance(value, dict) or not _export_columns(list(value)):
+        if not isinstance(value, dict) or frozenset(value) not in _COLUMN_SETS:
             yield where, f"{where}: not a row of an nkreader export"
             continue
         yield where, value
