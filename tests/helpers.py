@@ -239,7 +239,7 @@ def reference_export(
         ).fetchall():
             found = conn.execute(
                 "SELECT id, actor_id, stance_id, target_id, note, annotator, created_at,"
-                " updated_at FROM annotations WHERE sentence_id = ? ORDER BY id",
+                " updated_at, speaker_id FROM annotations WHERE sentence_id = ? ORDER BY id",
                 [sentence_id],
             ).fetchall()
             made: list[tuple[Any, ...]] = []
@@ -251,7 +251,7 @@ def reference_export(
                     "SELECT status FROM sentence_status WHERE sentence_id = ? AND annotator IS ?",
                     [sentence_id, coder],
                 ).fetchone()
-                empty = (None,) * 5 + (coder, None, None, status[0] if status else "uncoded")
+                empty = (None,) * 5 + (coder, None, None, None, status[0] if status else "uncoded")
                 made += mine or [empty]
             for (
                 code_id,
@@ -262,6 +262,7 @@ def reference_export(
                 coder,
                 made_at,
                 changed,
+                speaker_id,
                 what,
             ) in made:
                 actor = actors.get(actor_id)
@@ -283,6 +284,7 @@ def reference_export(
                     "published_time": date.time, "sentence_number": position + 1,
                     "actor_path": " > ".join(path) if path else None,
                     "actor_top": path[-1] if path else None,
+                    "speaker": actors[speaker_id][0] if speaker_id is not None else None,
                 }  # fmt: skip
                 rows.append({name: row[name] for name in columns})
     return columns, rows

@@ -320,13 +320,20 @@ def import_command(
     title and sentence; actors, stances and targets by name (never created). A row that cannot
     be placed is named by line and then nothing of that file is restored.
 
+    A DNA 3 project (study.dna) named here is read whole: its documents become articles, its
+    DNA Statements codes (organization the actor, person the speaker, concept the target,
+    agreement the stance), its coders annotators; or, if anything in it cannot be read,
+    nothing of it is imported (README, "DNA").
+
     Example:
 
     \b
         nkreader import news/ extra.jsonl --map text=content --map title=headline
         nkreader import seeds/ alice-codes.csv
+        nkreader import study.dna
     """
     from reader.exchange.codes_file import codes_format
+    from reader.exchange.dna_import import is_dna
     from reader.exchange.importing import MAX_SIZE, collect_files, import_paths, import_seeds
 
     field_map: dict[str, str] = {}
@@ -337,8 +344,9 @@ def import_command(
         field_map[field.strip()] = column.strip()
     limit = MAX_SIZE if max_size is None else max_size
     options: dict[str, Any] = {"field_map": field_map, "encoding": encoding, "max_size": limit}
-    codes = [path for path in paths if codes_format(path) is not None]
-    articles = [path for path in paths if path not in codes]
+    projects = [path for path in paths if is_dna(path)]
+    codes = [path for path in paths if path not in projects and codes_format(path) is not None]
+    articles = [path for path in paths if path not in codes and path not in projects]
     results: list[ImportResult] = []
     store = open_store(db_path, create=True, check=True)
     try:
@@ -358,6 +366,8 @@ def import_command(
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--map") from None
     failed = report_import(results) if articles or not paths else 0
+    for path in projects:
+        failed += import_project(store, path)
     for path in codes:
         failed += restore_codes(store, path, limit)
     store.close()
@@ -386,6 +396,29 @@ def restore_codes(store: Store, path: Path, max_size: int) -> int:
     echo_lines("conflict", report.placement.conflicts)
     click.echo(visible(report.summary()), err=True)
     return 1 if report.problems else 0
+
+
+def import_project(store: Store, path: Path) -> int:
+    """Import one DNA project, with its lines; 1 when it was refused, else 0."""
+    from reader.db import DatabaseDamaged
+    from reader.exchange.dna_import import DnaError, import_dna
+    from reader.exchange.formats import display
+
+    try:
+        report = import_dna(store, path)
+    except DnaError as error:
+        click.echo(f"error: {visible(str(error))}", err=True)
+        return 1
+    except DatabaseDamaged:
+        raise
+    except StoreError as error:
+        click.echo(f"error: {visible(display(path))}: {visible(str(error))}; nothing imported",
+                   err=True)  # fmt: skip
+        return 1
+    echo_lines("skipped", report.skipped)
+    echo_lines("conflict", report.placement.conflicts)
+    click.echo(visible(report.summary()), err=True)
+    return 0
 
 
 @cli.command(name="merge")
@@ -456,11 +489,16 @@ def _same_file(path: Path, other: Path) -> bool:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "jsonl"]),
-    help="Default: from the extension, else csv.",
+    type=click.Choice(["csv", "jsonl", "dna"]),
+    help="Default: from the extension (.csv, .jsonl, .dna), else csv.",
 )
 @click.option(
     "--all-sentences", is_flag=True, help="One row per sentence and coder, uncoded included."
+)
+@click.option(
+    "--password",
+    default=None,
+    help="DNA: every coder's password (default: one made up and printed once).",
 )
 @coder_filter("Only this coder's annotations.")
 @click.option("--article", "article_id", type=ROW_ID, default=None, help="Only this article id.")
@@ -494,6 +532,7 @@ def export_command(
     output: Path | None,
     fmt: str | None,
     all_sentences: bool,
+    password: str | None,
     annotator: str | None,
     article_id: int | None,
     force: bool,
@@ -518,10 +557,15 @@ def export_command(
     --no-text leaves out the article's and the sentence's text, for sharing coded data whose
     text is licensed.
 
+    --format dna (or -o NAME.dna) writes a DNA 3.0 project that DNA and rDNA open: the articles
+    as documents, each annotator a coder, each code a statement (README, "DNA"). Every coder's
+    password is --password, or one made up and printed once.
+
     Example:
 
         nkreader export -o codes.csv --annotator alice
         nkreader export -o shared.csv --no-text --day-first
+        nkreader export -o study.dna --password secret
     """
     from reader.exchange.exporting import (
         ExportError,
@@ -532,12 +576,25 @@ def export_command(
     )
     from reader.exchange.output_files import describe_write_error
 
+    dna = fmt == "dna" or (fmt is None and output is not None and output.suffix.lower() == ".dna")
+    if dna:
+        refused = [name for name, given in (("--final", final), ("--all-sentences", all_sentences),
+                                            ("--no-text", no_text)) if given]  # fmt: skip
+        if refused:
+            raise click.UsageError(f"{refused[0]} has no DNA form: leave it out of --format dna")
+        if output is None or str(output) == "-":
+            raise click.UsageError("a DNA project is a file: name it with -o, e.g. -o study.dna")
+    elif password is not None:
+        raise click.UsageError("--password is for --format dna")
     store = open_store(db_path)
     unread: list[tuple[int, str]] = []
     try:
         escape, text = formula_escape == "on", not no_text
         day_first = store.day_first if day_first is None else day_first
-        if final:
+        if dna:
+            assert output is not None
+            _export_dna(store, output, password, force, annotator, article_id, day_first)
+        elif final:
             _export_final(store, output, fmt, force, escape, text, day_first, unread)
         elif output is None or str(output) == "-":
             try:
@@ -568,6 +625,33 @@ def export_command(
     warning = unread_dates_warning(unread, day_first)
     if warning:
         click.echo(f"warning: {visible(warning)}", err=True)
+
+
+def _export_dna(
+    store: Store,
+    output: Path,
+    password: str | None,
+    force: bool,
+    annotator: str | None,
+    article_id: int | None,
+    day_first: bool,
+) -> None:
+    """The ``--format dna`` half of ``export``."""
+    from reader.exchange.dna_export import export_dna
+
+    report = export_dna(
+        store, output, password=password, force=force, annotator=annotator,
+        article_id=article_id, day_first=day_first,
+    )  # fmt: skip
+    for line in report.warnings():
+        click.echo(f"warning: {visible(line)}", err=True)
+    click.echo(visible(report.summary()), err=True)
+    if report.password is not None:
+        click.echo(
+            f"password of every coder (Admin and the annotators): {report.password}"
+            "  (shown this once: keep it; DNA asks for it when the project is opened)",
+            err=True,
+        )
 
 
 def _export_final(

@@ -161,7 +161,7 @@ def _row(line: str, cells: Mapping[str, Any]) -> CodeRow:
         line, text("source"), text("title"), numbers["start"], numbers["end"], text("sentence"),
         numbers["sentence_position"], text("actor"), text("stance"), text("target"),
         text("note"), text("annotator"), text("created_at"), text("updated_at"),
-        text("status") or "coded",
+        text("status") or "coded", text("speaker"),
     )  # fmt: skip
 
 

@@ -43,7 +43,14 @@ FINAL_COLUMNS = (
     "note", "final", "coders", "adjudicator", "reason", *ADDED_COLUMNS,
 )  # fmt: skip
 """The columns of the final export: the coders' export's (but ids, coder and timestamps), where
-the statement comes from, then the coders' export's added columns."""
+the statement comes from, then the coders' export's added columns.
+
+``speaker`` is the speaker the final code names: an adjudicated code's own, else the one the
+coders who agreed on the statement gave it (several, if they named different speakers, joined
+with ``;`` as ``coders`` are)."""
+
+StatementKey = tuple[int, int, int, int | None]
+"""(sentence, actor, stance, target): a final statement."""
 
 NUMERIC = frozenset(
     ("article_id", "sentence_position", "start", "end", "stance_score", "sentence_number")
@@ -78,6 +85,26 @@ def final_rows(
             "SELECT sentence_id, actor_id, stance_id, target_id, note FROM final_annotations"
         )
     }
+    adjudicated: dict[StatementKey, set[int]] = {}
+    for sid, a, s, t, speaker in store.conn.execute(
+        "SELECT sentence_id, actor_id, stance_id, target_id, speaker_id FROM final_annotations"
+        " WHERE speaker_id IS NOT NULL"
+    ):
+        adjudicated.setdefault((sid, a, s, t), set()).add(speaker)
+    coded: dict[StatementKey, dict[str, set[int]]] = {}
+    for sid, a, s, t, speaker, coder in store.conn.execute(
+        "SELECT sentence_id, actor_id, stance_id, target_id, speaker_id, annotator"
+        " FROM annotations WHERE speaker_id IS NOT NULL"
+    ):
+        coded.setdefault((sid, a, s, t), {}).setdefault(coder, set()).add(speaker)
+
+    def speakers(entry: FinalSentence, key: StatementKey) -> str:
+        if entry.final == "adjudicated":
+            found = adjudicated.get(key, set())
+        else:
+            by_coder = coded.get(key, {})
+            found = {i for coder in entry.coders for i in by_coder.get(coder, ())}
+        return ";".join(sorted(actors[i].name for i in found if i in actors))
 
     def rows() -> Iterator[dict[str, object]]:
         by_article: dict[int, list[FinalSentence]] = {}
@@ -136,6 +163,7 @@ def final_rows(
                         "sentence_number": sentence.position + 1,
                         "actor_path": ACTOR_PATH_SEPARATOR.join(chain),
                         "actor_top": chain[-1] if chain else "",
+                        "speaker": speakers(entry, key),
                     }
 
     return rows(), len(waiting)

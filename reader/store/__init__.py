@@ -19,6 +19,7 @@ from reader.store.base import NO_CLAIM, DuplicateAnnotation, fts_query, now
 from reader.store.code_imports import CodeImportsMixin
 from reader.store.codebook import CodebookMixin
 from reader.store.coding import CodingMixin
+from reader.store.dna_imports import DnaImportsMixin
 from reader.store.exports import ExportFilter, ExportsMixin
 from reader.store.health import HealthMixin
 from reader.store.history import HistoryMixin
@@ -58,5 +59,6 @@ class Store(
     AdjudicationMixin,
     AgreementDataMixin,
     NetworksMixin,
+    DnaImportsMixin,
 ):
     """Queries and writes for one coder (``annotator``) on one database."""

@@ -54,7 +54,7 @@ LEGACY_COLUMNS: Names = (
 
 ADDED_COLUMNS: Names = (
     "outlet", "file", "published_date", "published_time", "sentence_number", "actor_path",
-    "actor_top",
+    "actor_top", "speaker",
 )  # fmt: skip
 """Columns appended after the legacy ones (and after ``--all-sentences``' ``status``)."""
 
@@ -76,15 +76,17 @@ def export_columns(rows: ExportFilter | None = None) -> Names:
 
 
 KNOWN_COLUMN_SETS = frozenset(
-    frozenset(columns)
+    frozenset(columns) - dropped
     for legacy in (LEGACY_COLUMNS, (*LEGACY_COLUMNS, "status"))
     for columns in (
         legacy,
         export_columns(ExportFilter(all_sentences="status" in legacy)),
         export_columns(ExportFilter(all_sentences="status" in legacy, text=False)),
     )
+    for dropped in (frozenset(), frozenset({"speaker"}))
 )
-"""Every set of columns an nkreader export has had: what ``nkreader import`` recognises."""
+"""Every set of columns an nkreader export has had (with and without the ``speaker`` added
+last): what ``nkreader import`` recognises."""
 
 # fmt: off
 _SQL: dict[str, str] = {
@@ -92,7 +94,7 @@ _SQL: dict[str, str] = {
     "start": "s.start", "end": 's."end"', "actor": "ac.name", "actor_kind": "ac.kind",
     "parent_actor": "pa.name", "stance": "st.key", "target": "tg.name", "note": "x.note",
     "annotator": "x.annotator", "created_at": "x.created_at", "updated_at": "x.updated_at",
-    "sentence_number": "s.position + 1",
+    "sentence_number": "s.position + 1", "speaker": "sp.name",
 }
 # fmt: on
 """Columns SQLite computes, and the SQL for each; the others are filled in Python."""
@@ -115,7 +117,8 @@ _LOOKUPS = """
     {join} actors ac ON ac.id = x.actor_id
     LEFT JOIN actors pa ON pa.id = ac.parent_id
     {join} stances st ON st.id = x.stance_id
-    LEFT JOIN targets tg ON tg.id = x.target_id"""
+    LEFT JOIN targets tg ON tg.id = x.target_id
+    LEFT JOIN actors sp ON sp.id = x.speaker_id"""
 
 # Walking the sentences in (article_id, position) order through their unique index, SQLite only
 # sorts each sentence's few annotations by id instead of sorting the whole export.
