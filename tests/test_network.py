@@ -596,3 +596,28 @@ def test_numeric_dates_follow_the_projects_order(hand_db: Path) -> None:
     assert runner.invoke(cli, ["config", "dates", "day-first", "--db", str(hand_db)]).exit_code == 0
     assert "D,Y,1" in runner.invoke(cli, autumn).stdout
     assert "D,Y,1" not in runner.invoke(cli, [*autumn, "--month-first"]).stdout
+
+
+def test_speakers_as_nodes(hand_db: Path) -> None:
+    """--actor speaker: the speaker who voiced a statement is its node (DNA's person); codes
+    without a speaker are in no network. D voiced A's support of X in articles 1 and 2, B voiced
+    C's opposition to X: D-X 2, B-X 1; as a one-mode conflict network B-D 2 x 1 x d 1 = 2."""
+    import sqlite3
+
+    with sqlite3.connect(hand_db) as conn:
+        speaker = "(SELECT id FROM actors WHERE name = ?)"
+        for annotation, name in ((1, "D"), (4, "D"), (6, "B")):
+            conn.execute(
+                f"UPDATE annotations SET speaker_id = {speaker} WHERE id = ?", [name, annotation]
+            )
+    runner = CliRunner()
+    base = ["network", "--db", str(hand_db), "--actor", "speaker"]
+    assert runner.invoke(cli, base).stdout_bytes == b'"";"X"\r\n"B";1\r\n"D";2\r\n'
+    conflict = runner.invoke(
+        cli, [*base, "--type", "onemode", "--aggregation", "conflict", "--format", "edgelist"]
+    )
+    assert conflict.stdout.splitlines() == ["source,target,weight", "B,D,2"]
+    by_article = runner.invoke(cli, [*base, "--duplicates", "document"])
+    assert by_article.stdout_bytes == b'"";"X"\r\n"B";1\r\n"D";2\r\n'
+    final = runner.invoke(cli, [*base, "--final"])
+    assert final.exit_code == 1 and "--actor speaker needs one coder's codes" in final.output

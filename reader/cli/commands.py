@@ -811,6 +811,14 @@ def _span(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
 )
 @click.option("--isolates", is_flag=True, help="Every actor and target of the codebook a node.")
 @click.option(
+    "--actor",
+    "node",
+    type=click.Choice(["actor", "speaker"]),
+    default="actor",
+    show_default=True,
+    help="Nodes are the actors holding the stances, or the speakers who voiced them.",
+)
+@click.option(
     "--day-first/--month-first",
     "day_first",
     default=None,
@@ -843,6 +851,7 @@ def network_command(
     window: Any,
     step: Any,
     isolates: bool,
+    node: str,
     day_first: bool | None,
     formula_escape: str,
     db_path: Path | None,
@@ -871,7 +880,7 @@ def network_command(
     request = NetworkRequest(
         options, annotator=annotator, final=final, level=level, kinds=kinds,
         start=start.date() if start else None, stop=stop.date() if stop else None,
-        window=window, step=step, isolates=isolates,
+        window=window, step=step, isolates=isolates, actor=node,
         day_first=store.day_first if day_first is None else day_first,
     )  # fmt: skip
     try:

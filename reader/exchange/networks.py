@@ -28,7 +28,7 @@ from reader.analysis.network import (
 )
 from reader.models import NetworkNode
 from reader.store import Store
-from reader.store.networks import NetworkRow
+from reader.store.networks import NODE_COLUMNS, NetworkRow
 
 __all__ = [
     "FINAL_CODER",
@@ -65,6 +65,9 @@ class NetworkRequest:
     """A network for each time window of this size, every ``step`` (default: one unit)."""
     isolates: bool = False
     """Every actor (of ``kinds``) and target of the codebook is a node, statements or not."""
+    actor: str = "actor"
+    """Whose node a statement is: the ``actor`` holding the stance, or the ``speaker`` who
+    voiced it (DNA's person; a code without a speaker is then in no network)."""
     day_first: bool = False
     """Read numeric dates such as 07/03/2024 day first (7 March)."""
 
@@ -107,6 +110,14 @@ def _choose_coder(
     """Whose statements: the coder's name, the rows, and any notes."""
     if request.final and request.annotator is not None:
         raise NetworkError("--final and --annotator exclude each other: give one of them")
+    if request.actor not in NODE_COLUMNS:
+        raise NetworkError(f"unknown --actor {request.actor!r}: use actor or speaker")
+    if request.final and request.actor == "speaker":
+        raise NetworkError(
+            "--actor speaker needs one coder's codes (--annotator): a final code the coders"
+            " agreed on may name several speakers"
+        )
+    node = request.actor
     if request.final:
         final, waiting = store.final_layer()
         rows = store.final_network_rows((f.sentence_id, f.statements) for f in final)
@@ -122,7 +133,8 @@ def _choose_coder(
         if request.annotator not in coders:
             known = ", ".join(coders) if coders else "nobody has coded yet"
             raise NetworkError(f"{request.annotator} has no codes here (coders: {known})")
-        return request.annotator, store.network_rows(request.annotator, by_article=by_article), []
+        coded = store.network_rows(request.annotator, by_article=by_article, node=node)
+        return request.annotator, coded, []
     if len(coders) > 1:
         raise NetworkError(
             f"{len(coders)} coders have codes here ({', '.join(coders)}): choose one with"
@@ -131,7 +143,7 @@ def _choose_coder(
         )
     if not coders:
         return "", [], []
-    return coders[0], store.network_rows(coders[0], by_article=by_article), []
+    return coders[0], store.network_rows(coders[0], by_article=by_article, node=node), []
 
 
 def build_networks(store: Store, request: NetworkRequest) -> NetworkResult:
@@ -153,7 +165,9 @@ def build_networks(store: Store, request: NetworkRequest) -> NetworkResult:
     days = store.article_days(request.day_first) if dated or ordered else {}
     nodes = store.network_actors(request.level)
     kinds = frozenset(request.kinds)
-    names = {i: node.name for i, node in nodes.items() if not kinds or node.kind in kinds}
+    names: dict[int | None, str] = {
+        i: node.name for i, node in nodes.items() if not kinds or node.kind in kinds
+    }
     target_names: dict[int | None, str | None] = {None: None}
     for target_id, target_name in store.network_targets().items():
         target_names[target_id] = target_name

@@ -16,28 +16,35 @@ from reader.models import NetworkNode
 from reader.store.base import StoreBase
 from reader.text.dates import parse_published
 
-__all__ = ["TOP", "NetworkRow", "NetworksMixin"]
+__all__ = ["NODE_COLUMNS", "TOP", "NetworkRow", "NetworksMixin"]
 
-NetworkRow = tuple[int, int, int | None, float, int]
-"""(article id, actor id, target id or None, stance score, how many) of identical statements."""
+NetworkRow = tuple[int, int | None, int | None, float, int]
+"""(article id, actor id (None: no speaker), target id or None, stance score, how many) of
+identical statements."""
 
 TOP = -1
 """``level`` that rolls every actor up to the top of its parent chain."""
 
+NODE_COLUMNS = {"actor": "x.actor_id", "speaker": "x.speaker_id"}
+"""Who a statement's node is: the actor holding the stance, or the speaker who voiced it (none
+when the code names no speaker)."""
+
+# In DNA's order within an article: by where the statement starts (its own span, else its
+# sentence's), then ends, then by id.
 _CODER_ROWS = """
-SELECT s.article_id, x.actor_id, x.target_id, st.score, 1
+SELECT s.article_id, {node}, x.target_id, st.score, 1
 FROM sentences s
     CROSS JOIN annotations x ON x.sentence_id = s.id
     JOIN stances st ON st.id = x.stance_id
 WHERE x.annotator = ?
-ORDER BY s.article_id, s.position, x.id"""
+ORDER BY s.article_id, s.position, coalesce(x.start, s.start), coalesce(x."end", s."end"), x.id"""
 
 # Counted in SQLite: a million annotations are a few thousand rows for Python.
 _CODER_COUNTS = """
-SELECT 0, x.actor_id, x.target_id, st.score, count(*)
+SELECT 0, {node}, x.target_id, st.score, count(*)
 FROM annotations x JOIN stances st ON st.id = x.stance_id
 WHERE x.annotator = ?
-GROUP BY x.actor_id, x.target_id, st.score"""
+GROUP BY {node}, x.target_id, st.score"""
 
 
 class NetworksMixin(StoreBase):
@@ -48,11 +55,15 @@ class NetworksMixin(StoreBase):
         found = self.conn.execute("SELECT DISTINCT annotator FROM annotations ORDER BY 1")
         return [str(name) for (name,) in found]
 
-    def network_rows(self, annotator: str, *, by_article: bool = True) -> Iterator[NetworkRow]:
+    def network_rows(
+        self, annotator: str, *, by_article: bool = True, node: str = "actor"
+    ) -> Iterator[NetworkRow]:
         """The coder's statements in reading order (article, sentence, annotation); without
-        ``by_article``, counted by actor, target and score (article 0) for networks that do
-        not ask where or when a statement was made."""
-        yield from self.conn.execute(_CODER_ROWS if by_article else _CODER_COUNTS, [annotator])
+        ``by_article``, counted by node, target and score (article 0) for networks that do
+        not ask where or when a statement was made. ``node``: ``actor``, or ``speaker`` (the
+        id is None for a code without one)."""
+        sql = (_CODER_ROWS if by_article else _CODER_COUNTS).format(node=NODE_COLUMNS[node])
+        yield from self.conn.execute(sql, [annotator])
 
     def final_network_rows(
         self, sentences: Iterable[tuple[int, Iterable[tuple[int, int, int | None]]]]
