@@ -621,3 +621,15 @@ def test_speakers_as_nodes(hand_db: Path) -> None:
     assert by_article.stdout_bytes == b'"";"X"\r\n"B";1\r\n"D";2\r\n'
     final = runner.invoke(cli, [*base, "--final"])
     assert final.exit_code == 1 and "--actor speaker needs one coder's codes" in final.output
+
+
+def test_an_empty_network_says_why(tmp_path: Path) -> None:
+    """A coder whose statements have no target gets an empty matrix and one warning line."""
+    db = build(tmp_path / "empty.db", {"ana": [(8, "C", "support", None)]})
+    result = CliRunner().invoke(cli, ["network", "--db", str(db)])
+    assert result.exit_code == 0
+    assert result.stdout_bytes == b'""\r\n'
+    assert (
+        "warning: no statement of ana with a target is selected: the network has no ties"
+        in result.stderr
+    )

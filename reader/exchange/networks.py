@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from reader.analysis.network import (
+    Kept,
     Matrix,
     NetworkError,
     NetworkOptions,
@@ -89,6 +90,8 @@ class NetworkResult:
     """The stance keys with each score, to name the levels (``combine`` codes)."""
     notes: list[str] = field(default_factory=list)
     """Warnings for the user: statements left out for lack of a date, disagreements waiting."""
+    kept: list[Kept] = field(default_factory=list)
+    """The statements the networks were made of (after the duplicates filter)."""
 
     def combine_legend(self) -> str:
         """What each ``combine`` code of the matrices means, on one line."""
@@ -236,13 +239,16 @@ def build_networks(store: Store, request: NetworkRequest) -> NetworkResult:
         ]
         if ranged:
             matrices[0].start, matrices[0].stop = request.start, request.stop
+    if not kept:
+        whose = "the final codes" if request.final else (coder or "anyone")
+        notes.append(f"no statement of {whose} with a target is selected: the network has no ties")
     actor_frequency, target_frequency = frequencies(kept)
     stance_names: dict[float, list[str]] = {}
     for stance in store.stances():
         stance_names.setdefault(float(stance.score), []).append(stance.key)
     return NetworkResult(
         request, matrices, coder, actor_nodes, actor_frequency, target_frequency, levels,
-        stance_names, notes,
+        stance_names, notes, kept,
     )  # fmt: skip
 
 
@@ -267,12 +273,10 @@ def stance_matrix(store: Store, annotator: str) -> tuple[tuple[Matrix, Matrix] |
     )
     if annotator not in store.statement_coders():
         return None, scores
-    sums, counts = (
-        build_networks(
-            store, NetworkRequest(NetworkOptions(aggregation=aggregation), annotator=annotator)
-        ).matrices[0]
-        for aggregation in ("subtract", "ignore")
-    )
+    request = NetworkRequest(NetworkOptions(aggregation="subtract"), annotator=annotator)
+    result = build_networks(store, request)
+    sums = result.matrices[0]
     if not sums.rows:
         return None, scores
+    counts = compute(result.kept, result.levels, NetworkOptions())
     return (sums, counts), scores
