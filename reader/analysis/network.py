@@ -195,9 +195,6 @@ class Matrix:
     combinations: dict[int, tuple[float, ...]] = field(default_factory=dict)
     """``combine`` only: each code that occurs and the levels (scores) it stands for."""
 
-    def weight(self, row: str, column: str) -> float:
-        return self.values[self.rows.index(row)][self.columns.index(column)]
-
     def edges(self) -> Iterable[tuple[str, str, float]]:
         """Every non-zero cell as (row, column, weight); for one-mode networks each pair once
         (row before column in label order), as DNA writes edges."""

@@ -868,7 +868,9 @@ def network_command(
 
     Example:
 
+    \b
         nkreader network --type onemode --aggregation congruence -o congruence.graphml
+        nkreader network --final --level top --window 30d --step 7d -o states.graphml
     """
     from reader.analysis.network import NetworkOptions
     from reader.exchange.network_files import format_for_path, write_networks
