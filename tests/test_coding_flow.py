@@ -192,6 +192,19 @@ def test_s_at_the_stance_asks_for_the_speaker_persons_first() -> None:
     assert f.accept() == Codes(CHINA, OPPOSE, SANCTIONS, speaker=YANG)
 
 
+def test_speakers_the_sentence_names_come_first() -> None:
+    """Among the speaker suggestions, the actors the sentence names come first (persons first
+    among them), then the article's and recent ones."""
+    f = flow(mentioned={KOREA.id})
+    f.pick(1)  # China
+    f.type("s")
+    assert labels(f)[1:3] == [(1, "North Korea"), (2, "Yang Jiechi")]
+    g = flow(mentioned={KOREA.id, YANG.id})
+    g.pick(1)
+    g.type("s")
+    assert labels(g)[1:3] == [(1, "Yang Jiechi"), (2, "North Korea")]
+
+
 def test_the_speaker_can_be_typed_removed_and_backed_out_of() -> None:
     """Typing filters every actor; esc leaves the speaker as it was; 0 takes it away."""
     f = flow()

@@ -442,3 +442,16 @@ def test_utf16_offsets_convert_both_ways() -> None:
     assert offsets.to_index(2) == 1  # inside the first rocket
     plain = Utf16Offsets("plain")
     assert (plain.to_units(3), plain.to_index(3), plain.units) == (3, 3, 5)
+
+
+def test_published_dates_become_dnas_seconds() -> None:
+    """The date and time as written, in seconds since 1970 (DNA reads them back as UTC): ISO
+    keeps its seconds, other forms are read as the export reads them, day/month order included;
+    no date is None."""
+    from reader.exchange.dna_export import epoch_seconds
+
+    assert epoch_seconds("2024-03-09T10:00:00Z") == MARCH_9
+    assert epoch_seconds("2024-03-09T10:00:30") == MARCH_9 + 30
+    assert epoch_seconds("Sat, 09 Mar 2024 10:00:00 +0900") == MARCH_9
+    assert epoch_seconds("03/09/2024") == epoch_seconds("09/03/2024", day_first=True)
+    assert epoch_seconds("") is None and epoch_seconds("soon") is None

@@ -69,7 +69,7 @@ def project(store: Store, db_path: Path) -> Path:
         sentences = store.sentences(article_id)
         store.add_annotation(sentences[1].id, hong.id, lean.id, target.id, "hedged")
         other.add_annotation(sentences[-1].id, china.id, store.stances()[0].id)
-    store.add_annotation(store.sentences(1)[2].id, ministry.id, lean.id)
+    store.add_annotation(store.sentences(1)[2].id, ministry.id, lean.id, speaker_id=hong.id)
     store.set_no_claim(store.sentences(2)[0].id, True)
     store.close()
     return db_path
@@ -87,8 +87,9 @@ def expected(db: Path, day_first: bool = False) -> dict[int | None, dict[str, An
     store = Store(open_database(db), "reader")
     found: dict[int | None, dict[str, Any]] = {}
     actors = {a.id: a for a in store.actors()}
-    for code_id, article_id, position, actor_id, score in store.conn.execute(
-        "SELECT x.id, s.article_id, s.position, x.actor_id, st.score FROM annotations x"
+    for code_id, article_id, position, actor_id, score, speaker in store.conn.execute(
+        "SELECT x.id, s.article_id, s.position, x.actor_id, st.score, x.speaker_id"
+        " FROM annotations x"
         " JOIN sentences s ON s.id = x.sentence_id JOIN stances st ON st.id = x.stance_id"
     ).fetchall():
         article = store.article(article_id)
@@ -105,6 +106,7 @@ def expected(db: Path, day_first: bool = False) -> dict[int | None, dict[str, An
             "sentence_number": position + 1,
             "actor_path": " > ".join(actor.name for actor in chain),
             "actor_top": chain[-1].name,
+            "speaker": actors[speaker].name if speaker is not None else None,
             "stance_score": score,
         }
     store.close()

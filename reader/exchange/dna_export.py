@@ -114,7 +114,14 @@ class DnaExport:
 def epoch_seconds(published: str | None, day_first: bool = False) -> int | None:
     """The article's date as DNA keeps it: seconds since 1970-01-01 of the date and time as
     written (DNA reads them back as UTC, so the clock shows what the source said); None when
-    the date cannot be read."""
+    the date cannot be read. An ISO date and time keeps its seconds (a date read from DNA comes
+    back as it was); other forms are read by ``reader.text.dates``, to the minute."""
+    try:
+        exact = datetime.fromisoformat((published or "").strip())
+    except ValueError:
+        pass
+    else:
+        return int((exact.replace(tzinfo=None) - datetime(1970, 1, 1)).total_seconds())
     read = parse_published(published or "", day_first=day_first)
     if read.date is None:
         return None

@@ -12,7 +12,7 @@ Nothing here imports Textual: the rules of the loop are tested on their own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -226,8 +226,8 @@ _NO_TARGET = "no target"
 @dataclass
 class SpeakerStep(Step):
     """Who voiced the claim (optional, opened with ``s`` at the stance): 0 is "(no speaker)",
-    1-9 the persons among the suggestions first, then the other suggestions; typing filters
-    every actor, and a name that matches none offers to create it."""
+    1-9 the suggestions (see ``speaker_suggestions``); typing filters every actor, and a name
+    that matches none offers to create it."""
 
     actors: Sequence[Actor] = ()
     suggested: Sequence[Actor] = ()
@@ -265,13 +265,19 @@ class SpeakerStep(Step):
 
 
 def speaker_suggestions(
-    suggested: Sequence[Actor], actor: Actor | None, limit: int = MAX_NUMBERED
+    suggested: Sequence[Actor],
+    actor: Actor | None,
+    mentioned: Collection[int] = (),
+    limit: int = MAX_NUMBERED,
 ) -> list[Actor]:
-    """The speakers to number: the suggested persons first (a speaker is most often a named
-    person), then the other suggestions, never the actor itself."""
+    """The speakers to number, never the actor itself: those the sentence names first, then
+    the other suggestions, persons first in each (a speaker is most often a named person)."""
     seen: set[int] = set() if actor is None else {actor.id}
     ordered: list[Actor] = []
-    for each in [*(a for a in suggested if a.kind == "person"), *suggested]:
+    named = [a for a in suggested if a.id in mentioned]
+    rest = [a for a in suggested if a.id not in mentioned]
+    persons = [a for group in (named, rest) for a in group if a.kind == "person"]
+    for each in [*(a for a in persons if a.id in mentioned), *named, *persons, *rest]:
         if each.id not in seen:
             seen.add(each.id)
             ordered.append(each)
@@ -507,9 +513,10 @@ class CodingFlow(Flow):
         last_target_id: int | None = None,
         editing: Annotation | None = None,
         speakers: bool = True,
+        mentioned: Collection[int] = (),
     ) -> None:
         """``speakers``: whether ``s`` at the stance asks for a speaker (the review's final
-        codes have none)."""
+        codes have none); ``mentioned``: the actors the sentence names, numbered first there."""
         super().__init__()
         self.actors = list(actors)
         self.stances = list(stances)
@@ -524,6 +531,7 @@ class CodingFlow(Flow):
         self.suggested = [*here, *elsewhere]
         """The actor suggestions, from which the speaker step numbers its own."""
         self.speakers = speakers
+        self.mentioned = frozenset(mentioned)
         by_id = {a.id: a for a in self.actors}
         self.speaker: Actor | None = (
             by_id.get(editing.speaker_id) if editing and editing.speaker_id else None
@@ -560,7 +568,7 @@ class CodingFlow(Flow):
 
     def _ask_speaker(self) -> None:
         hint = "0 none · 1-9 suggestion · type to filter or create · enter · esc back"
-        suggested = speaker_suggestions(self.suggested, self.actor)
+        suggested = speaker_suggestions(self.suggested, self.actor, self.mentioned)
         # enter alone takes the speaker already chosen, else the first suggestion
         keep: object = self.speaker or (suggested[0] if suggested else _NO_TARGET)
         step = SpeakerStep("Speaker", hint, filterable=True, actors=self.actors,

@@ -99,6 +99,7 @@ class CodingActions(FlowHost, ArticleScreen):
             usual_stance=self.store.usual_stance_id,
             last_target_id=self.store.last_target_id(),
             editing=editing,
+            mentioned={mention.actor_id for mention in self.mentions.get(sentence.id, [])},
         )
 
     def action_annotate(self) -> None:
