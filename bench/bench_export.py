@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reader.exchange.exporting import EXPORT_SQL  # noqa: E402
+from reader.store.exports import EXPORT_SQL  # noqa: E402
 
 ARTICLES = 20_000
 ACTORS = 50

@@ -124,6 +124,13 @@ class Annotation:
     annotator: str
     created_at: str
     updated_at: str
+    speaker_id: int | None = None
+    """The actor who voiced the claim, when it is not the actor itself ("Nakasone said Japan
+    wants ...": actor Japan, speaker Nakasone)."""
+    start: int | None = None
+    """The code's own span in the article's text (character offsets), when it is not its
+    sentence's (a statement brought in from DNA); None: the sentence's span."""
+    end: int | None = None
 
 
 Statement = tuple[int, int, int | None]
@@ -398,6 +405,8 @@ class CodeRow:
     created_at: str
     updated_at: str
     status: str = "coded"
+    speaker: str = ""
+    """The speaker's name (empty: none); exports older than the ``speaker`` column have none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,3 +426,89 @@ class CodesReport:
                 " placed here (listed above); fix them and import the file again"
             )
         return f"{self.source}: restored " + "; ".join(self.placement.parts())
+
+
+# -- networks ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkNode:
+    """An actor as a network node: the actor itself, or the ancestor it is rolled up to."""
+
+    name: str
+    kind: str
+    parent: str | None = None
+    """The name of the node's own parent actor, if it has one."""
+
+
+# -- a DNA project brought in (``nkreader import study.dna``) --------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DnaDocument:
+    """A document of a DNA project, ready to store as an article (its text exactly as DNA keeps
+    it, split into sentences as every import splits them)."""
+
+    dna_id: int
+    title: str
+    text: str
+    source: str
+    """Where it came from, as the article's ``source``: ``study.dna#3`` (DNA's document id)."""
+    content_hash: str
+    published: str | None
+    outlet: str | None
+    """DNA's ``Source`` (the newspaper, the hearing)."""
+    metadata: str | None
+    """DNA's author, section, type and notes, as a JSON object."""
+    spans: tuple[int, ...]
+    """``start, end, paragraph`` of each sentence, one after another."""
+
+
+@dataclass(frozen=True, slots=True)
+class DnaStatement:
+    """A DNA statement of the "DNA Statement" kind, its offsets made code points."""
+
+    dna_id: int
+    document: int
+    """DNA's document id."""
+    start: int
+    end: int
+    coder: str
+    organization: str
+    person: str
+    concept: str
+    agreement: int
+    boolean: bool
+    """DNA's yes/no agreement (1 agrees, 0 disagrees); else an integer (-1, 0, 1, ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DnaReport:
+    """What importing a DNA project did: everything in it, or (on an error) nothing."""
+
+    source: str
+    documents_added: int = 0
+    documents_present: int = 0
+    """Documents whose text was here already: their statements go onto those articles."""
+    placement: Placement = field(default_factory=Placement)
+    actors_added: int = 0
+    targets_added: int = 0
+    stances_added: int = 0
+    skipped: tuple[str, ...] = ()
+    """One line per kind of statement left out (another statement type, no actor)."""
+
+    def summary(self) -> str:
+        codes = sum(n for _, n in self.placement.codes_added)
+        coders = _per_coder(self.placement.codes_added)
+        parts = [
+            _n(self.documents_added, "document") + " added"
+            + (f" ({self.documents_present} here already)" if self.documents_present else ""),
+            _n(codes, "statement") + (f" ({coders})" if codes else ""),
+        ]  # fmt: skip
+        if self.placement.present:
+            parts.append(f"{self.placement.present} already here")
+        parts.append(
+            f"codebook: {_n(self.actors_added, 'actor')}, {_n(self.targets_added, 'target')},"
+            f" {_n(self.stances_added, 'stance')} added"
+        )
+        return f"{self.source}: " + "; ".join(parts)

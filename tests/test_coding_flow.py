@@ -162,3 +162,101 @@ def test_note_and_confirm_flows() -> None:
     confirm = ConfirmFlow("Replace?")
     assert confirm.type("x") is None
     assert confirm.type(" ") == Confirmed()
+
+
+# -- the optional speaker -------------------------------------------------------------------
+
+
+def test_the_speaker_is_skipped_unless_asked_for() -> None:
+    """Without ``s`` the four keys code the statement with no speaker."""
+    f = flow(last_target_id=SANCTIONS.id)
+    f.pick(1)
+    f.pick(1)
+    assert f.accept() == Codes(CHINA, SUPPORT, SANCTIONS)
+
+
+def test_s_at_the_stance_asks_for_the_speaker_persons_first() -> None:
+    """s at the stance opens "Speaker": 0 none, the suggested persons numbered first, never the
+    actor itself; a digit picks and goes back to the stance, which then finishes as usual."""
+    f = flow(last_target_id=SANCTIONS.id)
+    f.pick(1)  # China
+    assert "s speaker" in f.view.hint
+    assert f.type("s") is None
+    assert f.view.title == "Speaker" and f.view.chosen == ("China",)
+    assert labels(f)[:3] == [(0, "(no speaker)"), (1, "Yang Jiechi"), (2, "North Korea")]
+    assert f.view.rows[f.view.highlight or 0].label == "Yang Jiechi"
+    assert f.pick(1) is None
+    assert f.view.title == "Stance" and f.view.chosen == ("China", "said by Yang Jiechi")
+    f.pick(2)
+    assert f.view.chosen == ("China", "said by Yang Jiechi", "Oppose")
+    assert f.accept() == Codes(CHINA, OPPOSE, SANCTIONS, speaker=YANG)
+
+
+def test_speakers_the_sentence_names_come_first() -> None:
+    """Among the speaker suggestions, the actors the sentence names come first (persons first
+    among them), then the article's and recent ones."""
+    f = flow(mentioned={KOREA.id})
+    f.pick(1)  # China
+    f.type("s")
+    assert labels(f)[1:3] == [(1, "North Korea"), (2, "Yang Jiechi")]
+    g = flow(mentioned={KOREA.id, YANG.id})
+    g.pick(1)
+    g.type("s")
+    assert labels(g)[1:3] == [(1, "Yang Jiechi"), (2, "North Korea")]
+
+
+def test_the_speaker_can_be_typed_removed_and_backed_out_of() -> None:
+    """Typing filters every actor; esc leaves the speaker as it was; 0 takes it away."""
+    f = flow()
+    f.pick(2)  # North Korea
+    f.type("s")
+    for letter in "japan":
+        f.type(letter)
+    assert f.view.rows[f.view.highlight or 0].label == "Japan"
+    f.accept()
+    assert f.speaker == JAPAN
+    f.type("s")
+    assert f.back() is None and f.view.title == "Stance" and f.speaker == JAPAN
+    f.type("s")
+    f.pick(0)
+    assert f.speaker is None and f.view.title == "Stance"
+
+
+def test_a_new_speaker_is_created_as_a_person_and_kept() -> None:
+    """A name that matches nobody: enter, enter (person), enter (no parent) creates the actor;
+    once created it is the speaker and the stance is asked again."""
+    f = flow()
+    f.pick(1)
+    f.type("s")
+    for letter in "Hong Lei":
+        f.type(letter)
+    assert f.view.rows[f.view.highlight or 0].kind == "create"
+    f.accept()
+    assert f.view.title == "Kind of the new actor"
+    f.accept()
+    wanted = f.accept()
+    assert wanted == CreateActor("Hong Lei", "person", None)
+    hong = Actor(9, "Hong Lei", "person")
+    assert f.created(hong) is None
+    assert f.view.title == "Stance" and f.speaker == hong
+    f.pick(1)
+    assert f.accept() == Codes(CHINA, SUPPORT, None, speaker=hong)
+
+
+def test_an_edit_starts_with_the_annotations_speaker() -> None:
+    """Editing a code keeps its speaker unless the coder changes it."""
+    old = Annotation(7, 1, CHINA.id, SUPPORT.id, None, "", "tester", "t", "t", YANG.id)
+    f = flow(editing=old)
+    f.accept()
+    assert f.view.chosen == ("China", "said by Yang Jiechi")
+    f.accept()
+    outcome = f.accept()
+    assert outcome == Codes(CHINA, SUPPORT, None, old, YANG)
+
+
+def test_a_flow_without_speakers_ignores_s() -> None:
+    """The review's final codes have no speaker: s at the stance does nothing there."""
+    f = flow(speakers=False)
+    f.pick(1)
+    assert f.type("s") is None and f.view.title == "Stance"
+    assert "speaker" not in f.view.hint

@@ -53,3 +53,14 @@ def test_no_merge_conflict_markers_are_left() -> None:
     ]:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             assert not line.startswith(markers), f"{path.name}:{number}"
+
+
+def test_readme_explains_every_export_column() -> None:
+    """The README's "Export columns" section names each column of every kind of export."""
+    from reader.exchange.final_export import FINAL_COLUMNS
+    from reader.store.exports import ALL_SENTENCES_COLUMNS
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Export columns") : text.index("## Development")]
+    for name in (*ALL_SENTENCES_COLUMNS, *FINAL_COLUMNS):
+        assert f"`{name}`" in section, f"README's Export columns do not name `{name}`"

@@ -343,8 +343,8 @@ def test_fifo_and_device_links_in_a_folder_are_skipped(coded: Path, runner: CliR
 
 
 def test_special_files_named_on_the_command_line_fail(coded: Path, runner: CliRunner) -> None:
-    """Named by the user, a FIFO, a device and a type nkreader does not read are failures: the
-    exit status is 1, and the other files named are imported."""
+    """Named by the user, a FIFO, a device and a .dna file that is no DNA project are failures:
+    the exit status is 1, and the other files named are imported."""
     os.mkfifo(coded.parent / "pipe.txt")
     (coded.parent / "study.dna").write_text("GATTACA\n")
     (coded.parent / "story.txt").write_text("A story\n\nIt was imported.\n")
@@ -356,8 +356,9 @@ def test_special_files_named_on_the_command_line_fail(coded: Path, runner: CliRu
         "save what it holds to a file and import that",
         "error: /dev/zero: a character device, not a regular file; "
         "save what it holds to a file and import that",
-        "error: study.dna: nkreader does not read .dna files; use .txt, .md, .jsonl, .json, .csv",
-        "imported 1, skipped 0, failed 3",
+        "imported 1, skipped 0, failed 2",
+        "error: study.dna: not a DNA project (not an SQLite database); nkreader reads the"
+        " projects DNA 3 saves, and articles as .txt, .md, .jsonl, .json or .csv",
     ]
     alone = runner.invoke(cli, ["import", "study.dna", "--db", str(coded)])
     assert alone.exit_code == 1

@@ -67,6 +67,7 @@ COMMANDS = {
     "export": lambda out, db: ["export", "-o", str(out), "--format", "csv", "--db", str(db)],
     "codebook export": lambda out, db: ["codebook", "export", str(out), "--db", str(db)],
     "backup": lambda out, db: ["backup", str(out), "--db", str(db)],
+    "network": lambda out, db: ["network", "-o", str(out), "--format", "csv", "--db", str(db)],
 }
 
 

@@ -150,7 +150,8 @@ STATES: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
     ("actor picker (in the panel's place)", "MainScreen", ("a",), ()),
     ("stance picker", "MainScreen", ("enter",), ("escape", "escape")),
     ("help", "HelpScreen", ("question_mark",), ("escape",)),
-    ("statistics", "StatsScreen", ("s",), ("escape",)),
+    ("statistics", "StatsScreen", ("s",), ()),
+    ("actor × target matrix", "StatsScreen", ("m",), ("escape",)),
     ("export", "ExportDialog", ("x",), ("escape",)),
     ("codebook", "CodebookScreen", ("c",), ()),
     ("confirmation", "ConfirmDialog", ("d",), ("escape", "escape")),
@@ -287,8 +288,8 @@ class ContrastWalk(ReaderApp):
 
 @pytest.fixture
 def small_store(empty_store: Store, db_path: Path, tmp_path: Path) -> Store:
-    """One short article, coded: this coder's annotation with a note and another coder's on the
-    second sentence, the first marked "no claim"."""
+    """One short article, coded: this coder's annotation (with a target and a note) and another
+    coder's on the second sentence, the first marked "no claim"."""
     store = empty_store
     load_default_codebook(store)
     (tmp_path / "article.txt").write_text(ARTICLE, encoding="utf-8")
@@ -300,7 +301,8 @@ def small_store(empty_store: Store, db_path: Path, tmp_path: Path) -> Store:
         other.add_annotation(second.id, actors[0].id, stances[1].id, note="their note")
     finally:
         other.close()
-    store.add_annotation(second.id, actors[1].id, stances[0].id, note="my note")
+    target = store.targets()[0].id
+    store.add_annotation(second.id, actors[1].id, stances[0].id, target, note="my note")
     store.set_no_claim(first.id, True)
     return store
 

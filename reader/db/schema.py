@@ -321,12 +321,40 @@ def m006_final_layer(db: Database) -> None:
     db.execute("CREATE INDEX final_annotations_sentence ON final_annotations (sentence_id)")
 
 
+def m007_speaker_and_span(db: Database) -> None:
+    """An annotation's speaker, and a span of its own.
+
+    ``speaker_id`` is the actor who voiced the claim, beside the actor who holds the stance
+    ("Nakasone said Japan wants ...": actor Japan, speaker Nakasone); null when the actor speaks
+    for itself or nobody is named. ``start`` and ``end`` are the annotation's own character
+    offsets into the article's text, for a code that marks a span other than its sentence (a
+    statement brought in from a DNA project keeps the span its coder marked); null means the
+    sentence's span, which is every code made in the reader.
+
+    Two codes differing only in speaker or span are two codes, so the unique index holds both;
+    the final layer keeps the speaker of the codes it takes.
+    """
+    db.execute("ALTER TABLE annotations ADD COLUMN speaker_id INTEGER REFERENCES actors(id)")
+    db.execute("ALTER TABLE annotations ADD COLUMN start INTEGER")
+    db.execute('ALTER TABLE annotations ADD COLUMN "end" INTEGER')
+    db.execute("DROP INDEX annotations_unique")
+    db.execute(
+        """
+        CREATE UNIQUE INDEX annotations_unique ON annotations
+            (sentence_id, actor_id, stance_id, coalesce(target_id, 0), annotator,
+             coalesce(speaker_id, 0), coalesce(start, -1), coalesce("end", -1))"""
+    )
+    db.execute("CREATE INDEX annotations_speaker ON annotations (speaker_id)")
+    db.execute("ALTER TABLE final_annotations ADD COLUMN speaker_id INTEGER REFERENCES actors(id)")
+
+
 STEPS: tuple[Step, ...] = (
     m001_initial,
     m002_search_index_on_demand,
     m003_event_kinds_and_coded_view,
     m004_settings_and_assignments,
     m006_final_layer,
+    m007_speaker_and_span,
 )
 """Every schema step, oldest first. A step, once released, is never edited: a later change is a
 new step appended here."""

@@ -19,12 +19,14 @@ from reader.store.base import NO_CLAIM, DuplicateAnnotation, fts_query, now
 from reader.store.code_imports import CodeImportsMixin
 from reader.store.codebook import CodebookMixin
 from reader.store.coding import CodingMixin
+from reader.store.dna_imports import DnaImportsMixin
 from reader.store.exports import ExportFilter, ExportsMixin
 from reader.store.health import HealthMixin
 from reader.store.history import HistoryMixin
 from reader.store.imports import ImportsMixin
 from reader.store.merge import MergeMixin
 from reader.store.merge_files import MergeFilesMixin
+from reader.store.networks import NetworksMixin
 from reader.store.reports import ReportsMixin
 from reader.store.search import SearchMixin
 from reader.store.team import TeamMixin
@@ -56,5 +58,7 @@ class Store(
     TeamMixin,
     AdjudicationMixin,
     AgreementDataMixin,
+    NetworksMixin,
+    DnaImportsMixin,
 ):
     """Queries and writes for one coder (``annotator``) on one database."""

@@ -147,9 +147,9 @@ class AdjudicationMixin(StoreBase):
             if decided is None:
                 raise StoreError(f"{coder} has not coded this sentence")
             statements = [
-                (int(a), int(s), t, str(n))
-                for a, s, t, n in self.conn.execute(
-                    "SELECT actor_id, stance_id, target_id, note FROM annotations"
+                (int(a), int(s), t, str(n), sp)
+                for a, s, t, n, sp in self.conn.execute(
+                    "SELECT actor_id, stance_id, target_id, note, speaker_id FROM annotations"
                     " WHERE sentence_id = ? AND annotator = ? ORDER BY id",
                     [sentence_id, coder],
                 )
@@ -166,7 +166,7 @@ class AdjudicationMixin(StoreBase):
         with transaction(self.conn):
             if self._value("SELECT 1 FROM sentences WHERE id = ?", [sentence_id]) is None:
                 raise StoreError(f"no sentence with id {sentence_id}")
-            wanted = [(a, s, t, "") for a, s, t in dict.fromkeys(statements)]
+            wanted = [(a, s, t, "", None) for a, s, t in dict.fromkeys(statements)]
             self._decide(sentence_id, wanted, reason, None)
         decision = self.final_decision(sentence_id)
         assert decision is not None
@@ -175,11 +175,12 @@ class AdjudicationMixin(StoreBase):
     def _decide(
         self,
         sentence_id: int,
-        statements: Sequence[tuple[int, int, int | None, str]],
+        statements: Sequence[tuple[int, int, int | None, str, int | None]],
         reason: str,
         coder: str | None,
     ) -> None:
-        """Replace the sentence's final rows, logged as one change undo can take back."""
+        """Replace the sentence's final rows (actor, stance, target, note, speaker), logged as
+        one change undo can take back."""
         old = [
             int(i)
             for (i,) in self.conn.execute(
@@ -197,11 +198,11 @@ class AdjudicationMixin(StoreBase):
             [sentence_id, self.annotator, now(), reason.strip(), coder],
         )
         new: list[int] = []
-        for actor, stance, target, note in statements:
+        for actor, stance, target, note, speaker in statements:
             cursor = self.conn.execute(
                 "INSERT INTO final_annotations (sentence_id, actor_id, stance_id, target_id,"
-                " note) VALUES (?, ?, ?, ?, ?)",
-                [sentence_id, actor, stance, target, note],
+                " note, speaker_id) VALUES (?, ?, ?, ?, ?, ?)",
+                [sentence_id, actor, stance, target, note, speaker],
             )
             new.append(int(cursor.lastrowid or 0))
         before.setdefault("final_annotations", []).extend([i, None] for i in new)

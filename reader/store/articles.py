@@ -83,6 +83,10 @@ class ArticlesMixin(StoreBase):
         before = f"SELECT count(*) FROM articles a {where} {joiner} a.id < ?"
         return self._int(before, [*params, article_id])
 
+    def article_ids(self) -> list[int]:
+        """Every article's id, in the order they were imported."""
+        return [int(i) for (i,) in self.conn.execute("SELECT id FROM articles ORDER BY id")]
+
     def first_article_id(self) -> int | None:
         where, params = self._where("")
         return self._maybe_int(f"SELECT min(a.id) FROM articles a {where}", params)

@@ -2,10 +2,10 @@
 
 An export names things as people read them, not by this database's ids: an article by its
 source and a sentence by its offsets (else by the article's title and the sentence's text), an
-actor, stance and target by name (ignoring case, as a codebook import does). A row that cannot
-be placed (its article is not here, its sentence was split otherwise, its actor is not in the
-codebook) is named by line, and then nothing of the file is restored: half a file of codes
-would look complete in every count. Codebook entries are never created from a row: a name
+actor, speaker, stance and target by name (ignoring case, as a codebook import does). A row
+that cannot be placed (its article is not here, its sentence was split otherwise, its actor is
+not in the codebook) is named by line, and then nothing of the file is restored: half a file
+of codes would look complete in every count. Codebook entries are never created from a row: a name
 mistyped in a spreadsheet would otherwise become an actor.
 
 What is restored is placed by ``reader.store.placing`` (never twice, never over a code here)
@@ -113,11 +113,19 @@ class CodeImportsMixin(StoreBase):
                     " (nkreader codebook import, or the codebook screen) and import the file again"
                 )
                 return None
+        speaker_id = names["actor"].get(fold(row.speaker)) if row.speaker else None
+        if row.speaker and speaker_id is None:
+            problems.append(
+                f"{row.line}: speaker {row.speaker!r} is not an actor in the codebook here; add"
+                " it (nkreader codebook import, or the codebook screen) and import the file again"
+            )
+            return None
         actor_id, stance_id = found["actor"], found["stance"]
         assert actor_id is not None and stance_id is not None
         stamp = now()
         return Code(sentence_id, actor_id, stance_id, found["target"], row.note, row.annotator,
-                    row.created_at or stamp, row.updated_at or row.created_at or stamp)  # fmt: skip
+                    row.created_at or stamp, row.updated_at or row.created_at or stamp,
+                    speaker_id)  # fmt: skip
 
     def _log_restored(self, report: CodesReport, placer: Placer) -> None:
         """One event with every row added, absent before: undo removes them all at once."""

@@ -59,8 +59,12 @@ class CodebookMixin(StoreBase):
         return Codebook(tuple(self.actors()), tuple(self.stances()), tuple(self.targets()))
 
     def actor_usage(self, actor_id: int) -> int:
-        """How many annotations (by any coder) name the actor."""
-        return self._int("SELECT count(*) FROM annotations WHERE actor_id = ?", [actor_id])
+        """How many annotations (by any coder) name the actor, as actor or as speaker."""
+        return self._int(
+            "SELECT (SELECT count(*) FROM annotations WHERE actor_id = ?)"
+            " + (SELECT count(*) FROM annotations WHERE speaker_id = ? AND actor_id != ?)",
+            [actor_id, actor_id, actor_id],
+        )
 
     @contextmanager
     def _logged_change(

@@ -7,6 +7,7 @@ before the method returns.
 from __future__ import annotations
 
 import sqlite3
+from types import EllipsisType
 
 from reader.db import StoreError, transaction
 from reader.models import Annotation
@@ -21,8 +22,14 @@ from reader.store.base import (
     now,
 )
 
-ANNOTATION_SELECT = f"SELECT {', '.join(rows.COLUMNS['annotations'])} FROM annotations"
+ANNOTATION_SELECT = (
+    "SELECT " + ", ".join(f'"{c}"' for c in rows.COLUMNS["annotations"]) + " FROM annotations"
+)
 """Every column of ``annotations``, in ``Annotation``'s field order."""
+
+
+DUPLICATE = "this sentence already has that actor, stance, target and speaker from you"
+"""The refusal of a code that repeats one of the coder's own on the same sentence."""
 
 
 class CodingMixin(StoreBase):
@@ -53,11 +60,14 @@ class CodingMixin(StoreBase):
             raise StoreError(f"no sentence with id {sentence_id}")
         return article_id
 
-    def _check_refs(self, actor_id: int, stance_id: int, target_id: int | None) -> None:
+    def _check_refs(
+        self, actor_id: int, stance_id: int, target_id: int | None, speaker_id: int | None = None
+    ) -> None:
         for table, what, row_id in (
             ("actors", "actor", actor_id),
             ("stances", "stance", stance_id),
             ("targets", "target", target_id),
+            ("actors", "speaker", speaker_id),
         ):
             exists = f"SELECT 1 FROM {table} WHERE id = ?"
             if row_id is not None and self._value(exists, [row_id]) is None:
@@ -70,23 +80,25 @@ class CodingMixin(StoreBase):
         stance_id: int,
         target_id: int | None = None,
         note: str = "",
+        *,
+        speaker_id: int | None = None,
     ) -> Annotation:
-        """Record that in this sentence the actor takes the stance; committed on return."""
+        """Record that in this sentence the actor takes the stance (voiced by the speaker, if
+        one is given); committed on return."""
         stamp = now()
         with transaction(self.conn):
             article_id = self._sentence_article(sentence_id)
-            self._check_refs(actor_id, stance_id, target_id)
+            self._check_refs(actor_id, stance_id, target_id, speaker_id)
             try:
                 cursor = self.conn.execute(
                     "INSERT INTO annotations (sentence_id, actor_id, stance_id, target_id, note,"
-                    " annotator, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " annotator, created_at, updated_at, speaker_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [sentence_id, actor_id, stance_id, target_id, note.strip(), self.annotator,
-                     stamp, stamp],
+                     stamp, stamp, speaker_id],
                 )  # fmt: skip
             except sqlite3.IntegrityError:
-                raise DuplicateAnnotation(
-                    "this sentence already has that actor, stance and target from you"
-                ) from None
+                raise DuplicateAnnotation(DUPLICATE) from None
             row = rows.row(self.conn, "annotations", int(cursor.lastrowid or 0))
             assert row is not None
             self._log(
@@ -103,23 +115,24 @@ class CodingMixin(StoreBase):
         stance_id: int,
         target_id: int | None,
         note: str,
+        speaker_id: int | EllipsisType | None = ...,
     ) -> Annotation:
-        """Change an annotation's actor, stance, target or note; committed on return."""
+        """Change an annotation's actor, stance, target, note or speaker (``...``, the default:
+        the speaker it has); committed on return."""
         with transaction(self.conn):
             before = rows.row(self.conn, "annotations", annotation_id)
             if before is None:
                 raise StoreError(f"annotation {annotation_id} no longer exists")
-            self._check_refs(actor_id, stance_id, target_id)
+            speaker = before["speaker_id"] if speaker_id is ... else speaker_id
+            self._check_refs(actor_id, stance_id, target_id, speaker)
             try:
                 self.conn.execute(
                     "UPDATE annotations SET actor_id = ?, stance_id = ?, target_id = ?, note = ?,"
-                    " updated_at = ? WHERE id = ?",
-                    [actor_id, stance_id, target_id, note.strip(), now(), annotation_id],
+                    " speaker_id = ?, updated_at = ? WHERE id = ?",
+                    [actor_id, stance_id, target_id, note.strip(), speaker, now(), annotation_id],
                 )
             except sqlite3.IntegrityError:
-                raise DuplicateAnnotation(
-                    "this sentence already has that actor, stance and target from you"
-                ) from None
+                raise DuplicateAnnotation(DUPLICATE) from None
             after = rows.row(self.conn, "annotations", annotation_id)
             assert after is not None
             sentence_id = int(before["sentence_id"])

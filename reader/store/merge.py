@@ -23,9 +23,10 @@ class MergeMixin(StoreBase):
     def merge_actors(self, source_id: int, into_id: int) -> Actor:
         """Fold one actor into another, in one transaction that ``undo`` reverts exactly.
 
-        The source's annotations move to the target (one that would then repeat an annotation
-        the target already has is removed), its children get the target as parent, its name and
-        aliases become the target's aliases, and the source is deleted.
+        The source's annotations move to the target, as actor or as speaker (one that would
+        then repeat an annotation the target already has is removed), its children get the
+        target as parent, its name and aliases become the target's aliases, and the source is
+        deleted.
         """
         if source_id == into_id:
             raise StoreError("an actor cannot be merged into itself")
@@ -43,8 +44,12 @@ class MergeMixin(StoreBase):
                         f"{target['name']!r} belongs to {source['name']!r}; merge the other way"
                     )
                 ancestor = self._maybe_int("SELECT parent_id FROM actors WHERE id = ?", [ancestor])
-            children = self._ids("SELECT id FROM actors WHERE parent_id = ?", source_id)
-            moved = self._ids("SELECT id FROM annotations WHERE actor_id = ?", source_id)
+            children = self._ids("SELECT id FROM actors WHERE parent_id = :id", source_id)
+            moved = self._ids(
+                "SELECT id FROM annotations WHERE actor_id = :id"
+                " UNION SELECT id FROM annotations WHERE speaker_id = :id",
+                source_id,
+            )
             before = rows.capture(
                 self.conn, {"actors": [source_id, into_id, *children], "annotations": moved}
             )
@@ -64,7 +69,11 @@ class MergeMixin(StoreBase):
             for annotation_id in moved:
                 try:
                     self.conn.execute(
-                        "UPDATE annotations SET actor_id = ? WHERE id = ?", [into_id, annotation_id]
+                        "UPDATE annotations SET"
+                        " actor_id = CASE actor_id WHEN :source THEN :into ELSE actor_id END,"
+                        " speaker_id = CASE speaker_id WHEN :source THEN :into ELSE speaker_id END"
+                        " WHERE id = :id",
+                        {"source": source_id, "into": into_id, "id": annotation_id},
                     )
                 except sqlite3.IntegrityError:
                     self.conn.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
@@ -79,4 +88,4 @@ class MergeMixin(StoreBase):
         return actor_from_row(merged)
 
     def _ids(self, sql: str, value: int) -> list[int]:
-        return [int(row[0]) for row in self.conn.execute(sql + " ORDER BY id", [value])]
+        return [int(row[0]) for row in self.conn.execute(sql + " ORDER BY id", {"id": value})]

@@ -461,9 +461,13 @@ class _FileMerge:
     # -- codes and their history --------------------------------------------------------------
 
     def _codes(self) -> Placer:
+        columns = {row[1] for row in self.other.rows("PRAGMA table_info(annotations)")}
+        # a file from before speakers and spans has none
+        extra = ('speaker_id, start, "end"' if {"speaker_id", "start", "end"} <= columns
+                 else "NULL, NULL, NULL")  # fmt: skip
         codes = self.other.rows(
             "SELECT id, sentence_id, actor_id, stance_id, target_id, note, annotator, created_at,"
-            " updated_at FROM annotations ORDER BY id"
+            f" updated_at, {extra} FROM annotations ORDER BY id"
         )
         marks = self.other.rows(
             "SELECT sentence_id, annotator, status, updated_at FROM sentence_status"
@@ -473,16 +477,20 @@ class _FileMerge:
         wanted.update(self.sentences[row[0]] for row in marks if row[0] in self.sentences)
         placer = Placer(self.conn, wanted)
         left_out: Counter[str] = Counter()
-        for other_id, sentence, actor, stance, target, note, who, created, updated in codes:
+        for (other_id, sentence, actor, stance, target, note, who, created, updated, speaker,
+             start, end) in codes:  # fmt: skip
             if sentence not in self.sentences:
                 continue  # its article was refused, said once for the article
             actor_id, stance_id = self.actors.get(actor), self.stances.get(stance)
             target_id = self.targets.get(target) if target is not None else None
-            if actor_id is None or stance_id is None or (target is not None and target_id is None):
-                left_out[self._missing(actor_id, stance, stance_id)] += 1
+            speaker_id = self.actors.get(speaker) if speaker is not None else None
+            if (actor_id is None or stance_id is None or (target is not None and target_id is None)
+                    or (speaker is not None and speaker_id is None)):  # fmt: skip
+                missing_actor = actor_id is None or (speaker is not None and speaker_id is None)
+                left_out[self._missing(None if missing_actor else actor, stance, stance_id)] += 1
                 continue
             code = Code(self.sentences[sentence], actor_id, stance_id, target_id, note or "", who,
-                        created, updated)  # fmt: skip
+                        created, updated, speaker_id, start, end)  # fmt: skip
             placed = placer.code(code)
             if placed is not None:
                 self.annotations[other_id] = placed
@@ -499,7 +507,7 @@ class _FileMerge:
             found = self.other.rows("SELECT key FROM stances WHERE id = ?", [stance])
             return f"with stance {found[0][0]!r}" if found else "with a stance missing there"
         if actor_id is None:
-            return "with an actor missing there"
+            return "with an actor or speaker missing there"
         return "with a target missing there"
 
     def _history(self) -> None:
@@ -581,7 +589,7 @@ class _FileMerge:
     def _map_field(self, key: str, value: Any) -> Any:
         ids = {
             "id": self.annotations, "sentence_id": self.sentences, "actor_id": self.actors,
-            "stance_id": self.stances, "target_id": self.targets,
+            "stance_id": self.stances, "target_id": self.targets, "speaker_id": self.actors,
         }  # fmt: skip
         if key in ids and isinstance(value, int):
             return ids[key].get(value)

@@ -5,7 +5,8 @@ marks that name a sentence, an actor, a stance, a target and a coder. One set of
 for both, what is added and what is left alone, so that a code comes in once however often and
 by whichever way it is brought, and nothing here is ever overwritten:
 
-- a code with the same sentence, actor, stance, target and coder is here already;
+- a code with the same sentence, actor, stance, target, speaker, span and coder is here
+  already;
 - a code (those five, and when it was made) that this database's own log shows here and that is
   gone was deleted or changed here, on purpose: it is not brought back (the copies of another
   file's history do not count, nor does an import of codes, which ``u`` takes back whole);
@@ -35,8 +36,9 @@ __all__ = ["Code", "Mark", "Placer", "chunks", "sentence_name"]
 
 T = TypeVar("T")
 
-Key = tuple[int, int, int, int, str]
-"""(sentence, actor, stance, target or 0, coder): what the annotations' unique index holds."""
+Key = tuple[int, int, int, int, str, int, int, int]
+"""(sentence, actor, stance, target or 0, coder, speaker or 0, span start or -1, span end or -1):
+what the annotations' unique index holds."""
 
 IDS_PER_QUERY = 500
 """Ids asked about in one ``IN (...)`` query, well inside SQLite's limit on parameters."""
@@ -58,6 +60,24 @@ class Code:
     annotator: str
     created_at: str
     updated_at: str
+    speaker_id: int | None = None
+    start: int | None = None
+    """The code's own span, when it is not its sentence's."""
+    end: int | None = None
+
+    @property
+    def key(self) -> Key:
+        return _key(self.sentence_id, self.actor_id, self.stance_id, self.target_id,
+                    self.annotator, self.speaker_id, self.start, self.end)  # fmt: skip
+
+
+def _key(
+    sentence: int, actor: int, stance: int, target: int | None, coder: str,
+    speaker: int | None = None, start: int | None = None, end: int | None = None,
+) -> Key:  # fmt: skip
+    """A code's key as the unique index reads it (nulls as 0 and -1)."""
+    return (sentence, actor, stance, target or 0, coder, speaker or 0,
+            -1 if start is None else start, -1 if end is None else end)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +124,7 @@ class Placer:
     def __init__(self, conn: sqlite3.Connection, sentence_ids: Collection[int]) -> None:
         self.conn = conn
         self.same: dict[Key, int] = {}
-        """(sentence, actor, stance, target or 0, coder) -> annotation id: the unique index."""
+        """A code's ``Key`` -> annotation id: the unique index."""
         self.made: dict[tuple[int, str, str], list[tuple[int, bool]]] = defaultdict(list)
         """(sentence, coder, created_at) -> (annotation id, edited since) of each such code."""
         self.coded: set[tuple[int, str]] = set()
@@ -126,10 +146,11 @@ class Placer:
             marks = ",".join("?" * len(batch))
             for row in self.conn.execute(
                 "SELECT id, sentence_id, actor_id, stance_id, target_id, annotator, created_at,"
-                f" updated_at FROM annotations WHERE sentence_id IN ({marks})",
+                ' updated_at, speaker_id, start, "end" FROM annotations'
+                f" WHERE sentence_id IN ({marks})",
                 batch,
             ):
-                key: Key = (row[1], row[2], row[3], row[4] or 0, row[5])
+                key = _key(row[1], row[2], row[3], row[4], row[5], row[8], row[9], row[10])
                 self._remember(row[0], key, row[6], row[7])
                 held.add((key, row[6]))
             self.marked.update(
@@ -166,7 +187,7 @@ class Placer:
         """Add the code unless the rules leave it out; the id of the code here (added, or the
         one found to be the same), or None when it was left out."""
         sid, who, made = code.sentence_id, code.annotator, code.created_at
-        key: Key = (sid, code.actor_id, code.stance_id, code.target_id or 0, who)
+        key = code.key
         found = self.same.get(key)
         if found is not None:
             self.present += 1
@@ -188,9 +209,10 @@ class Placer:
             return None
         cursor = self.conn.execute(
             "INSERT INTO annotations (sentence_id, actor_id, stance_id, target_id, note,"
-            " annotator, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            ' annotator, created_at, updated_at, speaker_id, start, "end")'
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [sid, code.actor_id, code.stance_id, code.target_id, code.note, who, made,
-             code.updated_at],
+             code.updated_at, code.speaker_id, code.start, code.end],
         )  # fmt: skip
         annotation_id = int(cursor.lastrowid or 0)
         self._remember(annotation_id, key, made, code.updated_at)
@@ -239,8 +261,9 @@ def _collect(state: Any, codes: set[tuple[Key, str]], marks: set[tuple[int, str,
     updated_at) in an event's ``before`` or ``after``: one row, or a snapshot of several."""
     if isinstance(state, dict):
         if "created_at" in state and "sentence_id" in state and "actor_id" in state:
-            key = (state["sentence_id"], state["actor_id"], state["stance_id"],
-                   state["target_id"] or 0, state["annotator"])  # fmt: skip
+            key = _key(state["sentence_id"], state["actor_id"], state["stance_id"],
+                       state["target_id"], state["annotator"], state.get("speaker_id"),
+                       state.get("start"), state.get("end"))  # fmt: skip
             codes.add((key, state["created_at"]))
             return
         if "status" in state and "sentence_id" in state and "annotator" in state:

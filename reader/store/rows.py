@@ -43,10 +43,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "targets": ("id", "name", "description"),
     "annotations": (
         "id", "sentence_id", "actor_id", "stance_id", "target_id", "note", "annotator",
-        "created_at", "updated_at",
+        "created_at", "updated_at", "speaker_id", "start", "end",
     ),
     "final_decisions": ("id", "adjudicator", "decided_at", "reason", "source_coder"),
-    "final_annotations": ("id", "sentence_id", "actor_id", "stance_id", "target_id", "note"),
+    "final_annotations": (
+        "id", "sentence_id", "actor_id", "stance_id", "target_id", "note", "speaker_id",
+    ),
 }  # fmt: skip
 """The tables a snapshot may hold, with every column, in the order they are restored."""
 

@@ -342,6 +342,7 @@ class ReaderApp(App[None]):
             *ArticleList.BINDINGS,
             Binding("tab,shift+tab", "", "Focus the list, the reader or the panel", id="app.focus"),
             Binding("ctrl+p", "", "Command palette", id="app.palette"),
+            Binding("s", "", "At the stance: who voiced it (speaker)", id="pick.speaker"),
             *self.BINDINGS,
         ]
         groups: dict[str, list[tuple[str, str]]] = {title: [] for title in HELP_GROUPS.values()}

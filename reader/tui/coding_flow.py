@@ -12,7 +12,7 @@ Nothing here imports Textual: the rules of the loop are tested on their own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -68,6 +68,8 @@ class Codes:
     stance: Stance
     target: Target | None
     annotation: Annotation | None = None
+    speaker: Actor | None = None
+    """Who voiced the claim, when the coder named a speaker (``s`` at the stance)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +221,67 @@ _NEW = "new"
 """The value of a "+ New …" row."""
 _NO_TARGET = "no target"
 """The value of the "(no target)" row."""
+
+
+@dataclass
+class SpeakerStep(Step):
+    """Who voiced the claim (optional, opened with ``s`` at the stance): 0 is "(no speaker)",
+    1-9 the suggestions (see ``speaker_suggestions``); typing filters every actor, and a name
+    that matches none offers to create it."""
+
+    actors: Sequence[Actor] = ()
+    suggested: Sequence[Actor] = ()
+
+    def build(self, text: str) -> tuple[list[Row], list[object]]:
+        typed = text.strip()
+        none = Row("(no speaker)", number=None if typed else 0, kind="none")
+        if not typed:
+            rows: list[Row] = [none]
+            values: list[object] = [_NO_TARGET]
+            numbered = {a.id for a in self.suggested}
+            for number, actor in enumerate(self.suggested, start=1):
+                rows.append(Row(actor.name, _kind_label(actor), number))
+                values.append(actor)
+            others = sorted((a for a in self.actors if a.id not in numbered),
+                            key=lambda a: (a.name.casefold(), a.id))  # fmt: skip
+            if others and self.suggested:
+                rows.append(Row("everyone", kind="heading"))
+                values.append(None)
+            for actor in others:
+                rows.append(Row(actor.name, _kind_label(actor)))
+                values.append(actor)
+            rows.append(Row("+ New actor…", kind="create"))
+            values.append(_NEW)
+            return rows, values
+        matches = rank(typed, [(a, (a.name, *a.aliases)) for a in self.actors])
+        found: list[tuple[Row, object]] = [
+            (Row(a.name, a.kind + (f"  = {hit}" if hit != a.name else "")), a) for a, hit in matches
+        ]
+        create = (Row(f"+ New actor “{typed}”", kind="create"), _NEW)
+        literal = any(_literal_match(typed, (a.name, *a.aliases)) for a in self.actors)
+        ordered = [*found, create] if literal else [create, *found]
+        ordered.append((none, _NO_TARGET))
+        return [row for row, _ in ordered], [value for _, value in ordered]
+
+
+def speaker_suggestions(
+    suggested: Sequence[Actor],
+    actor: Actor | None,
+    mentioned: Collection[int] = (),
+    limit: int = MAX_NUMBERED,
+) -> list[Actor]:
+    """The speakers to number, never the actor itself: those the sentence names first, then
+    the other suggestions, persons first in each (a speaker is most often a named person)."""
+    seen: set[int] = set() if actor is None else {actor.id}
+    ordered: list[Actor] = []
+    named = [a for a in suggested if a.id in mentioned]
+    rest = [a for a in suggested if a.id not in mentioned]
+    persons = [a for group in (named, rest) for a in group if a.kind == "person"]
+    for each in [*(a for a in persons if a.id in mentioned), *named, *persons, *rest]:
+        if each.id not in seen:
+            seen.add(each.id)
+            ordered.append(each)
+    return ordered[:limit]
 
 
 @dataclass
@@ -449,7 +512,11 @@ class CodingFlow(Flow):
         usual_stance: Callable[[int], int | None] = lambda actor_id: None,
         last_target_id: int | None = None,
         editing: Annotation | None = None,
+        speakers: bool = True,
+        mentioned: Collection[int] = (),
     ) -> None:
+        """``speakers``: whether ``s`` at the stance asks for a speaker (the review's final
+        codes have none); ``mentioned``: the actors the sentence names, numbered first there."""
         super().__init__()
         self.actors = list(actors)
         self.stances = list(stances)
@@ -461,7 +528,17 @@ class CodingFlow(Flow):
         self.stance: Stance | None = None
         self.pending_name = ""
         self.pending_kind = "person"
+        self.suggested = [*here, *elsewhere]
+        """The actor suggestions, from which the speaker step numbers its own."""
+        self.speakers = speakers
+        self.mentioned = frozenset(mentioned)
         by_id = {a.id: a for a in self.actors}
+        self.speaker: Actor | None = (
+            by_id.get(editing.speaker_id) if editing and editing.speaker_id else None
+        )
+        """Who voiced the claim; an edit starts with the annotation's speaker."""
+        self.creating_speaker = False
+        """Whether the actor being created (kind, parent) is the speaker."""
         keep = by_id.get(editing.actor_id) if editing else None
         hint = "1-9 suggestion · type to filter · ↑↓ enter choose · esc cancel"
         self.push(
@@ -474,11 +551,29 @@ class CodingFlow(Flow):
         parts: list[str] = []
         if self.actor is not None and not isinstance(self.step, ActorStep):
             parts.append(self.actor.name)
-        elif self.pending_name and isinstance(self.step, KindStep | ParentStep):
+        if self.speaker is not None and not isinstance(self.step, ActorStep | SpeakerStep):
+            parts.append(f"said by {self.speaker.name}")
+        if self.pending_name and isinstance(self.step, KindStep | ParentStep):
             parts.append(f"new actor {self.pending_name}")
         if self.stance is not None and isinstance(self.step, TargetStep):
             parts.append(self.stance.label)
         return tuple(parts)
+
+    def type(self, text: str) -> Outcome | None:
+        """``s`` at the stance asks who voiced the claim; other keys as in every flow."""
+        if isinstance(self.step, StanceStep) and self.speakers and text in ("s", "S"):
+            self._ask_speaker()
+            return None
+        return super().type(text)
+
+    def _ask_speaker(self) -> None:
+        hint = "0 none · 1-9 suggestion · type to filter or create · enter · esc back"
+        suggested = speaker_suggestions(self.suggested, self.actor, self.mentioned)
+        # enter alone takes the speaker already chosen, else the first suggestion
+        keep: object = self.speaker or (suggested[0] if suggested else _NO_TARGET)
+        step = SpeakerStep("Speaker", hint, filterable=True, actors=self.actors,
+                           suggested=suggested)  # fmt: skip
+        self.push(step, keep)
 
     def back(self) -> Outcome | None:
         outcome = super().back()
@@ -486,6 +581,8 @@ class CodingFlow(Flow):
             self.actor, self.stance = None, None
         elif isinstance(self.step, StanceStep):
             self.stance = None
+        elif isinstance(self.step, SpeakerStep):
+            self.creating_speaker = False
         return outcome
 
     def answer(self, value: object) -> Outcome | None:
@@ -500,6 +597,18 @@ class CodingFlow(Flow):
                 return None
             assert isinstance(value, Actor)
             return self._to_stance(value)
+        if isinstance(step, SpeakerStep):
+            if value == _NEW:
+                self.pending_name = " ".join(step.text.split())
+                if not self.pending_name:
+                    return None
+                self.creating_speaker = True
+                self.push(KindStep("Kind of the new actor", "1-5 or ↑↓ enter · esc back"),
+                          "person")  # fmt: skip
+                return None
+            self.speaker = value if isinstance(value, Actor) else None
+            self.steps.pop()  # back to the stance, which the speaker was asked from
+            return None
         if isinstance(step, KindStep):
             self.pending_kind = str(value)
             hint = "enter: no parent · type to find one · esc back"
@@ -530,15 +639,23 @@ class CodingFlow(Flow):
         self.actor = actor
         wanted = self.editing.stance_id if self.editing else self.usual_stance(actor.id)
         initial = next((s for s in self.stances if s.id == wanted), None)
-        self.push(StanceStep("Stance", "1-9 or ↑↓ enter choose · esc back", stances=self.stances),
-                  initial)  # fmt: skip
+        hint = "1-9 or ↑↓ enter choose · s speaker · esc back"
+        if not self.speakers:
+            hint = "1-9 or ↑↓ enter choose · esc back"
+        self.push(StanceStep("Stance", hint, stances=self.stances), initial)
         return None
 
     def _finish(self, target: Target | None) -> Codes:
         assert self.actor is not None and self.stance is not None
-        return Codes(self.actor, self.stance, target, self.editing)
+        return Codes(self.actor, self.stance, target, self.editing, self.speaker)
 
     def created(self, value: Actor | Target) -> Outcome | None:
+        if isinstance(value, Actor) and self.creating_speaker:
+            self.actors.append(value)
+            while not isinstance(self.step, StanceStep):
+                self.steps.pop()
+            self.speaker, self.creating_speaker, self.pending_name = value, False, ""
+            return None
         if isinstance(value, Actor):
             self.actors.append(value)
             while not isinstance(self.step, ActorStep):

@@ -199,10 +199,10 @@ class ArticleScreen(Screen[None]):
     # -- what the widgets show ----------------------------------------------------------------
 
     def _label(self, annotation: Annotation) -> str:
-        parts = [
-            self.actor_names.get(annotation.actor_id, "?"),
-            self.stance_labels.get(annotation.stance_id, "?"),
-        ]
+        actor = self.actor_names.get(annotation.actor_id, "?")
+        if annotation.speaker_id is not None:
+            actor += f" (said by {self.actor_names.get(annotation.speaker_id, '?')})"
+        parts = [actor, self.stance_labels.get(annotation.stance_id, "?")]
         if annotation.target_id is not None:
             parts.append(self.target_names.get(annotation.target_id, "?"))
         return " · ".join(parts)
@@ -232,6 +232,7 @@ class ArticleScreen(Screen[None]):
                 a.note,
                 a.annotator,
                 a.annotator == me,
+                self.actor_names.get(a.speaker_id, "?") if a.speaker_id is not None else None,
             )
             for a in self.annotations.get(sentence.id, [])
         ]

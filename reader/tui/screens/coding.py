@@ -99,6 +99,7 @@ class CodingActions(FlowHost, ArticleScreen):
             usual_stance=self.store.usual_stance_id,
             last_target_id=self.store.last_target_id(),
             editing=editing,
+            mentioned={mention.actor_id for mention in self.mentions.get(sentence.id, [])},
         )
 
     def action_annotate(self) -> None:
@@ -110,20 +111,22 @@ class CodingActions(FlowHost, ArticleScreen):
         if not isinstance(outcome, Codes):
             return
         target_id = outcome.target.id if outcome.target else None
+        speaker_id = outcome.speaker.id if outcome.speaker else None
         if outcome.annotation is not None:
             annotation = outcome.annotation
             saved = self._write(
                 lambda: self.store.update_annotation(
                     annotation.id, actor_id=outcome.actor.id, stance_id=outcome.stance.id,
-                    target_id=target_id, note=annotation.note,
+                    target_id=target_id, note=annotation.note, speaker_id=speaker_id,
                 )
             )  # fmt: skip
         else:
             saved = self._write(
                 lambda: self.store.add_annotation(
-                    sentence.id, outcome.actor.id, outcome.stance.id, target_id
+                    sentence.id, outcome.actor.id, outcome.stance.id, target_id,
+                    speaker_id=speaker_id,
                 )
-            )
+            )  # fmt: skip
         if saved is not None:
             self._changed(sentence.id)
 
@@ -137,9 +140,10 @@ class CodingActions(FlowHost, ArticleScreen):
             return
         if self._write(
             lambda: self.store.add_annotation(
-                sentence.id, last.actor_id, last.stance_id, last.target_id
+                sentence.id, last.actor_id, last.stance_id, last.target_id,
+                speaker_id=last.speaker_id,
             )
-        ):
+        ):  # fmt: skip
             self._changed(sentence.id)
 
     def action_no_claim(self) -> None:

@@ -228,7 +228,7 @@ class ReviewScreen(FlowHost):
         flow = CodingFlow(
             actors=self.codebook.actors, stances=self.codebook.stances,
             targets=self.codebook.targets,
-            here=[a for a in self.codebook.actors if a.id in coded],
+            here=[a for a in self.codebook.actors if a.id in coded], speakers=False,
         )  # fmt: skip
         decision = self.store.final_decision(entry.sentence_id)
         kept = set(decision.statements) if decision and decision.source_coder is None else set()

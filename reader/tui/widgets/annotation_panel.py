@@ -31,6 +31,8 @@ class PanelItem:
     note: str
     annotator: str
     mine: bool
+    speaker: str | None = None
+    """Who voiced the claim, if the code names a speaker."""
 
 
 class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
@@ -93,6 +95,8 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
             text.append(f" · {stance}", style)
             if item.target:
                 text.append(f" → {visible(item.target, one_line=True)}", style)
+            if item.speaker:
+                text.append(f"\nsaid by {visible(item.speaker, one_line=True)}", style)
             if item.note:
                 text.append(f"\n{visible(item.note)}", self._style("annotation-panel--note"))
             by = visible(item.annotator, one_line=True)
