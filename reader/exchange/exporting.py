@@ -150,17 +150,20 @@ def _write_csv(batches: Batches, write: Write, names: Names, formula_escape: boo
 
 
 def _write_jsonl(batches: Batches, write: Write, names: Names) -> int:
-    """Write one JSON object per row: each cell comes JSON-encoded, so only keys are added."""
+    """Write one JSON object per row: each cell comes JSON-encoded, so only keys are added.
+
+    Each row is joined from its keys and cells taken in turn from the batch's columns, in C,
+    without building a string per cell.
+    """
     keys = [f',"{name}":'.encode() for name in names]
     keys[0] = b"{" + keys[0][1:]
     rows = 0
     for count, columns in batches:
-        cells = cast("list[Iterable[bytes]]", columns)  # JSON cells are never None: "null"
-        fields = [
-            map(bytes.__add__, repeat(key), cell) for key, cell in zip(keys, cells, strict=True)
-        ]
-        fields[-1] = map(bytes.__add__, fields[-1], repeat(b"}"))
-        write(b"\n".join(map(b"".join, zip(*fields, strict=True))) + b"\n")
+        parts: list[Iterable[bytes]] = []
+        for key, cells in zip(keys, cast("list[Iterable[bytes]]", columns), strict=True):
+            parts += (repeat(key), cells)  # JSON cells are never None: "null"
+        parts.append(repeat(b"}"))
+        write(b"\n".join(map(b"".join, zip(*parts, strict=False))) + b"\n")  # repeat: endless
         rows += count
     return rows
 
