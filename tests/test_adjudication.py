@@ -6,12 +6,13 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from reader.analysis.disagreement import differs
 from reader.cli.commands import cli
 from reader.exchange.final_export import write_final_export
-from reader.store import Store
+from reader.store import Store, StoreError
 from tests.helpers import dump, run_reader
 
 FINAL = ("final_decisions", "final_annotations")
@@ -140,3 +141,25 @@ async def test_review_screen_accepts_writes_and_undoes(store: Store) -> None:
         assert judge.final_decision(ids[3]) is None
         await ui.press("escape")
         assert ui.app.screen is ui.app.main
+
+
+def test_an_actor_in_the_final_layer_is_kept_and_merges_carry_it(store: Store) -> None:
+    """A final code keeps its actor as a coder's code does: deleting an actor named only in
+    the final layer is refused in one line (not a foreign-key error), and merging it into
+    another moves the final code along, in the one step undo takes back."""
+    *_, ids = two_coders(store)
+    ministry = next(a.id for a in store.actors() if a.name == "Japanese Foreign Ministry")
+    japan = next(a.id for a in store.actors() if a.name == "Japan")
+    support = store.stances()[0].id
+    store.write_final(ids[2], [(ministry, support, None)])
+    before = dump(store, ("actors", *FINAL))
+    with pytest.raises(StoreError, match="'Japanese Foreign Ministry' is used by 1 annotation"):
+        store.delete_actor(ministry)
+    assert dump(store, ("actors", *FINAL)) == before
+    store.merge_actors(ministry, japan)
+    finals = store.conn.execute("SELECT actor_id FROM final_annotations").fetchall()
+    assert finals == [(japan,)]
+    store.undo()
+    assert dump(store, ("actors", *FINAL)) == before
+    store.redo()
+    assert store.conn.execute("SELECT actor_id FROM final_annotations").fetchall() == [(japan,)]

@@ -59,11 +59,12 @@ class CodebookMixin(StoreBase):
         return Codebook(tuple(self.actors()), tuple(self.stances()), tuple(self.targets()))
 
     def actor_usage(self, actor_id: int) -> int:
-        """How many annotations (by any coder) name the actor, as actor or as speaker."""
+        """How many codes name the actor, as actor or as speaker: annotations by any coder and
+        the final layer's codes (which keep the actor as much as a coder's code does)."""
         return self._int(
-            "SELECT (SELECT count(*) FROM annotations WHERE actor_id = ?)"
-            " + (SELECT count(*) FROM annotations WHERE speaker_id = ? AND actor_id != ?)",
-            [actor_id, actor_id, actor_id],
+            "SELECT (SELECT count(*) FROM annotations WHERE :id IN (actor_id, speaker_id))"
+            " + (SELECT count(*) FROM final_annotations WHERE :id IN (actor_id, speaker_id))",
+            {"id": actor_id},
         )
 
     @contextmanager

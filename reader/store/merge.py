@@ -24,7 +24,8 @@ class MergeMixin(StoreBase):
         """Fold one actor into another, in one transaction that ``undo`` reverts exactly.
 
         The source's annotations move to the target, as actor or as speaker (one that would
-        then repeat an annotation the target already has is removed), its children get the
+        then repeat an annotation the target already has is removed), and so do the final
+        layer's codes; its children get the
         target as parent, its name and aliases become the target's aliases, and the source is
         deleted.
         """
@@ -50,8 +51,16 @@ class MergeMixin(StoreBase):
                 " UNION SELECT id FROM annotations WHERE speaker_id = :id",
                 source_id,
             )
+            finals = self._ids(
+                "SELECT id FROM final_annotations WHERE :id IN (actor_id, speaker_id)", source_id
+            )
             before = rows.capture(
-                self.conn, {"actors": [source_id, into_id, *children], "annotations": moved}
+                self.conn,
+                {
+                    "actors": [source_id, into_id, *children],
+                    "annotations": moved,
+                    "final_annotations": finals,
+                },
             )
             aliases = json.loads(target["aliases"])
             known = {fold(term) for term in (target["name"], *aliases)}
@@ -78,6 +87,14 @@ class MergeMixin(StoreBase):
                 except sqlite3.IntegrityError:
                     self.conn.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
                     removed.append(annotation_id)
+            # The final layer has no uniqueness to keep: its codes simply follow the actor.
+            self.conn.execute(
+                "UPDATE final_annotations SET"
+                " actor_id = CASE actor_id WHEN :source THEN :into ELSE actor_id END,"
+                " speaker_id = CASE speaker_id WHEN :source THEN :into ELSE speaker_id END"
+                " WHERE :source IN (actor_id, speaker_id)",
+                {"source": source_id, "into": into_id},
+            )
             self.conn.execute("DELETE FROM actors WHERE id = ?", [source_id])
             after = rows.recapture(self.conn, before)
             self._log(
