@@ -19,7 +19,7 @@ from typing import TextIO
 from reader.exchange.exporting import ExportError, UnreadDates, escape_formula
 from reader.exchange.output_files import OutputError, check_output, written_whole
 from reader.store import Store
-from reader.store.adjudication import FinalSentence
+from reader.store.adjudication import FinalSentence, StatementKey
 from reader.store.exports import (
     ACTOR_PATH_SEPARATOR,
     ADDED_COLUMNS,
@@ -49,9 +49,6 @@ the statement comes from, then the coders' export's added columns.
 coders who agreed on the statement gave it (several, if they named different speakers, joined
 with ``;`` as ``coders`` are)."""
 
-StatementKey = tuple[int, int, int, int | None]
-"""(sentence, actor, stance, target): a final statement."""
-
 NUMERIC = frozenset(
     ("article_id", "sentence_position", "start", "end", "stance_score", "sentence_number")
 )
@@ -79,24 +76,8 @@ def final_rows(
     chains = actor_chains((a.id, a.name, a.parent_id) for a in codebook.actors)
     stances = {s.id: s for s in codebook.stances}
     targets = {t.id: t.name for t in codebook.targets}
-    notes = {
-        (int(sid), int(a), int(s), t): str(n)
-        for sid, a, s, t, n in store.conn.execute(
-            "SELECT sentence_id, actor_id, stance_id, target_id, note FROM final_annotations"
-        )
-    }
-    adjudicated: dict[StatementKey, set[int]] = {}
-    for sid, a, s, t, speaker in store.conn.execute(
-        "SELECT sentence_id, actor_id, stance_id, target_id, speaker_id FROM final_annotations"
-        " WHERE speaker_id IS NOT NULL"
-    ):
-        adjudicated.setdefault((sid, a, s, t), set()).add(speaker)
-    coded: dict[StatementKey, dict[str, set[int]]] = {}
-    for sid, a, s, t, speaker, coder in store.conn.execute(
-        "SELECT sentence_id, actor_id, stance_id, target_id, speaker_id, annotator"
-        " FROM annotations WHERE speaker_id IS NOT NULL"
-    ):
-        coded.setdefault((sid, a, s, t), {}).setdefault(coder, set()).add(speaker)
+    details = store.final_details()
+    notes, adjudicated, coded = details.notes, details.final_speakers, details.coded_speakers
 
     def speakers(entry: FinalSentence, key: StatementKey) -> str:
         if entry.final == "adjudicated":
@@ -108,10 +89,7 @@ def final_rows(
 
     def rows() -> Iterator[dict[str, object]]:
         by_article: dict[int, list[FinalSentence]] = {}
-        places = {
-            int(sid): int(aid)
-            for sid, aid in store.conn.execute("SELECT id, article_id FROM sentences")
-        }
+        places = details.articles
         for entry in final:
             by_article.setdefault(places[entry.sentence_id], []).append(entry)
         for article_id in sorted(by_article):

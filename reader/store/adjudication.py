@@ -16,7 +16,17 @@ from reader.db import StoreError, transaction
 from reader.store import rows
 from reader.store.base import KIND_ROWS, Param, StoreBase, now
 
-__all__ = ["AdjudicationMixin", "FinalDecision", "FinalSentence", "SentenceCodes"]
+__all__ = [
+    "AdjudicationMixin",
+    "FinalDecision",
+    "FinalDetails",
+    "FinalSentence",
+    "SentenceCodes",
+    "StatementKey",
+]
+
+StatementKey = tuple[int, int, int, int | None]
+"""(sentence, actor, stance, target): one statement on one sentence."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +63,20 @@ class FinalSentence:
     ``adjudicated``: an adjudicator decided."""
     coders: tuple[str, ...]
     decision: FinalDecision | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FinalDetails:
+    """What the final export shows of each statement beyond the statement itself."""
+
+    notes: dict[StatementKey, str]
+    """The note of each final code an adjudicator wrote."""
+    final_speakers: dict[StatementKey, set[int]]
+    """The speakers (actor ids) of each final code an adjudicator wrote that names any."""
+    coded_speakers: dict[StatementKey, dict[str, set[int]]]
+    """The speakers each coder gave a statement they coded, by coder."""
+    articles: dict[int, int]
+    """Each sentence's article."""
 
 
 class AdjudicationMixin(StoreBase):
@@ -242,3 +266,30 @@ class AdjudicationMixin(StoreBase):
                 final.append(FinalSentence(sentence_id, decision.statements, "adjudicated",
                                            (), decision))  # fmt: skip
         return final, waiting
+
+    def final_details(self) -> FinalDetails:
+        """Notes and speakers of the final and the coders' codes, and each sentence's article:
+        what the final export adds to :meth:`final_layer`'s statements."""
+        notes = {
+            (int(sid), int(a), int(s), t): str(n)
+            for sid, a, s, t, n in self.conn.execute(
+                "SELECT sentence_id, actor_id, stance_id, target_id, note FROM final_annotations"
+            )
+        }
+        final_speakers: dict[StatementKey, set[int]] = {}
+        for sid, a, s, t, speaker in self.conn.execute(
+            "SELECT sentence_id, actor_id, stance_id, target_id, speaker_id"
+            " FROM final_annotations WHERE speaker_id IS NOT NULL"
+        ):
+            final_speakers.setdefault((sid, a, s, t), set()).add(speaker)
+        coded: dict[StatementKey, dict[str, set[int]]] = {}
+        for sid, a, s, t, speaker, coder in self.conn.execute(
+            "SELECT sentence_id, actor_id, stance_id, target_id, speaker_id, annotator"
+            " FROM annotations WHERE speaker_id IS NOT NULL"
+        ):
+            coded.setdefault((sid, a, s, t), {}).setdefault(coder, set()).add(speaker)
+        articles = {
+            int(sid): int(aid)
+            for sid, aid in self.conn.execute("SELECT id, article_id FROM sentences")
+        }
+        return FinalDetails(notes, final_speakers, coded, articles)

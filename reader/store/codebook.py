@@ -62,9 +62,9 @@ class CodebookMixin(StoreBase):
         """How many codes name the actor, as actor or as speaker: annotations by any coder and
         the final layer's codes (which keep the actor as much as a coder's code does)."""
         return self._int(
-            "SELECT (SELECT count(*) FROM annotations WHERE :id IN (actor_id, speaker_id))"
-            " + (SELECT count(*) FROM final_annotations WHERE :id IN (actor_id, speaker_id))",
-            {"id": actor_id},
+            "SELECT (SELECT count(*) FROM annotations WHERE ?1 IN (actor_id, speaker_id))"
+            " + (SELECT count(*) FROM final_annotations WHERE ?1 IN (actor_id, speaker_id))",
+            [actor_id],
         )
 
     @contextmanager
