@@ -271,6 +271,9 @@ def test_json_has_exactly_the_documented_shape(study: Path) -> None:
         if entry["alpha"] is None:
             assert entry["ci95"] is None and entry["reason"]
             continue
+        if entry["ci95"] is None:  # the units of one article: nothing to resample
+            assert "ci95: every unit comes from one article" in entry["reason"]
+            continue
         low, high = entry["ci95"]
         assert isinstance(low, float) and isinstance(high, float) and low <= high
         assert all(0 <= p <= 1 for p in entry["p_below"].values())
@@ -295,7 +298,10 @@ def test_figures_that_cannot_be_computed_are_null_with_a_reason(study: Path) -> 
     assert out["units"] == 2  # t2 (both no claim), t3 (both a claim)
     entries = {(e["variable"], e["distance"]): e for e in out["variables"]}
     claim = entries["claim", "nominal"]
-    assert claim["alpha"] == 1.0 and claim["reason"] is None
+    assert claim["alpha"] == 1.0 and claim["ci95"] is None
+    assert claim["reason"] == (
+        "ci95: every unit comes from one article; resampling needs two or more"
+    )
     actor = entries["actor", "masi"]
     assert actor["alpha"] == 1.0 and actor["alpha_given_claim"] is None
     assert actor["reason"].startswith("alpha_given_claim: only one value was coded")

@@ -186,6 +186,10 @@ async def test_figures_are_computed_off_the_ui_thread(
     the intervals say they are being computed and the keys work; the intervals come after.
     Closing the screen meanwhile drops the late answer."""
     two_coders(store)
+    second = store.adjacent_article_id(store.first_article_id() or 0, 1)
+    assert second is not None
+    for coder in ("alice", "bob"):  # a second article, for the bootstrap to resample
+        Store(store.conn, coder).set_no_claim(store.sentences(second)[1].id, True)
     release = threading.Event()
     real = agreement_screen.compute_agreement
 

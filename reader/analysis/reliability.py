@@ -201,6 +201,14 @@ def variable_agreement(
     return _figures(variable, overall, given, draws=draws, seed=seed)
 
 
+def _articles(variable: Variable) -> int:
+    """How many articles the variable's pairable units come from: the bootstrap's clusters."""
+    clusters = variable.clusters
+    return len(
+        {clusters.get(unit, unit) for unit, coded in variable.units.items() if len(coded) > 1}
+    )
+
+
 def _figures(
     variable: Variable, overall: Agreement, given: Agreement | None, *, draws: int, seed: int
 ) -> VariableAgreement:
@@ -209,7 +217,10 @@ def _figures(
     if given is not None and given.reason:
         reasons.append(f"alpha_given_claim: {given.reason}")
     interval = None
-    if draws and overall.alpha is not None:
+    if draws and overall.alpha is not None and _articles(variable) < 2:
+        # Resampling the one article gives the same alpha each time: no interval at all.
+        reasons.append("ci95: every unit comes from one article; resampling needs two or more")
+    elif draws and overall.alpha is not None:
         interval = bootstrap(
             variable.units, variable.metric, clusters=variable.clusters, draws=draws, seed=seed
         )
