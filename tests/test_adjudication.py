@@ -95,7 +95,8 @@ def test_export_final_through_the_command(store: Store, db_path: Path) -> None:
     store.close()
     result = CliRunner().invoke(cli, ["export", "--final", "--db", str(db_path)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0].endswith("final,coders,adjudicator,reason")
+    header = result.stdout.splitlines()[0]
+    assert ",final,coders,adjudicator,reason,outlet,file,published_date," in header
     assert "2 sentences where coders disagree have no final codes yet" in result.stderr
 
 

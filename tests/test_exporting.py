@@ -20,9 +20,7 @@ from reader.exchange.exporting import (
     ALL_SENTENCES_COLUMNS,
     EXPORT_COLUMNS,
     ExportError,
-    ExportFilter,
     escape_formula,
-    export_query,
     export_to_path,
     format_for_path,
     read_cell,
@@ -30,6 +28,7 @@ from reader.exchange.exporting import (
 )
 from reader.store import Store
 from reader.store.exports import TRUSTED
+from tests.helpers import reference_export
 
 TRICKY_TEXT = (
     'He said, "Peace, now."\n'
@@ -111,6 +110,13 @@ def test_csv_row_has_the_columns_and_values(store: Store) -> None:
         "annotator": "tester",
         "created_at": added.created_at,
         "updated_at": added.updated_at,
+        "outlet": "",
+        "file": article.source,
+        "published_date": "",
+        "published_time": "",
+        "sentence_number": str(sentence.position + 1),
+        "actor_path": f"{actor.name} > {parent.name}",
+        "actor_top": parent.name,
     }
 
 
@@ -158,24 +164,47 @@ def escaped(columns: tuple[str, ...], row: tuple[object, ...]) -> list[object]:
 
 
 def test_csv_bytes_equal_what_csv_writer_writes(store: Store, tmp_path: Path) -> None:
-    """The fast writer produces exactly the csv module's output for the same rows, escaped
-    against formulas (and, with the escape off, for the rows as stored)."""
+    """The fast writer produces exactly the csv module's output for the rows a plain Python
+    reading of the database gives, escaped against formulas (and, with the escape off, as
+    stored), with and without --all-sentences and --no-text."""
     sentence_ids = add_tricky_article(store)
     actor_id, stance_id, target_id = ids(store)
     store.add_annotation(sentence_ids[0], actor_id, stance_id, target_id, note=TRICKY_NOTE)
     store.add_annotation(sentence_ids[1], actor_id, stance_id, note="")
     store.add_annotation(store.sentences(1)[0].id, actor_id, stance_id, note="plain")
     store.add_annotation(store.sentences(1)[1].id, actor_id, stance_id, note=FORMULAS[0])
-    for all_sentences, escape in ((False, True), (True, True), (False, False)):
-        sql, params, columns = export_query(ExportFilter(all_sentences=all_sentences))
+    Store(store.db, "other").set_no_claim(sentence_ids[2], True)
+    cases = [(False, True, True), (True, True, True), (False, False, True), (True, True, False)]
+    for all_sentences, escape, text in cases:
+        columns, rows = reference_export(store, all_sentences=all_sentences, text=text)
         expected = io.StringIO(newline="")
         writer = csv.writer(expected)
         writer.writerow(columns)
-        for row in store.conn.execute(sql, params):
-            writer.writerow(escaped(columns, row) if escape else row)
-        path = tmp_path / f"all-{all_sentences}-{escape}.csv"
-        export_to_path(store, path, fmt="csv", all_sentences=all_sentences, formula_escape=escape)
+        for row in rows:
+            values = tuple(row[name] for name in columns)
+            writer.writerow(escaped(columns, values) if escape else values)
+        path = tmp_path / f"all-{all_sentences}-{escape}-{text}.csv"
+        export_to_path(
+            store, path, fmt="csv", all_sentences=all_sentences, formula_escape=escape, text=text
+        )
         assert path.read_bytes() == expected.getvalue().encode("utf-8")
+
+
+def test_jsonl_holds_what_a_plain_reading_of_the_database_gives(store: Store) -> None:
+    """Each JSON line parses to the row a plain Python reading of the database gives, keys in
+    column order, with and without --all-sentences and --no-text."""
+    sentence_ids = add_tricky_article(store)
+    actor_id, stance_id, target_id = ids(store)
+    store.add_annotation(sentence_ids[0], actor_id, stance_id, target_id, note=TRICKY_NOTE)
+    store.add_annotation(store.sentences(2)[3].id, actor_id, stance_id, note="=1")
+    for all_sentences in (False, True):
+        for text in (True, False):
+            columns, rows = reference_export(store, all_sentences=all_sentences, text=text)
+            lines = export_text(
+                store, fmt="jsonl", all_sentences=all_sentences, text=text
+            ).splitlines()
+            assert [json.loads(line) for line in lines] == rows
+            assert all(list(json.loads(line)) == list(columns) for line in lines)
 
 
 FORMULAS = [

@@ -73,7 +73,8 @@ def test_blind_setting_is_kept_and_logged(store: Store, db_path: Path) -> None:
     store.close()
     runner = CliRunner()
     assert runner.invoke(cli, ["config", "blind", "on", "--db", str(db_path)]).exit_code == 0
-    assert runner.invoke(cli, ["config", "--db", str(db_path)]).stdout == "blind\ton\n"
+    shown = runner.invoke(cli, ["config", "--db", str(db_path)]).stdout
+    assert shown == "blind\ton\ndates\tmonth-first\n"
     other = Store(open_database(db_path), "bob")
     assert other.blind
     [event] = other.events(limit=1)

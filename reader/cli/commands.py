@@ -476,6 +476,17 @@ def _same_file(path: Path, other: Path) -> bool:
     show_default=True,
     help="CSV: prefix cells a spreadsheet would run as formulas (=, +, -, @) with '.",
 )
+@click.option(
+    "--no-text",
+    is_flag=True,
+    help="Leave out the title and sentence columns: ids, offsets and codes only.",
+)
+@click.option(
+    "--day-first/--month-first",
+    "day_first",
+    default=None,
+    help="Read 07/03/2024 as 7 March / as July 3 (default: nkreader config dates).",
+)
 @db_option
 @reports_damage
 def export_command(
@@ -487,6 +498,8 @@ def export_command(
     force: bool,
     final: bool,
     formula_escape: str,
+    no_text: bool,
+    day_first: bool | None,
     db_path: Path | None,
 ) -> None:
     """Export annotations, one row per annotation (RFC 4180 CSV or JSON lines).
@@ -499,24 +512,38 @@ def export_command(
     one ' in front, so a spreadsheet shows it instead of running it; --formula-escape off writes
     text exactly. JSON lines are never altered.
 
+    published_date and published_time are read from each article's published string (README,
+    "Published dates"); those that cannot be read are left blank and counted in a warning.
+    --no-text leaves out the article's and the sentence's text, for sharing coded data whose
+    text is licensed.
+
     Example:
 
         nkreader export -o codes.csv --annotator alice
+        nkreader export -o shared.csv --no-text --day-first
     """
-    from reader.exchange.exporting import ExportError, export_to_path, format_for_path, write_export
+    from reader.exchange.exporting import (
+        ExportError,
+        export_to_path,
+        format_for_path,
+        unread_dates_warning,
+        write_export,
+    )
     from reader.exchange.output_files import describe_write_error
 
     store = open_store(db_path)
+    unread: list[tuple[int, str]] = []
     try:
-        escape = formula_escape == "on"
+        escape, text = formula_escape == "on", not no_text
+        day_first = store.day_first if day_first is None else day_first
         if final:
-            _export_final(store, output, fmt, force, escape)
-            return
-        if output is None or str(output) == "-":
+            _export_final(store, output, fmt, force, escape, text, day_first, unread)
+        elif output is None or str(output) == "-":
             try:
                 write_export(
                     store, sys.stdout, fmt=fmt or "csv", annotator=annotator,
                     article_id=article_id, all_sentences=all_sentences, formula_escape=escape,
+                    text=text, day_first=day_first, unread_dates=unread,
                 )  # fmt: skip
                 sys.stdout.flush()
             except BrokenPipeError:
@@ -530,29 +557,41 @@ def export_command(
             count = export_to_path(
                 store, output, fmt=chosen, force=force, annotator=annotator,
                 article_id=article_id, all_sentences=all_sentences, formula_escape=escape,
+                text=text, day_first=day_first, unread_dates=unread,
             )  # fmt: skip
             click.echo(f"{count} rows written to {output}", err=True)
     except ExportError as error:
         raise click.ClickException(str(error)) from None
     finally:
         store.close()
+    warning = unread_dates_warning(unread, day_first)
+    if warning:
+        click.echo(f"warning: {visible(warning)}", err=True)
 
 
 def _export_final(
-    store: Store, output: Path | None, fmt: str | None, force: bool, escape: bool
+    store: Store,
+    output: Path | None,
+    fmt: str | None,
+    force: bool,
+    escape: bool,
+    text: bool,
+    day_first: bool,
+    unread: list[tuple[int, str]],
 ) -> None:
     """The ``--final`` half of ``export``."""
     from reader.exchange.exporting import format_for_path
     from reader.exchange.final_export import export_final_to_path, write_final_export
 
+    options = {"formula_escape": escape, "text": text, "day_first": day_first}
     if output is None or str(output) == "-":
         count, waiting = write_final_export(
-            store, sys.stdout, fmt=fmt or "csv", formula_escape=escape
+            store, sys.stdout, fmt=fmt or "csv", unread_dates=unread, **options
         )
     else:
         chosen = format_for_path(output, fmt)
         count, waiting = export_final_to_path(
-            store, output, fmt=chosen, force=force, formula_escape=escape
+            store, output, fmt=chosen, force=force, unread_dates=unread, **options
         )
         click.echo(f"{count} rows written to {output}", err=True)
     if waiting:
@@ -769,9 +808,13 @@ def codebook_import(file: Path, db_path: Path | None, annotator: str | None) -> 
     click.echo(report.summary(), err=True)
 
 
+SETTINGS = {"blind": ("off", "on"), "dates": ("month-first", "day-first")}
+"""Each project setting and its values, the default first."""
+
+
 @cli.command(name="config")
-@click.argument("setting", required=False, type=click.Choice(["blind"]))
-@click.argument("value", required=False, type=click.Choice(["on", "off"]))
+@click.argument("setting", required=False, type=click.Choice(list(SETTINGS)))
+@click.argument("value", required=False)
 @db_option
 @annotator_option
 @reports_damage
@@ -783,17 +826,25 @@ def config_command(
     blind on: each coder sees only their own codes and progress in the reader (its panel,
     badges, statistics and next uncoded sentence); agreement and review see everyone's.
 
+    dates day-first: exports read a published date written 07/03/2024 as 7 March
+    (month-first, the default: July 3); export --day-first/--month-first overrides it.
+
     Example:
 
         nkreader config blind on
+        nkreader config dates day-first
     """
+    if setting is not None and value is not None and value not in SETTINGS[setting]:
+        choices = ", ".join(repr(choice) for choice in SETTINGS[setting])
+        raise click.BadParameter(f"{value!r} is not one of {choices}.", param_hint="'VALUE'")
     store = open_store(db_path, annotator)
     try:
         if setting is None:
-            click.echo(f"blind\t{'on' if store.blind else 'off'}")
+            for name, values in SETTINGS.items():
+                click.echo(f"{name}\t{store.setting(name, values[0])}")
             return
         if value is None:
-            click.echo(f"{setting}\t{store.setting(setting, 'off')}")
+            click.echo(f"{setting}\t{store.setting(setting, SETTINGS[setting][0])}")
             return
         store.set_setting(setting, value)
         click.echo(f"{setting} is {value}", err=True)

@@ -2,13 +2,14 @@
 
 A coder who sends an export instead of a database, or a project that kept only its exports,
 can bring the codes back with ``nkreader import FILE``. The file is known by its columns (CSV
-header) or keys (first JSON line): exactly an export's, with or without ``--all-sentences``'
-``status``. Each row names its article by ``source`` and offsets, or by title and sentence
-text, and its actor, stance and target by name: ids in the file are not this database's and
-are ignored. CSV text cells lose the one ``'`` the export put before a formula (``read_cell``),
-so a file written with ``--formula-escape off`` cannot be read back exactly; JSON Lines are
-taken as they are. The Store places the codes (``Store.restore_codes``): every row of the file,
-or none of them.
+header) or keys (first JSON line): exactly an export's, of this version or an earlier one, with
+or without ``--all-sentences``' ``status`` or ``--no-text``'s ``title`` and ``sentence``. Each
+row names its article by ``source`` and offsets, or by title and sentence text, and its actor,
+stance and target by name: ids in the file are not this database's and are ignored (so are the
+columns the export derives: ``file``, ``published_date``, ``actor_path`` and the like). CSV
+text cells lose the one ``'`` the export put before a formula (``read_cell``), so a file written
+with ``--formula-escape off`` cannot be read back exactly; JSON Lines are taken as they are. The
+Store places the codes (``Store.restore_codes``): every row of the file, or none of them.
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ from reader.exchange.exporting import EXTENSIONS, read_cell
 from reader.exchange.formats import MAX_SIZE, NotAFile, display, read_file, why
 from reader.models import CodeRow, CodesReport
 from reader.store import Store
-from reader.store.exports import ALL_SENTENCES_COLUMNS, EXPORT_COLUMNS, TRUSTED
+from reader.store.exports import KNOWN_COLUMN_SETS, TRUSTED
 
 __all__ = ["codes_format", "import_codes", "read_codes"]
 
-_COLUMN_SETS = (frozenset(EXPORT_COLUMNS), frozenset(ALL_SENTENCES_COLUMNS))
-"""The columns of an export, with and without ``status``, in any order."""
+_COLUMN_SETS = KNOWN_COLUMN_SETS
+"""The columns of every kind of export, in any order."""
 
 _HEAD = 1 << 20
 """Bytes read to find the first line when telling an export from a file of articles."""

@@ -1,18 +1,18 @@
 """Annotations out of the database as CSV or JSON Lines files.
 
 Used by ``nkreader export`` and by the TUI's export dialog alike, so it knows nothing of click or
-Textual. The Store hands out the rows already shaped in SQLite (``reader.store.exports``); this
-module streams them as UTF-8 bytes, quotes CSV fields the way ``csv.writer`` does, and writes a
-file whole or not at all.
+Textual. The Store hands out the rows already shaped, in batches of columns
+(``reader.store.exports``); this module streams them as UTF-8 bytes, quotes CSV fields the way
+``csv.writer`` does, and writes a file whole or not at all.
 """
 
 from __future__ import annotations
 
 import codecs
-import operator
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
+from itertools import repeat
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from reader.exchange.output_files import OutputError, check_output, written_whole
 from reader.store import Store
@@ -20,10 +20,12 @@ from reader.store.exports import (
     ALL_SENTENCES_COLUMNS,
     EXPORT_COLUMNS,
     TRUSTED,
+    Column,
     ExportFilter,
     Names,
-    export_query,
+    export_columns,
 )
+from reader.text.dates import parse_published
 
 __all__ = [
     "ALL_SENTENCES_COLUMNS",
@@ -33,14 +35,18 @@ __all__ = [
     "ExportError",
     "ExportFilter",
     "escape_formula",
+    "export_columns",
     "export_to_path",
     "format_for_path",
     "read_cell",
+    "unread_dates_warning",
     "write_export",
 ]
 
 Write = Callable[[bytes], object]
-Batches = Iterator[Sequence[tuple[bytes | None, ...]]]
+Batches = Iterator[tuple[int, list[Column]]]
+UnreadDates = list[tuple[int, str]]
+"""Articles whose published date could not be read: (article id, the raw string)."""
 
 FORMATS = ("csv", "jsonl")
 """The export formats, by name."""
@@ -124,41 +130,77 @@ def _write_csv(batches: Batches, write: Write, names: Names, formula_escape: boo
     """Write the rows as CSV, byte for byte as ``csv.writer`` would, a batch at a time.
 
     ``csv.writer`` looks at every character and takes three times as long as the ``sqlite3``
-    tool on a million rows. Here each batch is turned into columns, the text columns quoted
-    through memos and the rows joined back, all in C, on UTF-8 bytes straight from SQLite.
+    tool on a million rows. Here the Store hands each batch as columns, the text columns are
+    quoted through memos and the rows joined, all in C, on UTF-8 bytes straight from SQLite.
     """
     write(",".join(names).encode() + b"\r\n")
     memos = [
         (index, _Quoted(formula_escape)) for index, name in enumerate(names) if name not in TRUSTED
     ]
     rows = 0
-    for batch in batches:
-        fields: list[Iterable[bytes]] = list(zip(*batch, strict=True))
+    for count, columns in batches:
+        fields = list(columns)
         for index, memo in memos:
             fields[index] = map(memo.__getitem__, fields[index])
-        write(b"\r\n".join(map(b",".join, zip(*fields, strict=True))) + b"\r\n")
-        rows += len(batch)
+        # Every cell is bytes now: text through its memo, trusted columns as the Store made them.
+        cells = cast("list[Iterable[bytes]]", fields)
+        write(b"\r\n".join(map(b",".join, zip(*cells, strict=True))) + b"\r\n")
+        rows += count
     return rows
 
 
-def _write_jsonl(batches: Batches, write: Write) -> int:
+def _write_jsonl(batches: Batches, write: Write, names: Names) -> int:
+    """Write one JSON object per row: each cell comes JSON-encoded, so only keys are added."""
+    keys = [f',"{name}":'.encode() for name in names]
+    keys[0] = b"{" + keys[0][1:]
     rows = 0
-    for batch in batches:
-        write(b"\n".join(map(operator.itemgetter(0), batch)) + b"\n")
-        rows += len(batch)
+    for count, columns in batches:
+        cells = cast("list[Iterable[bytes]]", columns)  # JSON cells are never None: "null"
+        fields = [
+            map(bytes.__add__, repeat(key), cell) for key, cell in zip(keys, cells, strict=True)
+        ]
+        fields[-1] = map(bytes.__add__, fields[-1], repeat(b"}"))
+        write(b"\n".join(map(b"".join, zip(*fields, strict=True))) + b"\n")
+        rows += count
     return rows
 
 
 def _export(
-    store: Store, write: Write, fmt: str, rows: ExportFilter, formula_escape: bool = True
+    store: Store,
+    write: Write,
+    fmt: str,
+    rows: ExportFilter,
+    formula_escape: bool = True,
+    unread_dates: UnreadDates | None = None,
 ) -> int:
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}: use one of csv, jsonl")
-    columns = export_query(rows)[2]
-    batches = store.export_batches(rows, fmt, _BATCH)
+    names = export_columns(rows)
+    batches = store.export_batches(rows, fmt, _BATCH, unread_dates)
     if fmt == "jsonl":
-        return _write_jsonl(batches, write)
-    return _write_csv(batches, write, columns, formula_escape)
+        return _write_jsonl(batches, write, names)
+    return _write_csv(batches, write, names, formula_escape)
+
+
+def unread_dates_warning(unread: UnreadDates, day_first: bool) -> str | None:
+    """The one line that says which articles' published dates could not be read, or None.
+
+    When every one of them reads in the other day/month order, it says how to switch.
+    """
+    if not unread:
+        return None
+    count = len(unread)
+    shown = ", ".join(f"{raw!r} (article {article_id})" for article_id, raw in unread[:3])
+    more = f" and {count - 3} more" if count > 3 else ""
+    whose = "articles' published dates" if count != 1 else "article's published date"
+    line = (
+        f"{count} {whose} could not be read: {shown}{more};"
+        " published_date and published_time are blank there"
+    )
+    if all(parse_published(raw, day_first=not day_first).date for _, raw in unread):
+        order = "month-first" if day_first else "day-first"
+        line += f"; they read as {order} dates: nkreader config dates {order}"
+    return line + "; see README, Published dates"
 
 
 def write_export(
@@ -170,6 +212,9 @@ def write_export(
     article_id: int | None = None,
     all_sentences: bool = False,
     formula_escape: bool = True,
+    text: bool = True,
+    day_first: bool | None = None,
+    unread_dates: UnreadDates | None = None,
 ) -> int:
     """Stream the export into ``out`` and return the number of rows written (header excluded).
 
@@ -191,9 +236,25 @@ def write_export(
     a file ``out`` with ``newline=""``). JSON Lines is one object per line with the CSV columns
     as keys, never altered. Both are UTF-8: a ``out`` with a binary ``buffer`` in UTF-8 gets the
     bytes directly.
+
+    ``text=False`` leaves out the ``title`` and ``sentence`` columns. ``day_first`` says how
+    ``07/03/2024`` is read (None: as the project's ``config dates`` says); the articles whose
+    published date cannot be read are added to ``unread_dates`` (see ``unread_dates_warning``).
     """
-    rows = ExportFilter(annotator, article_id, all_sentences)
-    return _export(store, _bytes_to(out), fmt, rows, formula_escape)
+    rows = _filter(store, annotator, article_id, all_sentences, text, day_first)
+    return _export(store, _bytes_to(out), fmt, rows, formula_escape, unread_dates)
+
+
+def _filter(
+    store: Store,
+    annotator: str | None,
+    article_id: int | None,
+    all_sentences: bool,
+    text: bool,
+    day_first: bool | None,
+) -> ExportFilter:
+    day_first = store.day_first if day_first is None else day_first
+    return ExportFilter(annotator, article_id, all_sentences, text, day_first)
 
 
 def _bytes_to(out: TextIO) -> Write:
@@ -216,6 +277,9 @@ def export_to_path(
     article_id: int | None = None,
     all_sentences: bool = False,
     formula_escape: bool = True,
+    text: bool = True,
+    day_first: bool | None = None,
+    unread_dates: UnreadDates | None = None,
 ) -> int:
     """Write the export (see ``write_export``) to the file ``path``; return the number of rows.
 
@@ -225,10 +289,10 @@ def export_to_path(
     only with ``force``.
     """
     path = Path(path)
-    rows = ExportFilter(annotator, article_id, all_sentences)
+    rows = _filter(store, annotator, article_id, all_sentences, text, day_first)
     try:
         target = check_output(path, force=force, protected=store.database_files())
         with written_whole(target, "the export", "export") as out:
-            return _export(store, out.write, fmt, rows, formula_escape)
+            return _export(store, out.write, fmt, rows, formula_escape, unread_dates)
     except OutputError as error:
         raise ExportError(str(error)) from None

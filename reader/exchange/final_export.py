@@ -16,29 +16,60 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from reader.exchange.exporting import ExportError, escape_formula
+from reader.exchange.exporting import ExportError, UnreadDates, escape_formula
 from reader.exchange.output_files import OutputError, check_output, written_whole
 from reader.store import Store
 from reader.store.adjudication import FinalSentence
+from reader.store.exports import (
+    ACTOR_PATH_SEPARATOR,
+    ADDED_COLUMNS,
+    TEXT_COLUMNS,
+    actor_chains,
+    source_file,
+)
+from reader.text.dates import parse_published
 
-__all__ = ["FINAL_COLUMNS", "export_final_to_path", "final_rows", "write_final_export"]
+__all__ = [
+    "FINAL_COLUMNS",
+    "export_final_to_path",
+    "final_columns",
+    "final_rows",
+    "write_final_export",
+]
 
 FINAL_COLUMNS = (
     "article_id", "source", "title", "published", "sentence_position", "start", "end",
     "sentence", "actor", "actor_kind", "parent_actor", "stance", "stance_score", "target",
-    "note", "final", "coders", "adjudicator", "reason",
+    "note", "final", "coders", "adjudicator", "reason", *ADDED_COLUMNS,
 )  # fmt: skip
-"""The columns of the final export; the first ones are those of the coders' export."""
+"""The columns of the final export: the coders' export's (but ids, coder and timestamps), where
+the statement comes from, then the coders' export's added columns."""
 
-NUMERIC = frozenset(("article_id", "sentence_position", "start", "end", "stance_score"))
+NUMERIC = frozenset(
+    ("article_id", "sentence_position", "start", "end", "stance_score", "sentence_number")
+)
 """Columns that are numbers: never escaped against spreadsheet formulas."""
 
 
-def final_rows(store: Store) -> tuple[Iterator[dict[str, object]], int]:
-    """The final export's rows in reading order, and how many disagreements still wait."""
+def final_columns(text: bool = True) -> tuple[str, ...]:
+    """The final export's columns, without ``title`` and ``sentence`` when not ``text``."""
+    return FINAL_COLUMNS if text else tuple(c for c in FINAL_COLUMNS if c not in TEXT_COLUMNS)
+
+
+def final_rows(
+    store: Store, *, day_first: bool | None = None, unread_dates: UnreadDates | None = None
+) -> tuple[Iterator[dict[str, object]], int]:
+    """The final export's rows in reading order, and how many disagreements still wait.
+
+    Published dates are read as the coders' export reads them (``day_first``, None: the
+    project's setting); articles whose date cannot be read are added to ``unread_dates``.
+    """
     final, waiting = store.final_layer()
+    day_first = store.day_first if day_first is None else day_first
+    unread = unread_dates if unread_dates is not None else []
     codebook = store.codebook()
     actors = {a.id: a for a in codebook.actors}
+    chains = actor_chains((a.id, a.name, a.parent_id) for a in codebook.actors)
     stances = {s.id: s for s in codebook.stances}
     targets = {t.id: t.name for t in codebook.targets}
     notes = {
@@ -60,6 +91,10 @@ def final_rows(store: Store) -> tuple[Iterator[dict[str, object]], int]:
             article = store.article(article_id)
             if article is None:
                 continue
+            published = parse_published(article.published or "", day_first=day_first)
+            if published.date is None and (article.published or "").strip():
+                unread.append((article_id, article.published or ""))
+            file = source_file(article.source, article.url)
             sentences = {s.id: s for s in store.sentences(article_id)}
             entries = sorted(
                 by_article[article_id], key=lambda e: sentences[e.sentence_id].position
@@ -72,6 +107,7 @@ def final_rows(store: Store) -> tuple[Iterator[dict[str, object]], int]:
                 ):
                     actor, stance = actors.get(actor_id), stances.get(stance_id)
                     parent = actors.get(actor.parent_id) if actor and actor.parent_id else None
+                    chain = chains.get(actor_id, ())
                     key = (entry.sentence_id, actor_id, stance_id, target_id)
                     yield {
                         "article_id": article_id,
@@ -93,45 +129,75 @@ def final_rows(store: Store) -> tuple[Iterator[dict[str, object]], int]:
                         "coders": ";".join(entry.coders),
                         "adjudicator": decision.adjudicator if decision else "",
                         "reason": decision.reason if decision else "",
+                        "outlet": article.outlet or "",
+                        "file": file,
+                        "published_date": published.date.isoformat() if published.date else "",
+                        "published_time": published.time or "",
+                        "sentence_number": sentence.position + 1,
+                        "actor_path": ACTOR_PATH_SEPARATOR.join(chain),
+                        "actor_top": chain[-1] if chain else "",
                     }
 
     return rows(), len(waiting)
 
 
 def write_final_export(
-    store: Store, out: TextIO, *, fmt: str = "csv", formula_escape: bool = True
+    store: Store,
+    out: TextIO,
+    *,
+    fmt: str = "csv",
+    formula_escape: bool = True,
+    text: bool = True,
+    day_first: bool | None = None,
+    unread_dates: UnreadDates | None = None,
 ) -> tuple[int, int]:
-    """Write the final layer to ``out``; (rows written, disagreements still waiting)."""
-    produced, waiting = final_rows(store)
+    """Write the final layer to ``out``; (rows written, disagreements still waiting).
+
+    ``text``, ``day_first`` and ``unread_dates`` as in ``reader.exchange.exporting``.
+    """
+    produced, waiting = final_rows(store, day_first=day_first, unread_dates=unread_dates)
+    columns = final_columns(text)
     count = 0
     if fmt == "jsonl":
         for row in produced:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            kept = {name: row[name] for name in columns}
+            out.write(json.dumps(kept, ensure_ascii=False) + "\n")
             count += 1
         return count, waiting
     if fmt != "csv":
         raise ExportError(f"unknown export format {fmt!r}: use one of csv, jsonl")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(FINAL_COLUMNS)
+    writer.writerow(columns)
     escape: Callable[[str, object], object] = (
         (lambda name, value: escape_formula(value)
          if isinstance(value, str) and name not in NUMERIC else value)
         if formula_escape else (lambda name, value: value)
     )  # fmt: skip
     for row in produced:
-        writer.writerow([escape(name, row[name]) for name in FINAL_COLUMNS])
+        writer.writerow([escape(name, row[name]) for name in columns])
         count += 1
     return count, waiting
 
 
 def export_final_to_path(
-    store: Store, path: Path, *, fmt: str, force: bool = False, formula_escape: bool = True
+    store: Store,
+    path: Path,
+    *,
+    fmt: str,
+    force: bool = False,
+    formula_escape: bool = True,
+    text: bool = True,
+    day_first: bool | None = None,
+    unread_dates: UnreadDates | None = None,
 ) -> tuple[int, int]:
     """``write_final_export`` into a file, written whole and never over the database."""
     try:
         target = check_output(Path(path), force=force, protected=store.database_files())
         buffer = io.StringIO(newline="")
-        counts = write_final_export(store, buffer, fmt=fmt, formula_escape=formula_escape)
+        counts = write_final_export(
+            store, buffer, fmt=fmt, formula_escape=formula_escape, text=text,
+            day_first=day_first, unread_dates=unread_dates,
+        )  # fmt: skip
         with written_whole(target, "the export", "export") as out:
             out.write(buffer.getvalue().encode("utf-8"))
         return counts

@@ -69,6 +69,11 @@ class TeamMixin(StoreBase):
         """Whether each coder sees only their own codes and progress (the project's rule)."""
         return self.setting("blind") == "on"
 
+    @property
+    def day_first(self) -> bool:
+        """Whether exports read ``07/03/2024`` as 7 March (``config dates day-first``)."""
+        return self.setting("dates") == "day-first"
+
     # -- assignments ------------------------------------------------------------------------
 
     def has_assignments(self, annotator: str | None = None) -> bool:

@@ -209,13 +209,19 @@ class MainScreen(NavigationActions, CodingActions):
         """Write the export file and say how many rows went where (or why none did)."""
         from pathlib import Path
 
-        from reader.exchange.exporting import ExportError, export_to_path
+        from reader.exchange.exporting import ExportError, export_to_path, unread_dates_warning
+        from reader.text.visible import visible
 
+        unread: list[tuple[int, str]] = []
         try:
             rows = export_to_path(
-                self.store, Path(path), fmt=fmt, force=force, all_sentences=all_sentences
-            )
+                self.store, Path(path), fmt=fmt, force=force, all_sentences=all_sentences,
+                unread_dates=unread,
+            )  # fmt: skip
         except ExportError as error:
             self.notify(str(error), severity="error", markup=False)
             return
         self.notify(f"{rows} rows written to {path}", markup=False)
+        warning = unread_dates_warning(unread, self.store.day_first)
+        if warning:
+            self.notify(visible(warning), severity="warning", markup=False)
