@@ -40,6 +40,7 @@ from reader.exchange.formats import (
     resolve_field_map,
     why,
 )
+from reader.exchange.news import binary_kind, is_rtf, read_binary, read_text, rtf_to_text
 from reader.store import Store
 from reader.store.article_batches import Batch, StoredBatch, encode_batch, flatten_spans
 from reader.text.decoding import NotText, check_encoding, decode, normalise
@@ -59,6 +60,9 @@ __all__ = [
     "seed_dir",
     "summarize",
 ]
+
+RECORD_SUFFIXES = (".jsonl", ".json", ".csv")
+"""Files of records, each read by its own rules (``read_records``), never as news."""
 
 _TITLE_MAX = 150
 _TITLE_ENDS = tuple('.!?:;,"”')
@@ -145,10 +149,17 @@ def _read(
         return [_fail(shown, f"{shown}: {error}")]
     if not data:
         return [_fail(shown, f"{shown}: empty file, nothing to import")]
+    suffix = path.suffix.lower()
+    kind = binary_kind(data) if suffix not in RECORD_SUFFIXES else None
+    if kind is not None:
+        return [_item(item) for item in read_binary(shown, kind, data, max_size)]
     try:
         decoded = decode(data, encoding)
     except NotText as error:
         return [_fail(shown, f"{shown}: {error}")]
+    text = decoded.text
+    if is_rtf(data):
+        text = rtf_to_text(text)
     notes = []
     if decoded.guessed:
         notes.append(
@@ -156,7 +167,7 @@ def _read(
         )
     if (problem := decoded.problem()) is not None:
         notes.append(f"{shown}: {problem}")
-    items = _texts(shown, path.suffix.lower(), normalise(decoded.text), mapping)
+    items = _texts(shown, suffix, normalise(text), mapping)
     if notes and items:
         first = items[0]
         warning = "\n".join(notes)
@@ -173,7 +184,10 @@ def _texts(
     """The texts of a decoded file: itself (.txt, .md) or its records."""
     if not text:
         return [_fail(shown, f"{shown}: only whitespace, nothing to import")]
-    if suffix in (".txt", ".md"):
+    news = read_text(shown, suffix, text)
+    if news is not None:
+        return [_item(item) for item in news]
+    if suffix not in RECORD_SUFFIXES:
         return [_hashed(Record(shown, text))]
     items: list[_Read | ImportResult] = []
     try:
@@ -185,6 +199,10 @@ def _texts(
     except BadFile as error:
         items.append(_fail(shown, str(error)))
     return items
+
+
+def _item(item: Record | Problem) -> _Read | ImportResult:
+    return _fail(item.source, item.message) if isinstance(item, Problem) else _hashed(item)
 
 
 def _hashed(record: Record) -> _Read | ImportResult:

@@ -152,9 +152,14 @@ TRUSTED = frozenset((
 """Columns holding only numbers, dates, nkreader's own timestamps or a fixed status word: they
 never contain a comma, quote or line break, nor start like a formula, so they skip quoting."""
 
-_SOURCE_RECORD = re.compile(r"(.*?\.(?:jsonl|json|csv))(?:#.*|:\d+|\[\d+\])", re.I | re.S)
+_SOURCE_RECORD = re.compile(
+    r"(.*?\.(?:jsonl|json|csv))(?:#.*|:\d+|\[\d+\])"
+    r"|(.*?\.(?:txt|md|docx|rtf|doc|html|htm|xml))#\d+",
+    re.I | re.S,
+)
 """An import's ``source`` for one record of a file: the file, then ``#id``, ``:line`` or
-``[index]`` (``reader.exchange.formats.Record.source``)."""
+``[index]`` (``reader.exchange.formats.Record.source``); or for one article of a news download,
+the file and ``#`` its number there (``reader.exchange.news``)."""
 
 
 def source_file(source: str, url: str | None = None) -> str:
@@ -163,7 +168,7 @@ def source_file(source: str, url: str | None = None) -> str:
     if url and url.strip():
         return url
     record = _SOURCE_RECORD.fullmatch(source)
-    return record[1] if record else source
+    return (record[1] or record[2]) if record else source
 
 
 def actor_chains(actors: Iterable[tuple[int, str, int | None]]) -> dict[int, tuple[str, ...]]:
