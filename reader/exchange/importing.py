@@ -167,7 +167,10 @@ def _read(
         )
     if (problem := decoded.problem()) is not None:
         notes.append(f"{shown}: {problem}")
-    items = _texts(shown, suffix, normalise(text), mapping)
+    # Leading blank lines are dropped from the text stored; lines are named as in the file.
+    unstripped = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
+    dropped = unstripped[: len(unstripped) - len(unstripped.lstrip())].count("\n")
+    items = _texts(shown, suffix, normalise(text), mapping, dropped)
     if notes and items:
         first = items[0]
         warning = "\n".join(notes)
@@ -179,12 +182,13 @@ def _read(
 
 
 def _texts(
-    shown: str, suffix: str, text: str, mapping: dict[str, str]
+    shown: str, suffix: str, text: str, mapping: dict[str, str], dropped: int = 0
 ) -> list[_Read | ImportResult]:
-    """The texts of a decoded file: itself (.txt, .md) or its records."""
+    """The texts of a decoded file: itself (.txt, .md), its records, or the articles of a
+    news download; ``dropped`` blank lines were taken off its start."""
     if not text:
         return [_fail(shown, f"{shown}: only whitespace, nothing to import")]
-    news = read_text(shown, suffix, text)
+    news = read_text(shown, suffix, text, first_line=dropped + 1)
     if news is not None:
         return [_item(item) for item in news]
     if suffix not in RECORD_SUFFIXES:

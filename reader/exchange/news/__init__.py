@@ -63,11 +63,11 @@ def read_binary(shown: str, kind: Binary, data: bytes, max_size: int) -> Items:
             )
         ]
     try:
-        paragraphs = nexis_uni.lines(data, max_size)
+        paragraphs, numbers = nexis_uni.lines(data, max_size)
     except nexis_uni.BadDocx as error:
         return [Problem(shown, f"{shown}: {error}")]
     if nexis_uni.looks_like(paragraphs):
-        return _numbered(shown, list(nexis_uni.read(shown, paragraphs)), "End of Document")
+        return _numbered(shown, list(nexis_uni.read(shown, paragraphs, numbers)), "End of Document")
     return [nexis_uni.read_plain(shown, paragraphs)]
 
 
@@ -84,19 +84,20 @@ def rtf_to_text(text: str) -> str:
     return str(convert(text, encoding=encoding, errors="replace"))
 
 
-def read_text(shown: str, suffix: str, text: str, *, rtf: bool = False) -> Items | None:
+def read_text(shown: str, suffix: str, text: str, *, first_line: int = 1) -> Items | None:
     """The articles of a decoded news download, or None for a file that is not one (a plain
-    .txt or .md article, a record file)."""
+    .txt or .md article, an RTF document that is not a download, a record file). The text's
+    first line is line ``first_line`` of the file."""
     if suffix in (".jsonl", ".json", ".csv"):
         return None
     if lexisnexis.looks_like(text):
-        return _numbered(shown, list(lexisnexis.read(shown, text)), "N of M DOCUMENTS")
+        return _numbered(shown, list(lexisnexis.read(shown, text, first_line)), "N of M DOCUMENTS")
     try:
         if suffix in (".html", ".htm") and factiva.looks_like_html(text):
-            return _numbered(shown, list(factiva.read_html(shown, text)), "HD")
+            return _numbered(shown, list(factiva.read_html(shown, text, first_line)), "HD")
         if suffix == ".xml" or (suffix in (".html", ".htm") and text.lstrip().startswith("<?xml")):
             if factiva.looks_like_xml(text):
-                return _numbered(shown, list(factiva.read_xml(shown, text)), "headline")
+                return _numbered(shown, list(factiva.read_xml(shown, text, first_line)), "headline")
             if suffix == ".xml":
                 return [
                     Problem(
@@ -109,8 +110,6 @@ def read_text(shown: str, suffix: str, text: str, *, rtf: bool = False) -> Items
         return [Problem(shown, f"{shown}: {error}")]
     if suffix in (".html", ".htm"):
         return [web.read(shown, text)]
-    if rtf or suffix in (".rtf", ".doc"):
-        return None  # an RTF document that is not a download: one article, as a .txt
     return None
 
 

@@ -52,7 +52,7 @@ def looks_like_xml(text: str) -> bool:
     return _XML_ARTICLE.search(text) is not None and _XML_BODY.search(text) is not None
 
 
-def read_html(shown: str, text: str) -> Iterator[Record | Problem]:
+def read_html(shown: str, text: str, first_line: int = 1) -> Iterator[Record | Problem]:
     """Each article (table of field codes) of a Factiva HTML export."""
     import lxml.html
 
@@ -69,7 +69,7 @@ def read_html(shown: str, text: str) -> Iterator[Record | Problem]:
             if len(cells) >= 2:
                 code = clean(cells[0].text_content())
                 if _CODE.match(code):
-                    rows.append((code, cells[1], row.sourceline or 0))
+                    rows.append((code, cells[1], (row.sourceline or 1) + first_line - 1))
         if not any(code == "HD" for code, _, _ in rows) and not any(
             code in ("LP", "TD") for code, _, _ in rows
         ):
@@ -92,7 +92,7 @@ def _html_paragraphs(cell: Any) -> list[str]:
     return str(cell.text_content()).split("\n")
 
 
-def read_xml(shown: str, text: str) -> Iterator[Record | Problem]:
+def read_xml(shown: str, text: str, first_line: int = 1) -> Iterator[Record | Problem]:
     """Each article of a Factiva XML export: every element with a ``headline`` child."""
     from lxml import etree
 
@@ -111,7 +111,7 @@ def read_xml(shown: str, text: str) -> Iterator[Record | Problem]:
         ):
             continue
         position += 1
-        article = NewsArticle("factiva", position, element.sourceline or 0)
+        article = NewsArticle("factiva", position, (element.sourceline or 1) + first_line - 1)
         fields: dict[str, Any] = {}
         for name, child in children.items():
             if name in ("leadparagraph", "tailparagraphs"):

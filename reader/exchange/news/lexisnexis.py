@@ -77,15 +77,16 @@ def looks_like(text: str) -> bool:
     return ARTICLE_START.search(text) is not None
 
 
-def read(shown: str, text: str) -> Iterator[Record | Problem]:
-    """Each article of a download, or a problem naming one that breaks the layout."""
+def read(shown: str, text: str, first_line: int = 1) -> Iterator[Record | Problem]:
+    """Each article of a download, or a problem naming one that breaks the layout (by the
+    line it starts on: the text's first line is the file's ``first_line``)."""
     lines = text.split("\n")
     starts = [
         number for number, line in enumerate(lines) if len(line) < 200 and ARTICLE_START.match(line)
     ]
     for position, first in enumerate(starts, start=1):
         end = starts[position] if position < len(starts) else len(lines)
-        article = NewsArticle("lexisnexis", position, first + 1)
+        article = NewsArticle("lexisnexis", position, first + first_line)
         problem = _fill(article, lines, first + 1, end)
         if problem is not None:
             yield broken(shown, article, problem)
@@ -137,8 +138,8 @@ def _fill(article: NewsArticle, lines: list[str], start: int, end: int) -> str |
         None,
     )
     if dated is None:
-        where = heading[0][0] + 1 if heading else start + 1
-        article.line = where
+        if len(heading) > 1:  # the outlet, then (probably) the title
+            article.title = " ".join(line.strip() for line in heading[-1][1])
         return "no date line after the outlet"
     i, j = dated
     outlet = [line for _, block in heading[:i] for line in block] + heading[i][1][:j]

@@ -41,7 +41,13 @@ _HEAD = {
     "länge": "length", "autor": "byline", "rubrique": "section", "longueur": "length",
     "auteur": "byline",
 }  # fmt: skip
-_TAIL = {"load-date", "language", "publication-type", "journal code", "graphic", "notes"}
+_TAIL = {
+    "load-date": "load_date", "language": "language", "publication-type": "publication_type",
+    "journal code": "journal_code", "graphic": "graphic", "notes": "notes",
+    "subject": "subject", "organization": "organization", "person": "person",
+    "geographic": "geographic", "industry": "industry", "company": "company",
+    "ticker": "ticker", "document-type": "document_type",
+}  # fmt: skip
 _COPYRIGHT = re.compile(r"^(?:copyright\b|©)", re.IGNORECASE)
 _MAX_UNPACKED = 20
 """A .docx may unpack to at most this many times the import's size limit (a zip bomb)."""
@@ -51,8 +57,9 @@ class BadDocx(Exception):
     """A .docx that cannot be opened; the message says why in one line."""
 
 
-def lines(data: bytes, max_size: int) -> list[str]:
-    """The document's paragraphs in order (tables left out), each line break a new line."""
+def lines(data: bytes, max_size: int) -> tuple[list[str], list[int]]:
+    """The document's paragraphs in order (tables left out), each line break a new line, and
+    for each line the number of its paragraph (from 1)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -69,9 +76,12 @@ def lines(data: bytes, max_size: int) -> list[str]:
     except Exception as error:  # python-docx raises many kinds on a damaged package
         raise BadDocx(f"not a readable Word document ({type(error).__name__}: {error})") from None
     out: list[str] = []
-    for paragraph in document.paragraphs:
-        out.extend(paragraph.text.split("\n"))
-    return out
+    numbers: list[int] = []
+    for number, paragraph in enumerate(document.paragraphs, start=1):
+        parts = paragraph.text.split("\n")
+        out.extend(parts)
+        numbers.extend([number] * len(parts))
+    return out, numbers
 
 
 def looks_like(paragraphs: list[str]) -> bool:
@@ -82,15 +92,16 @@ def looks_like(paragraphs: list[str]) -> bool:
     )
 
 
-def read(shown: str, paragraphs: list[str]) -> Iterator[Record | Problem]:
-    """Each article of a Nexis Uni download, or a problem naming one that breaks the layout."""
+def read(shown: str, paragraphs: list[str], numbers: list[int]) -> Iterator[Record | Problem]:
+    """Each article of a Nexis Uni download, or a problem naming one that breaks the layout
+    (by its paragraph number, from ``numbers``)."""
     start = 0
     position = 0
     for index, line in enumerate(paragraphs):
         if line.strip() != _END:
             continue
         position += 1
-        yield _article(shown, paragraphs, start, index, position)
+        yield _article(shown, paragraphs, numbers, start, index, position)
         start = index + 1
 
 
@@ -103,13 +114,15 @@ def read_plain(shown: str, paragraphs: list[str]) -> Record | Problem:
 
 
 def _article(
-    shown: str, paragraphs: list[str], start: int, end: int, position: int
+    shown: str, paragraphs: list[str], numbers: list[int], start: int, end: int, position: int
 ) -> Record | Problem:
     body_at = next((i for i in range(start, end) if paragraphs[i].strip() == "Body"), None)
-    article = NewsArticle("nexis-uni", position, start + 1)
+    article = NewsArticle("nexis-uni", position, numbers[start])
     if body_at is None:
         first = next((i for i in range(start, end) if paragraphs[i].strip()), start)
-        article.line = first + 1
+        article.line = numbers[first]
+        if position > 1:  # (the first article's first line is the cover page's)
+            article.title = paragraphs[first]
         return broken(shown, article, "no 'Body' line before 'End of Document'")
     # walking back from Body: fields, copyright, then the date line, the outlet, the title
     heading = [i for i in range(start, body_at) if paragraphs[i].strip()]
@@ -132,25 +145,27 @@ def _article(
         (k for k in range(len(heading) - 1, -1, -1) if _is_date(paragraphs[heading[k]])), None
     )
     if dated is None or dated < 2:
-        article.line = (heading[0] if heading else body_at) + 1
+        article.line = numbers[heading[0] if heading else body_at]
         what = "no date line" if dated is None else "no title and outlet before the date line"
         return broken(shown, article, f"{what} before 'Body'")
-    article.line = heading[dated - 2] + 1
+    article.line = numbers[heading[dated - 2]]
     article.title = paragraphs[heading[dated - 2]]
     article.outlet = paragraphs[heading[dated - 1]]
     article.date_line = paragraphs[heading[dated]]
     for i in heading[dated + 1 :]:  # anything between the date and the fields
         article.extra.setdefault("edition", clean(paragraphs[i]))
     body: list[str] = []
+    classified = False
     for i in range(body_at + 1, end):
         line = paragraphs[i].strip()
         if line == "Classification":
-            break
-        found = _field(paragraphs[i], {key: key for key in _TAIL}, marked=True)
-        if found is not None:
-            article.extra.setdefault(found[0].replace(" ", "_").replace("-", "_"), found[1])
+            classified = True  # indexing terms follow: kept as fields, never as text
             continue
-        body.append(line)
+        found = _field(paragraphs[i], _TAIL, marked=True)
+        if found is not None:
+            article.extra.setdefault(found[0], found[1])
+        elif not classified:
+            body.append(line)
     article.paragraphs = body
     return to_record(shown, article)
 
