@@ -40,9 +40,10 @@ from reader.exchange.formats import (
     resolve_field_map,
     why,
 )
+from reader.exchange.near_copies import Match, Mode, NearCopies
 from reader.exchange.news import binary_kind, is_rtf, read_binary, read_text, rtf_to_text
 from reader.store import Store
-from reader.store.article_batches import Batch, StoredBatch, encode_batch, flatten_spans
+from reader.store.article_batches import Batch, Copy, StoredBatch, encode_batch, flatten_spans
 from reader.text.decoding import NotText, check_encoding, decode, normalise
 from reader.text.sentences import SentenceSpan, split_sentences
 
@@ -103,6 +104,10 @@ class _Draft:
     offsets: list[int]
     """``start, end, paragraph`` of each sentence, one after another (see ``flatten_spans``)."""
     warning: str | None
+    ref: int = -1
+    """Its number among this import's new texts (for near-copies of one another)."""
+    match: Match | None = None
+    """What it is a near-copy of, when it is one."""
 
 
 def _fail(source: str, message: str) -> ImportResult:
@@ -281,18 +286,37 @@ def _skipped(source: str, article_id: int, warning: str | None) -> ImportResult:
 # -- writing ------------------------------------------------------------------------------------
 
 
-def _encode(drafts: Sequence[_Draft]) -> Batch:
-    """A batch of drafts with its rows flattened for the writer (see ``encode_batch``)."""
+def _encode(
+    drafts: Sequence[_Draft],
+    bands: Sequence[tuple[int, ...]] | None = None,
+    hashes: Mapping[int, str] | None = None,
+) -> Batch:
+    """A batch of drafts with its rows flattened for the writer (see ``encode_batch``), with
+    their near-duplicate band keys and copies when they were looked for (``hashes``: the content
+    hash of each earlier text of this import, by its number)."""
     stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
     rows = [
         (d.title, d.record.text, d.record.source, d.content_hash, stamp, d.record.published,
          d.record.outlet, d.record.url, d.record.metadata)
         for d in drafts
     ]  # fmt: skip
-    return encode_batch(rows, [draft.offsets for draft in drafts])
+    copies = [
+        Copy(
+            index,
+            d.match.original_id,
+            None if d.match.original_id is not None or hashes is None
+            else hashes[d.match.original_ref or 0],
+            d.match.similarity,
+        )
+        for index, d in enumerate(drafts)
+        if d.match is not None
+    ]  # fmt: skip
+    return encode_batch(rows, [draft.offsets for draft in drafts], bands, copies)
 
 
-def _results(drafts: Sequence[_Draft], stored: StoredBatch) -> list[ImportResult]:
+def _results(
+    drafts: Sequence[_Draft], stored: StoredBatch, ids: dict[int, int]
+) -> list[ImportResult]:
     """What became of each draft of a batch the Store wrote (all of it, or none).
 
     Drafts were checked while they were prepared, so a failure here is about the database
@@ -301,16 +325,35 @@ def _results(drafts: Sequence[_Draft], stored: StoredBatch) -> list[ImportResult
     if stored.error is not None:
         reason = f"not saved, the database refused the write ({stored.error}); try again"
         return [_fail(d.record.source, f"{d.record.source}: {reason}") for d in drafts]
-    return [_result(d, *outcome) for d, outcome in zip(drafts, stored.articles, strict=True)]
+    return [_result(d, *outcome, ids) for d, outcome in zip(drafts, stored.articles, strict=True)]
 
 
-def _result(draft: _Draft, article_id: int, new: bool) -> ImportResult:
-    """Imported, or skipped when another file of the batch (or process) had the same text."""
+def _result(draft: _Draft, article_id: int, new: bool, ids: dict[int, int]) -> ImportResult:
+    """Imported, or skipped when another file of the batch (or process) had the same text;
+    ``ids`` is told the article's id, and names the originals of near-copies."""
     source = draft.record.source
+    ids[draft.ref] = article_id
     if not new:
         return _skipped(source, article_id, draft.warning)
     message = f"{source}: imported as article {article_id}, {len(draft.offsets) // 3} sentences"
+    if draft.match is not None:
+        message += f"; {_copy_of(draft.match, ids)}"
     return ImportResult(source, "imported", article_id, draft.title, message, draft.warning)
+
+
+def _copy_of(match: Match, ids: Mapping[int, int]) -> str:
+    original = match.original_id
+    if original is None:
+        original = ids.get(match.original_ref if match.original_ref is not None else -1)
+    shown = f"article {original}" if original is not None else "an article not saved"
+    return f"a near-copy of {shown} (similarity {match.similarity:.2f})"
+
+
+def _near_copy_skipped(draft: _Draft, ids: Mapping[int, int]) -> ImportResult:
+    source = draft.record.source
+    assert draft.match is not None
+    message = f"{source}: {_copy_of(draft.match, ids)}; skipped (--near-duplicates skip)"
+    return ImportResult(source, "skipped", None, draft.title, message, draft.warning)
 
 
 # -- public entry points ----------------------------------------------------------------------
@@ -323,9 +366,17 @@ def import_file(
     field_map: Mapping[str, str] | None = None,
     encoding: str | None = None,
     max_size: int = MAX_SIZE,
+    near_duplicates: Mode = "mark",
 ) -> list[ImportResult]:
     """Import one file: a result per article or record, or one failure for the whole file."""
-    return import_paths(store, [path], field_map=field_map, encoding=encoding, max_size=max_size)
+    return import_paths(
+        store,
+        [path],
+        field_map=field_map,
+        encoding=encoding,
+        max_size=max_size,
+        near_duplicates=near_duplicates,
+    )
 
 
 def import_paths(
@@ -336,8 +387,14 @@ def import_paths(
     encoding: str | None = None,
     max_size: int = MAX_SIZE,
     on_file: Callable[[Path], None] | None = None,
+    near_duplicates: Mode = "mark",
 ) -> list[ImportResult]:
     """Import files and folders; ``on_file`` is called after each file (for a progress bar).
+
+    ``near_duplicates`` says what becomes of an article nearly identical to one stored before
+    it or earlier in the import (``reader.exchange.near_copies``): ``mark`` imports it marked as
+    a copy of the group's original, ``skip`` leaves it out (reported as skipped), ``keep``
+    imports it without looking.
 
     ``field_map`` maps record fields to the file's own column names, e.g. ``{"text": "content"}``;
     an unknown field name raises ``ValueError`` before anything is read. ``encoding`` reads
@@ -354,6 +411,9 @@ def import_paths(
     waiting: list[tuple[int, _Read]] = []  # texts read, with their place in the results
     places: list[list[int]] = []  # each submitted batch's places in the results
     batches: list[Sequence[_Draft]] = []  # each submitted batch's drafts
+    copies = NearCopies(store, near_duplicates) if near_duplicates != "keep" and files else None
+    hashes: dict[int, str] = {}  # each new text's content hash, by its number in the import
+    left_out: list[tuple[int, _Draft]] = []  # near-copies skipped, with their places
     with store.article_writer() as writer:
 
         def submit(more: bool) -> None:
@@ -367,9 +427,12 @@ def import_paths(
                 else:
                     results[place] = item
             waiting.clear()
+            bands = None
+            if copies is not None and batch:
+                batch, bands = _look_for_copies(copies, batch, places[-1], hashes, left_out)
             if batch:
                 batches.append(batch)
-                writer.submit(_encode(batch), more=more)
+                writer.submit(_encode(batch, bands, hashes), more=more)
             else:
                 places.pop()
 
@@ -386,10 +449,45 @@ def import_paths(
                 on_file(path)
         if waiting:
             submit(more=False)
+        ids: dict[int, int] = {}
         for indexes, drafts, stored in zip(places, batches, writer.close(), strict=True):
-            for index, result in zip(indexes, _results(drafts, stored), strict=True):
+            for index, result in zip(indexes, _results(drafts, stored, ids), strict=True):
                 results[index] = result
+        for index, draft in left_out:
+            results[index] = _near_copy_skipped(draft, ids)
     return [result for result in results if result is not None]
+
+
+def _look_for_copies(
+    copies: NearCopies,
+    batch: list[_Draft],
+    places: list[int],
+    hashes: dict[int, str],
+    left_out: list[tuple[int, _Draft]],
+) -> tuple[list[_Draft], list[tuple[int, ...]]]:
+    """Number the batch's drafts, find their near-copies, and leave the copies out in ``skip``
+    mode (into ``left_out``, with their places; ``places`` keeps those of the drafts kept).
+    The drafts to write and their band keys."""
+    from reader.text.shingles import body_text
+
+    first = len(hashes)
+    refs = list(range(first, first + len(batch)))
+    bodies = [body_text(draft.record.text, draft.title) for draft in batch]
+    bands, matches = copies.check(refs, bodies)
+    kept: list[_Draft] = []
+    kept_bands: list[tuple[int, ...]] = []
+    kept_places: list[int] = []
+    for ref, draft, keys, match, place in zip(refs, batch, bands, matches, places, strict=True):
+        draft = replace(draft, ref=ref, match=match)
+        hashes[ref] = draft.content_hash
+        if match is not None and copies.mode == "skip":
+            left_out.append((place, draft))
+            continue
+        kept.append(draft)
+        kept_bands.append(keys)
+        kept_places.append(place)
+    places[:] = kept_places
+    return kept, kept_bands
 
 
 def summarize(results: Sequence[ImportResult]) -> ImportSummary:

@@ -25,6 +25,7 @@ from reader.store.history import HistoryMixin
 from reader.store.imports import ImportsMixin
 from reader.store.merge import MergeMixin
 from reader.store.merge_files import MergeFilesMixin
+from reader.store.near_duplicates import NearDuplicatesMixin
 from reader.store.reports import ReportsMixin
 from reader.store.search import SearchMixin
 from reader.store.team import TeamMixin
@@ -51,6 +52,7 @@ class Store(
     ReportsMixin,
     ExportsMixin,
     ImportsMixin,
+    NearDuplicatesMixin,
     CodeImportsMixin,
     HealthMixin,
     TeamMixin,

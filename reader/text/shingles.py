@@ -39,6 +39,7 @@ __all__ = [
     "SHINGLE",
     "THRESHOLD",
     "Sketch",
+    "body_text",
     "hashed_jaccard",
     "jaccard",
     "shingle_set",
@@ -118,6 +119,15 @@ def jaccard(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
     """Shared shingles over all shingles; 0.0 when both are empty."""
     union = len(a | b)
     return len(a & b) / union if union else 0.0
+
+
+def body_text(text: str, title: str | None) -> str:
+    """The text compared, without its title: an article read from a plain text file keeps its
+    headline as its first line, which a copy under another headline would not share."""
+    first, newline, rest = text.partition("\n")
+    if newline and title is not None and first.strip().lstrip("#").strip() == title.strip():
+        return rest
+    return text
 
 
 # -- sketches -----------------------------------------------------------------------------------
