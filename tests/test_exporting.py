@@ -117,6 +117,7 @@ def test_csv_row_has_the_columns_and_values(store: Store) -> None:
         "sentence_number": str(sentence.position + 1),
         "actor_path": f"{actor.name} > {parent.name}",
         "actor_top": parent.name,
+        "duplicate_group": "",
     }
 
 

@@ -356,7 +356,8 @@ def test_special_files_named_on_the_command_line_fail(coded: Path, runner: CliRu
         "save what it holds to a file and import that",
         "error: /dev/zero: a character device, not a regular file; "
         "save what it holds to a file and import that",
-        "error: study.dna: nkreader does not read .dna files; use .txt, .md, .jsonl, .json, .csv",
+        "error: study.dna: nkreader does not read .dna files; use .txt, .md, .jsonl, .json, .csv, "
+        ".docx, .rtf, .doc, .html, .htm, .xml",
         "imported 1, skipped 0, failed 3",
     ]
     alone = runner.invoke(cli, ["import", "study.dna", "--db", str(coded)])

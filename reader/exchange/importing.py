@@ -85,6 +85,8 @@ class ImportResult:
     warning: str | None = None
     """Lines about what the user should check (an encoding guessed, bytes replaced), given on
     the first result of the file only."""
+    near_copy: bool = False
+    """Imported and marked as a near-copy of another article, or skipped as one."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ class ImportSummary:
     imported: int
     skipped: int
     failed: int
+    near_copies: int = 0
+    """Of those imported, how many were marked as near-copies."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,7 +342,9 @@ def _result(draft: _Draft, article_id: int, new: bool, ids: dict[int, int]) -> I
     message = f"{source}: imported as article {article_id}, {len(draft.offsets) // 3} sentences"
     if draft.match is not None:
         message += f"; {_copy_of(draft.match, ids)}"
-    return ImportResult(source, "imported", article_id, draft.title, message, draft.warning)
+    return ImportResult(
+        source, "imported", article_id, draft.title, message, draft.warning, draft.match is not None
+    )
 
 
 def _copy_of(match: Match, ids: Mapping[int, int]) -> str:
@@ -353,7 +359,7 @@ def _near_copy_skipped(draft: _Draft, ids: Mapping[int, int]) -> ImportResult:
     source = draft.record.source
     assert draft.match is not None
     message = f"{source}: {_copy_of(draft.match, ids)}; skipped (--near-duplicates skip)"
-    return ImportResult(source, "skipped", None, draft.title, message, draft.warning)
+    return ImportResult(source, "skipped", None, draft.title, message, draft.warning, True)
 
 
 # -- public entry points ----------------------------------------------------------------------
@@ -493,8 +499,9 @@ def _look_for_copies(
 def summarize(results: Sequence[ImportResult]) -> ImportSummary:
     """How many articles were imported, skipped as already present, and failed."""
     statuses = [result.status for result in results]
+    copies = sum(1 for result in results if result.near_copy and result.status == "imported")
     return ImportSummary(
-        statuses.count("imported"), statuses.count("skipped"), statuses.count("failed")
+        statuses.count("imported"), statuses.count("skipped"), statuses.count("failed"), copies
     )
 
 

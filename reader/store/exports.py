@@ -54,9 +54,11 @@ LEGACY_COLUMNS: Names = (
 
 ADDED_COLUMNS: Names = (
     "outlet", "file", "published_date", "published_time", "sentence_number", "actor_path",
-    "actor_top",
+    "actor_top", "duplicate_group",
 )  # fmt: skip
-"""Columns appended after the legacy ones (and after ``--all-sentences``' ``status``)."""
+"""Columns appended after the legacy ones (and after ``--all-sentences``' ``status``).
+``duplicate_group`` is the id of the original of the article's near-duplicate group (the
+article's own id when it is the original), empty for an article in no group."""
 
 TEXT_COLUMNS = frozenset(("title", "sentence"))
 """The article's and the sentence's own words: left out by ``--no-text``."""
@@ -76,13 +78,14 @@ def export_columns(rows: ExportFilter | None = None) -> Names:
 
 
 KNOWN_COLUMN_SETS = frozenset(
-    frozenset(columns)
+    frozenset(columns) - dropped
     for legacy in (LEGACY_COLUMNS, (*LEGACY_COLUMNS, "status"))
     for columns in (
         legacy,
         export_columns(ExportFilter(all_sentences="status" in legacy)),
         export_columns(ExportFilter(all_sentences="status" in legacy, text=False)),
     )
+    for dropped in (frozenset(), frozenset(("duplicate_group",)))  # before near-duplicates
 )
 """Every set of columns an nkreader export has had: what ``nkreader import`` recognises."""
 
@@ -108,6 +111,7 @@ _HIDDEN = ("s.article_id", "s.start", 's."end"', "ac.id", "st.score")
 
 _ARTICLE_COLUMNS = (
     "source", "title", "published", "outlet", "file", "published_date", "published_time",
+    "duplicate_group",
 )  # fmt: skip
 """Columns that are the same on every row of an article: read once per article."""
 
@@ -147,6 +151,7 @@ FROM sentences s
 TRUSTED = frozenset((
     "annotation_id", "article_id", "sentence_position", "start", "end", "stance_score",
     "created_at", "updated_at", "status", "published_date", "published_time", "sentence_number",
+    "duplicate_group",
 ))
 # fmt: on
 """Columns holding only numbers, dates, nkreader's own timestamps or a fixed status word: they
@@ -281,6 +286,14 @@ class _Article:
     file: bytes | None
     published_date: bytes | None
     published_time: bytes | None
+    duplicate_group: bytes | None
+
+
+DUPLICATE_GROUP = """
+    SELECT coalesce(
+        (SELECT original_id FROM near_duplicates WHERE article_id = ?1),
+        (SELECT ?1 WHERE EXISTS (SELECT 1 FROM near_duplicates WHERE original_id = ?1)))"""
+"""The article's near-duplicate group: its original's id, its own when it is an original."""
 
 
 class _Articles(dict[int, _Article]):
@@ -314,6 +327,8 @@ class _Articles(dict[int, _Article]):
         article.file = text_cell(source_file(source, url))
         article.published_date = text_cell(parsed.date.isoformat() if parsed.date else None)
         article.published_time = text_cell(parsed.time)
+        group = self.conn.execute(DUPLICATE_GROUP, [article_id]).fetchone()[0]
+        article.duplicate_group = self.cell.number(group)
         self[article_id] = article
         return article
 

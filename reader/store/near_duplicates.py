@@ -120,6 +120,13 @@ class NearDuplicatesMixin(StoreBase):
                 found[article_id] = (title, text)
         return found
 
+    def duplicate_group(self, article_id: int) -> int | None:
+        """The article's near-duplicate group: its original's id (its own when it is the
+        original), or None."""
+        from reader.store.exports import DUPLICATE_GROUP
+
+        return self._maybe_int(DUPLICATE_GROUP, [article_id])
+
     def copy_of(self, article_id: int) -> int | None:
         """The original of an article marked as a near-copy, else None."""
         return self._maybe_int(
