@@ -30,6 +30,9 @@ MODES: tuple[Mode, ...] = ("mark", "skip", "keep")
 
 _CACHED = 256
 """Shingle sets of stored candidates kept between batches."""
+_RECENT = 2000
+"""This import's latest articles whose shingle hashes are kept: a copy is usually near the
+story it copies (the same download, the same day), so most candidates are found here."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,8 @@ class _Earlier:
     body: str
     root: tuple[int | None, int | None]
     """Its group's original: ``(stored id, None)`` or ``(None, ref)``."""
+    hashes: Hashes | None
+    """Its shingle hashes while it is among the ``_RECENT`` latest (then computed again)."""
 
 
 class NearCopies:
@@ -85,8 +90,8 @@ class NearCopies:
         for ref, body, sketch in zip(refs, bodies, found, strict=True):
             match = None
             if sketch.bands:
-                mine = unique(sketch.shingles)
                 candidates = self._candidates(sketch, stored)
+                mine = unique(sketch.shingles) if candidates else sketch.shingles
                 best: tuple[tuple[int, int], float, tuple[int | None, int | None]] | None = None
                 for stored_id, earlier in candidates:
                     other = (
@@ -118,7 +123,10 @@ class NearCopies:
             if match is not None and self.mode == "skip":
                 continue
             root = (match.original_id, match.original_ref) if match else (None, ref)
-            self._earlier[ref] = _Earlier(body, root)
+            self._earlier[ref] = _Earlier(body, root, sketch.shingles)
+            old = self._earlier.get(ref - _RECENT)
+            if old is not None:
+                old.hashes = None
             for key in sketch.bands:
                 self._keys.setdefault(key, []).append(ref)
         return [sketch.bands for sketch in found], matches
@@ -155,4 +163,6 @@ class NearCopies:
     def _earlier_shingles(self, ref: int) -> Hashes:
         from reader.text.shingles import sketch, unique
 
-        return unique(sketch(self._earlier[ref].body).shingles)
+        earlier = self._earlier[ref]
+        hashes = earlier.hashes if earlier.hashes is not None else sketch(earlier.body).shingles
+        return unique(hashes)
