@@ -282,3 +282,24 @@ def test_commands(db_path: Path, wire: dict[str, Path]) -> None:
     store.close()
     out = runner.invoke(cli, ["--db", str(db_path), "export", "--format", "jsonl"]).stdout
     assert json.loads(out.splitlines()[0])["duplicate_group"] == 1
+
+
+def test_an_older_database_is_indexed_by_the_next_import(tmp_path: Path) -> None:
+    """A file of the first schema (its articles never keyed) upgraded, then an import of a
+    near-copy of one of its seed articles: the index catches up first and the copy is marked."""
+    import shutil
+
+    from tests.conftest import REPO
+
+    path = tmp_path / "old.db"
+    shutil.copy(REPO / "tests" / "fixtures" / "schema_v1.db", path)
+    store = Store(open_database(path), "t")
+    assert store.near_duplicate_index_through() == 0
+    title, text = store.conn.execute("SELECT title, text FROM articles WHERE id = 1").fetchone()
+    words = shingles.body_text(text, title).split(" ")
+    words[len(words) // 2] = "changed"
+    copy = write(tmp_path, "copy.txt", "Another headline", " ".join(words))
+    (result,) = import_paths(store, [copy])
+    assert store.near_duplicate_index_through() == store.article_count()
+    assert result.near_copy and store.copy_of(result.article_id or 0) == 1
+    store.close()
