@@ -240,8 +240,12 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         done = summary.coded_count
         label = f" {done}/{total}"
         if summary.copy_of is not None:
-            label += f"  copy of #{summary.copy_of}"
-        bar_width = max(0, min(BAR_WIDTH, width - 2 - len(label)))
+            # The last column may be the scrollbar's: the label must never lose a digit there.
+            long = f"{label}  copy of #{summary.copy_of}"
+            label = long if len(long) <= width - 6 else f"{label} copy #{summary.copy_of}"
+            bar_width = max(0, min(BAR_WIDTH, width - 3 - len(label)))
+        else:
+            bar_width = max(0, min(BAR_WIDTH, width - 2 - len(label)))
         filled = round(bar_width * done / total) if total else 0
         meta = row_style + self._colors.style("article-list--meta", row_style)
         done_style = row_style + self._colors.style("article-list--bar-done", row_style)
