@@ -208,10 +208,16 @@ def _shingle_hashes(encoded: list[bytes]) -> tuple[Hashes, npt.NDArray[np.intp]]
     w = _SHINGLE_WEIGHTS
     n = len(words) - SHINGLE + 1
     combined = words[:n] * w[0]
+    term = np.empty_like(combined)
     for k in range(1, SHINGLE):
-        combined += words[k : k + n] * w[k]
+        np.multiply(words[k : k + n], w[k], out=term)
+        combined += term
     same = owner[:n] == owner[SHINGLE - 1 :]
-    return _mix(combined[same]), owner[:n][same]
+    if not same.all():
+        combined, owner = combined[same], owner[:n][same]
+    else:
+        owner = owner[:n]
+    return _mix(combined), owner
 
 
 def _cut_at_spaces(data: bytes) -> list[bytes]:
@@ -251,7 +257,9 @@ def _hash_words(
         ends = np.concatenate((ends, [len(word)]))
     prefix = np.zeros(len(data) + 1, dtype=np.uint64)
     np.cumsum(data * _POWERS[: len(data)], out=prefix[1:])
-    hashes = _mix((prefix[ends] - prefix[starts]) * _INVERSE[starts])
+    hashes = (prefix[ends] - prefix[starts]) * _INVERSE[starts]
+    hashes ^= hashes >> np.uint64(31)  # enough mixing here: the shingle's hash is mixed in full
+    hashes *= np.uint64(0x9E3779B97F4A7C15)
     # which piece each word is in: the pieces start one byte after each joining space
     piece_starts = np.cumsum([0] + [len(piece) + 1 for piece in chunk[:-1]])
     piece = np.searchsorted(piece_starts, starts, side="right") - 1
@@ -292,18 +300,15 @@ def _bands(hashes: Hashes, owners: npt.NDArray[np.intp], count: int) -> list[tup
 
     A range's value is the top 32 bits of its smallest hash (the rest of the range's hashes
     share their top five bits, so 27 bits tell them apart), found for every text and range at
-    once by sorting ``(text, range, value)`` packed in one integer.
+    once (``np.minimum.at``).
     """
-    flat = np.zeros(count * _BINS, dtype=np.uint64)
-    flat_filled = np.zeros(count * _BINS, dtype=bool)
+    empty = np.uint64(0xFFFFFFFF + 1)  # above every 32-bit value
+    flat = np.full(count * _BINS, empty, dtype=np.uint64)
     if len(hashes):
-        slot = owners.astype(np.uint64) * np.uint64(_BINS) + (hashes >> _BIN_SHIFT)
-        packed = np.sort((slot << np.uint64(32)) | (hashes >> np.uint64(32)))
-        slots = packed >> np.uint64(32)
-        first = np.concatenate(([True], slots[1:] != slots[:-1]))
-        index = slots[first].astype(np.intp)
-        flat[index] = packed[first] & np.uint64(0xFFFFFFFF)
-        flat_filled[index] = True
+        slot = owners * _BINS + (hashes >> _BIN_SHIFT).astype(np.intp)
+        np.minimum.at(flat, slot, hashes >> np.uint64(32))
+    flat_filled = flat != empty
+    flat[~flat_filled] = 0
     signature = flat.reshape(count, _BINS)
     filled = flat_filled.reshape(count, _BINS)
     partial = np.flatnonzero(filled.any(axis=1) & ~filled.all(axis=1))
