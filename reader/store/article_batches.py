@@ -113,11 +113,11 @@ def encode_batch(
     )
     flat_bands: list[int] = []
     if bands is not None:
-        flat_bands = list(
-            chain.from_iterable(
-                chain.from_iterable(zip(repeat(index), keys)) for index, keys in enumerate(bands)
-            )
+        # in key order, so that the index's B-tree is written page after page, not at random
+        pairs = sorted(
+            chain.from_iterable(zip(keys, repeat(index)) for index, keys in enumerate(bands))
         )
+        flat_bands = list(chain.from_iterable((index, key) for key, index in pairs))
     return Batch(
         len(articles),
         list(chain.from_iterable(articles)),

@@ -66,6 +66,10 @@ _WHITESPACE = np.zeros(256, dtype=bool)
 _WHITESPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
 """The ASCII bytes ``str.split`` cuts at; in UTF-8 no other character contains them."""
 
+_WIDE_LEAD = np.zeros(256, dtype=bool)
+_WIDE_LEAD[[0xC2, 0xE1, 0xE2, 0xE3]] = True
+"""The first bytes of the characters ``_mark_wide_spaces`` looks for."""
+
 _PRIME = np.uint64(0x100000001B3)
 """Odd multiplier of the polynomial hash of a word's bytes (FNV's 64-bit prime)."""
 _CHUNK = 1 << 20
@@ -255,8 +259,11 @@ def _hash_words(
     ends = np.flatnonzero(word[:-1] & space[1:]) + 1
     if len(word) and word[-1]:
         ends = np.concatenate((ends, [len(word)]))
-    prefix = np.zeros(len(data) + 1, dtype=np.uint64)
-    np.cumsum(data * _POWERS[: len(data)], out=prefix[1:])
+    prefix = np.empty(len(data) + 1, dtype=np.uint64)
+    prefix[0] = 0
+    terms = prefix[1:]
+    np.multiply(data, _POWERS[: len(data)], out=terms)
+    np.cumsum(terms, out=terms)
     hashes = (prefix[ends] - prefix[starts]) * _INVERSE[starts]
     hashes ^= hashes >> np.uint64(31)  # enough mixing here: the shingle's hash is mixed in full
     hashes *= np.uint64(0x9E3779B97F4A7C15)
@@ -274,12 +281,12 @@ def _mark_wide_spaces(data: npt.NDArray[np.uint8], space: npt.NDArray[np.bool_])
     n = len(data)
     if n < 2:
         return
-    lead = np.flatnonzero((data[: n - 1] >= 0xC2) & (data[: n - 1] <= 0xE3))
+    lead = np.flatnonzero(_WIDE_LEAD[data[: n - 1]])
     if not len(lead):
         return
-    nxt = data[lead + 1]
-    two = lead[(data[lead] == 0xC2) & ((nxt == 0x85) | (nxt == 0xA0))]
-    three = lead[(data[lead] >= 0xE1) & (lead < n - 2)]
+    first, nxt = data[lead], data[lead + 1]
+    two = lead[(first == 0xC2) & ((nxt == 0x85) | (nxt == 0xA0))]
+    three = lead[(first != 0xC2) & (lead < n - 2)]
     b0, b1, b2 = data[three], data[three + 1], data[three + 2]
     wide = (
         ((b0 == 0xE1) & (b1 == 0x9A) & (b2 == 0x80))
