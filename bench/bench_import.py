@@ -18,6 +18,9 @@ round beside it. The import writes its batches on a second thread while the firs
 the next batch: the table says how long that writer thread was busy and how many cores the import
 kept busy (process CPU time / wall time).
 
+The import runs with ``--near-duplicates keep`` unless told otherwise: finding near-duplicates
+(the default of ``nkreader import``) has its own benchmark, ``bench_near_duplicates.py``.
+
 Articles enter the search index after the import (the reader indexes them in the background,
 and a search scans those not indexed yet): each round also times that catch-up,
 ``update_search_index``, on the database the import wrote, and the table shows what the ratio
@@ -83,13 +86,13 @@ class _Import:
     """The search index's catch-up afterwards (``update_search_index``)."""
 
 
-def _import_all(folder: Path, db_path: Path) -> _Import:
+def _import_all(folder: Path, db_path: Path, near_duplicates: str = "keep") -> _Import:
     db = Store(open_database(db_path), "bench")
     timer = _WriteTimer()
     article_batches.write_batch = timer  # type: ignore[assignment]
     start, cpu = time.perf_counter(), time.process_time()
     try:
-        results = import_paths(db, [folder])
+        results = import_paths(db, [folder], near_duplicates=near_duplicates)  # type: ignore[arg-type]
     finally:
         article_batches.write_batch = timer.write  # type: ignore[assignment]
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -106,7 +109,14 @@ def _import_all(folder: Path, db_path: Path) -> _Import:
     return _Import(seconds, timer.seconds, cpu, summary.imported, sentences, index_seconds)
 
 
-def run(articles: int, gold: Path, seeds: Path, keep: Path | None, repeat: int) -> float:
+def run(
+    articles: int,
+    gold: Path,
+    seeds: Path,
+    keep: Path | None,
+    repeat: int,
+    near_duplicates: str = "keep",
+) -> float:
     """Build the corpus, time both stages, print the table; the speed ratio is returned."""
     splits: list[float] = []
     imports: list[_Import] = []
@@ -117,7 +127,8 @@ def run(articles: int, gold: Path, seeds: Path, keep: Path | None, repeat: int) 
         for round_ in range(repeat):
             split_seconds, split_count = _split_all(texts)
             splits.append(split_seconds)
-            imports.append(_import_all(folder, Path(tmp) / f"bench{round_}.db"))
+            db_path = Path(tmp) / f"bench{round_}.db"
+            imports.append(_import_all(folder, db_path, near_duplicates))
 
     split_seconds = min(splits)
     best = min(imports, key=lambda run: run.seconds)
@@ -166,8 +177,15 @@ def main() -> None:
     parser.add_argument("--gold", type=Path, default=GOLD, help="GUM news gold JSON")
     parser.add_argument("--seeds", type=Path, default=SEEDS, help="folder of seed .txt files")
     parser.add_argument("--keep", type=Path, help="write the corpus here and keep it")
+    parser.add_argument(
+        "--near-duplicates",
+        choices=["keep", "mark", "skip"],
+        default="keep",
+        help="the import's mode (default keep: no near-duplicate detection, whose cost "
+        "bench_near_duplicates.py measures)",
+    )
     args = parser.parse_args()
-    run(args.articles, args.gold, args.seeds, args.keep, max(1, args.repeat))
+    run(args.articles, args.gold, args.seeds, args.keep, max(1, args.repeat), args.near_duplicates)
 
 
 if __name__ == "__main__":

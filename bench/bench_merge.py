@@ -88,7 +88,7 @@ Timed = tuple[float, float]
 def _import(folder: Path, path: Path) -> Timed:
     store = Store(open_database(path), "bench")
     start, cpu = time.perf_counter(), time.process_time()
-    import_paths(store, [folder])
+    import_paths(store, [folder], near_duplicates="keep")
     timed = time.perf_counter() - start, time.process_time() - cpu
     store.close()
     return timed

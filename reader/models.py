@@ -40,6 +40,8 @@ class ArticleSummary:
     sentence_count: int
     coded_count: int
     """Sentences the annotator has coded or marked "no claim"."""
+    copy_of: int | None = None
+    """The original's id when the article was imported as its near-copy."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -216,6 +216,9 @@ def reference_export(
     }
     stances = {i: (k, sc) for i, k, sc in conn.execute("SELECT id, key, score FROM stances")}
     targets = dict(conn.execute("SELECT id, name FROM targets").fetchall())
+    groups: dict[int, int] = {}
+    for copy, original in conn.execute("SELECT article_id, original_id FROM near_duplicates"):
+        groups[copy] = groups[original] = original
 
     def chain(actor_id: int) -> list[str]:
         seen = [actor_id]
@@ -285,6 +288,7 @@ def reference_export(
                     "actor_path": " > ".join(path) if path else None,
                     "actor_top": path[-1] if path else None,
                     "speaker": actors[speaker_id][0] if speaker_id is not None else None,
+                    "duplicate_group": groups.get(article_id),
                 }  # fmt: skip
                 rows.append({name: row[name] for name in columns})
     return columns, rows

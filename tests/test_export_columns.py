@@ -107,6 +107,7 @@ def expected(db: Path, day_first: bool = False) -> dict[int | None, dict[str, An
             "actor_path": " > ".join(actor.name for actor in chain),
             "actor_top": chain[-1].name,
             "speaker": actors[speaker].name if speaker is not None else None,
+            "duplicate_group": store.duplicate_group(article_id),
             "stance_score": score,
         }
     store.close()

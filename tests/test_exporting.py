@@ -118,6 +118,7 @@ def test_csv_row_has_the_columns_and_values(store: Store) -> None:
         "actor_path": f"{actor.name} > {parent.name}",
         "actor_top": parent.name,
         "speaker": "",
+        "duplicate_group": "",
     }
 
 

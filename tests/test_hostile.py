@@ -358,7 +358,8 @@ def test_special_files_named_on_the_command_line_fail(coded: Path, runner: CliRu
         "save what it holds to a file and import that",
         "imported 1, skipped 0, failed 2",
         "error: study.dna: not a DNA project (not an SQLite database); nkreader reads the"
-        " projects DNA 3 saves, and articles as .txt, .md, .jsonl, .json or .csv",
+        " projects DNA 3 saves, and articles as .txt, .md, .jsonl, .json, .csv, .docx, .rtf,"
+        " .doc, .html, .htm, .xml",
     ]
     alone = runner.invoke(cli, ["import", "study.dna", "--db", str(coded)])
     assert alone.exit_code == 1

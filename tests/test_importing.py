@@ -210,7 +210,8 @@ def test_folder_is_walked_recursively_in_name_order(db: Store, cwd: Path) -> Non
     assert [path.name for path in seen] == ["a.txt", "b.txt", "c.md"]
     skipped = [r for r in results if r.status == "skipped"]
     assert [r.message for r in skipped] == [
-        "news/notes.pdf: unknown file type; use .txt, .md, .jsonl, .json, .csv"
+        "news/notes.pdf: unknown file type; use .txt, .md, .jsonl, .json, .csv, "
+        ".docx, .rtf, .doc, .html, .htm, .xml"
     ]
     assert articles(db)[2]["title"] == "Markdown Title"
     assert sentence_texts(db, 3)[0] == "# Markdown Title"

@@ -142,8 +142,13 @@ def report_import(results: Sequence[ImportResult]) -> int:
         for line in (result.warning or "").splitlines():
             click.echo(f"warning: {visible(line)}", err=True)
     summary = summarize(results)
+    copies = (
+        f" ({summary.near_copies} marked as near-copies: nkreader duplicates)"
+        if summary.near_copies
+        else ""
+    )
     click.echo(
-        f"imported {summary.imported}, skipped {summary.skipped}, failed {summary.failed}",
+        f"imported {summary.imported}{copies}, skipped {summary.skipped}, failed {summary.failed}",
         err=True,
     )
     return summary.failed
@@ -297,6 +302,14 @@ def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     callback=_max_size,
     help="Refuse files larger than this (default 1GB); e.g. 2GB, 500MB or bytes.",
 )
+@click.option(
+    "--near-duplicates",
+    type=click.Choice(["mark", "skip", "keep"]),
+    default="mark",
+    show_default=True,
+    help="An article nearly identical to one already stored (Jaccard >= 0.9 on word "
+    "5-shingles): import it marked as a copy, skip it, or keep it unmarked.",
+)
 @db_option
 @reports_damage
 def import_command(
@@ -304,16 +317,20 @@ def import_command(
     mappings: tuple[str, ...],
     encoding: str | None,
     max_size: int | None,
+    near_duplicates: str,
     db_path: Path | None,
 ) -> None:
-    """Import articles from files and folders (.txt .md .jsonl .json .csv), or codes from an
-    nkreader export.
+    """Import articles from files and folders (.txt .md .jsonl .json .csv), news downloads
+    (Nexis Uni .docx; LexisNexis .txt, .rtf, .doc; Factiva .html, .xml; saved web pages), or
+    codes from an nkreader export.
 
     With no PATH, imports the bundled seed articles. Content already in the database is skipped;
-    a changed file becomes a new article. The encoding of each file is detected unless
-    --encoding names it. In folders, files of other types, pipes and devices are skipped; a
-    file named here that cannot be imported is a failure. Exits 1 if any file failed, after
-    importing the rest.
+    a changed file becomes a new article. A news download is recognised by its content and
+    becomes one article per story, with its outlet, date, byline and section. An article whose
+    text is nearly that of one already stored is marked as its copy (--near-duplicates). The
+    encoding of each file is detected unless --encoding names it. In folders, files of other
+    types, pipes and devices are skipped; a file named here that cannot be imported is a
+    failure. Exits 1 if any file failed, after importing the rest.
 
     A CSV or JSON Lines file named here with an export's columns restores its codes (and
     no-claim marks) onto the articles already imported, matched by source and offsets, else by
@@ -329,6 +346,7 @@ def import_command(
 
     \b
         nkreader import news/ extra.jsonl --map text=content --map title=headline
+        nkreader import "Files (100).DOCX" --near-duplicates skip
         nkreader import seeds/ alice-codes.csv
         nkreader import study.dna
     """
@@ -343,7 +361,12 @@ def import_command(
             raise click.BadParameter(f"{mapping!r}: write FIELD=COLUMN, e.g. text=content")
         field_map[field.strip()] = column.strip()
     limit = MAX_SIZE if max_size is None else max_size
-    options: dict[str, Any] = {"field_map": field_map, "encoding": encoding, "max_size": limit}
+    options: dict[str, Any] = {
+        "field_map": field_map,
+        "encoding": encoding,
+        "max_size": limit,
+        "near_duplicates": near_duplicates,
+    }
     projects = [path for path in paths if is_dna(path)]
     codes = [path for path in paths if path not in projects and codes_format(path) is not None]
     articles = [path for path in paths if path not in codes and path not in projects]
@@ -932,12 +955,53 @@ def articles_command(annotator: str | None, db_path: Path | None) -> None:
     from reader.exchange.reports import format_table
 
     store = open_store(db_path)
+    articles = store.article_progress(annotator)
     rows = [
-        [str(a.id), a.title, str(a.sentence_count), str(a.coded_count)]
-        for a in store.article_progress(annotator)
+        [str(a.id), a.title, str(a.sentence_count), str(a.coded_count), _copy_cell(a.copy_of)]
+        for a in articles
     ]
     store.close()
-    click.echo(format_table(["id", "title", "sentences", "coded"], rows))
+    headers = ["id", "title", "sentences", "coded", "copy"]
+    if not any(a.copy_of for a in articles):
+        headers, rows = headers[:-1], [row[:-1] for row in rows]
+    click.echo(format_table(headers, rows))
+
+
+def _copy_cell(original: int | None) -> str:
+    return f"copy of #{original}" if original is not None else ""
+
+
+@cli.command(name="duplicates")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table")
+@db_option
+@reports_damage
+def duplicates_command(fmt: str, db_path: Path | None) -> None:
+    """List the groups of near-duplicate articles: each original (the first stored) and the
+    copies marked when they were imported, with their similarity.
+
+    Example:
+
+    \b
+        nkreader duplicates
+        nkreader duplicates --format csv > groups.csv
+    """
+    from reader.exchange.reports import csv_text, duplicate_rows, format_table
+
+    store = open_store(db_path)
+    groups = store.duplicate_groups()
+    store.close()
+    headers, rows = duplicate_rows(groups)
+    if fmt == "csv":
+        click.echo(csv_text(headers, rows), nl=False)
+        return
+    if not groups:
+        click.echo("no near-duplicates", err=True)
+        return
+    click.echo(format_table(headers, rows))
+    copies = sum(len(group.copies) for group in groups)
+    groups_word = "group" if len(groups) == 1 else "groups"
+    copies_word = "copy" if copies == 1 else "copies"
+    click.echo(f"{len(groups)} {groups_word}, {copies} {copies_word}", err=True)
 
 
 @cli.command(name="stats")

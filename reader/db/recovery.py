@@ -45,9 +45,11 @@ HIGHEST = 2**63 - 1
 BATCH = 500
 """Rows read and written at a time while nothing fails."""
 
-NOT_COPIED = {"_sqlite_migrations", "search_index"}
-"""Tables the new database fills itself: the schema steps it had, and the search index mark
-(left at zero, so the reader indexes the saved articles again)."""
+NOT_COPIED = {"_sqlite_migrations", "search_index", "shingle_bands", "shingle_index"}
+"""Tables the new database fills itself: the schema steps it had, the search index mark (left
+at zero, so the reader indexes the saved articles again), and the near-duplicate index and its
+mark (left at zero, so the next import keys the saved articles again; ``shingle_bands`` has no
+rowid to copy by)."""
 
 _DAMAGED = object()
 """What ``_TableCopy._first`` returns when the way to the next row is damaged."""

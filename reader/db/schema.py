@@ -348,6 +348,47 @@ def m007_speaker_and_span(db: Database) -> None:
     db.execute("ALTER TABLE final_annotations ADD COLUMN speaker_id INTEGER REFERENCES actors(id)")
 
 
+def m008_near_duplicates(db: Database) -> None:
+    """Near-duplicate articles, and the index that finds them (``reader.text.shingles``).
+
+    ``near_duplicates`` has a row for each article imported as a near-copy of one stored before
+    it (Jaccard similarity of their word 5-shingles at least 0.9): ``original_id`` is the first
+    article of the group, never itself a copy, and ``similarity`` the measured Jaccard.
+
+    ``shingle_bands`` holds each article's MinHash band keys; articles sharing a key are
+    candidates. ``shingle_index.indexed_through`` is the highest article id up to which every
+    article's keys are stored: articles that came in otherwise (from an older nkreader, a merge,
+    an import that did not look for copies) are keyed by the next import that does, as the
+    search index is caught up (``m002``). It starts at 0, so a file of an older schema has its
+    articles keyed then.
+    """
+    db.execute(
+        """
+        CREATE TABLE near_duplicates (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+            original_id INTEGER NOT NULL REFERENCES articles(id),
+            similarity REAL NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX near_duplicates_original ON near_duplicates (original_id)")
+    db.execute(
+        """
+        CREATE TABLE shingle_bands (
+            band_key INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            PRIMARY KEY (band_key, article_id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """
+        CREATE TABLE shingle_index (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            indexed_through INTEGER NOT NULL
+        )"""
+    )
+    db.execute("INSERT INTO shingle_index VALUES (1, 0)")
+
+
 STEPS: tuple[Step, ...] = (
     m001_initial,
     m002_search_index_on_demand,
@@ -355,6 +396,7 @@ STEPS: tuple[Step, ...] = (
     m004_settings_and_assignments,
     m006_final_layer,
     m007_speaker_and_span,
+    m008_near_duplicates,
 )
 """Every schema step, oldest first. A step, once released, is never edited: a later change is a
 new step appended here."""

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from reader.db import open_for_reading
 from reader.db.connection import SQLITE_HEADER
-from reader.exchange.formats import display
+from reader.exchange.formats import SUFFIXES, display
 from reader.models import DnaDocument, DnaReport, DnaStatement
 from reader.store import Store
 from reader.store.article_batches import flatten_spans
@@ -102,7 +102,7 @@ def read_dna(
     if _header(path) != SQLITE_HEADER:
         raise DnaError(
             f"{shown}: not a DNA project (not an SQLite database); nkreader reads the projects"
-            " DNA 3 saves, and articles as .txt, .md, .jsonl, .json or .csv"
+            f" DNA 3 saves, and articles as {', '.join(SUFFIXES)}"
         )
     try:
         conn = open_for_reading(path)

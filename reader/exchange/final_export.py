@@ -100,6 +100,7 @@ def final_rows(
             if published.date is None and (article.published or "").strip():
                 unread.append((article_id, article.published or ""))
             file = source_file(article.source, article.url)
+            group = store.duplicate_group(article_id)
             sentences = {s.id: s for s in store.sentences(article_id)}
             entries = sorted(
                 by_article[article_id], key=lambda e: sentences[e.sentence_id].position
@@ -142,6 +143,7 @@ def final_rows(
                         "actor_path": ACTOR_PATH_SEPARATOR.join(chain),
                         "actor_top": chain[-1] if chain else "",
                         "speaker": speakers(entry, key),
+                        "duplicate_group": group if group is not None else "",
                     }
 
     return rows(), len(waiting)

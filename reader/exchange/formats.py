@@ -41,8 +41,12 @@ __all__ = [
     "why",
 ]
 
-SUFFIXES = (".txt", ".md", ".jsonl", ".json", ".csv")
-"""File types read: plain text and Markdown (one article per file), JSON Lines, JSON and CSV."""
+SUFFIXES = (
+    ".txt", ".md", ".jsonl", ".json", ".csv", ".docx", ".rtf", ".doc", ".html", ".htm", ".xml",
+)  # fmt: skip
+"""File types read: plain text and Markdown (one article per file), JSON Lines, JSON and CSV,
+and news downloads (Nexis Uni .docx, LexisNexis .txt/.rtf/.doc, Factiva .html/.xml, saved web
+pages; ``reader.exchange.news``), in any letter case."""
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("title",),

@@ -40,8 +40,10 @@ from reader.exchange.formats import (
     resolve_field_map,
     why,
 )
+from reader.exchange.near_copies import Match, Mode, NearCopies
+from reader.exchange.news import binary_kind, is_rtf, read_binary, read_text, rtf_to_text
 from reader.store import Store
-from reader.store.article_batches import Batch, StoredBatch, encode_batch, flatten_spans
+from reader.store.article_batches import Batch, Copy, StoredBatch, encode_batch, flatten_spans
 from reader.text.decoding import NotText, check_encoding, decode, normalise
 from reader.text.sentences import SentenceSpan, split_sentences
 
@@ -59,6 +61,9 @@ __all__ = [
     "seed_dir",
     "summarize",
 ]
+
+RECORD_SUFFIXES = (".jsonl", ".json", ".csv")
+"""Files of records, each read by its own rules (``read_records``), never as news."""
 
 _TITLE_MAX = 150
 _TITLE_ENDS = tuple('.!?:;,"”')
@@ -80,6 +85,8 @@ class ImportResult:
     warning: str | None = None
     """Lines about what the user should check (an encoding guessed, bytes replaced), given on
     the first result of the file only."""
+    near_copy: bool = False
+    """Imported and marked as a near-copy of another article, or skipped as one."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,8 @@ class ImportSummary:
     imported: int
     skipped: int
     failed: int
+    near_copies: int = 0
+    """Of those imported, how many were marked as near-copies."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +108,10 @@ class _Draft:
     offsets: list[int]
     """``start, end, paragraph`` of each sentence, one after another (see ``flatten_spans``)."""
     warning: str | None
+    ref: int = -1
+    """Its number among this import's new texts (for near-copies of one another)."""
+    match: Match | None = None
+    """What it is a near-copy of, when it is one."""
 
 
 def _fail(source: str, message: str) -> ImportResult:
@@ -145,10 +158,17 @@ def _read(
         return [_fail(shown, f"{shown}: {error}")]
     if not data:
         return [_fail(shown, f"{shown}: empty file, nothing to import")]
+    suffix = path.suffix.lower()
+    kind = binary_kind(data) if suffix not in RECORD_SUFFIXES else None
+    if kind is not None:
+        return [_item(item) for item in read_binary(shown, kind, data, max_size)]
     try:
         decoded = decode(data, encoding)
     except NotText as error:
         return [_fail(shown, f"{shown}: {error}")]
+    text = decoded.text
+    if is_rtf(data):
+        text = rtf_to_text(text)
     notes = []
     if decoded.guessed:
         notes.append(
@@ -156,7 +176,10 @@ def _read(
         )
     if (problem := decoded.problem()) is not None:
         notes.append(f"{shown}: {problem}")
-    items = _texts(shown, path.suffix.lower(), normalise(decoded.text), mapping)
+    # Leading blank lines are dropped from the text stored; lines are named as in the file.
+    unstripped = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
+    dropped = unstripped[: len(unstripped) - len(unstripped.lstrip())].count("\n")
+    items = _texts(shown, suffix, normalise(text), mapping, dropped)
     if notes and items:
         first = items[0]
         warning = "\n".join(notes)
@@ -168,12 +191,16 @@ def _read(
 
 
 def _texts(
-    shown: str, suffix: str, text: str, mapping: dict[str, str]
+    shown: str, suffix: str, text: str, mapping: dict[str, str], dropped: int = 0
 ) -> list[_Read | ImportResult]:
-    """The texts of a decoded file: itself (.txt, .md) or its records."""
+    """The texts of a decoded file: itself (.txt, .md), its records, or the articles of a
+    news download; ``dropped`` blank lines were taken off its start."""
     if not text:
         return [_fail(shown, f"{shown}: only whitespace, nothing to import")]
-    if suffix in (".txt", ".md"):
+    news = read_text(shown, suffix, text, first_line=dropped + 1)
+    if news is not None:
+        return [_item(item) for item in news]
+    if suffix not in RECORD_SUFFIXES:
         return [_hashed(Record(shown, text))]
     items: list[_Read | ImportResult] = []
     try:
@@ -185,6 +212,10 @@ def _texts(
     except BadFile as error:
         items.append(_fail(shown, str(error)))
     return items
+
+
+def _item(item: Record | Problem) -> _Read | ImportResult:
+    return _fail(item.source, item.message) if isinstance(item, Problem) else _hashed(item)
 
 
 def _hashed(record: Record) -> _Read | ImportResult:
@@ -259,18 +290,37 @@ def _skipped(source: str, article_id: int, warning: str | None) -> ImportResult:
 # -- writing ------------------------------------------------------------------------------------
 
 
-def _encode(drafts: Sequence[_Draft]) -> Batch:
-    """A batch of drafts with its rows flattened for the writer (see ``encode_batch``)."""
+def _encode(
+    drafts: Sequence[_Draft],
+    bands: Sequence[tuple[int, ...]] | None = None,
+    hashes: Mapping[int, str] | None = None,
+) -> Batch:
+    """A batch of drafts with its rows flattened for the writer (see ``encode_batch``), with
+    their near-duplicate band keys and copies when they were looked for (``hashes``: the content
+    hash of each earlier text of this import, by its number)."""
     stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
     rows = [
         (d.title, d.record.text, d.record.source, d.content_hash, stamp, d.record.published,
          d.record.outlet, d.record.url, d.record.metadata)
         for d in drafts
     ]  # fmt: skip
-    return encode_batch(rows, [draft.offsets for draft in drafts])
+    copies = [
+        Copy(
+            index,
+            d.match.original_id,
+            None if d.match.original_id is not None or hashes is None
+            else hashes[d.match.original_ref or 0],
+            d.match.similarity,
+        )
+        for index, d in enumerate(drafts)
+        if d.match is not None
+    ]  # fmt: skip
+    return encode_batch(rows, [draft.offsets for draft in drafts], bands, copies)
 
 
-def _results(drafts: Sequence[_Draft], stored: StoredBatch) -> list[ImportResult]:
+def _results(
+    drafts: Sequence[_Draft], stored: StoredBatch, ids: dict[int, int]
+) -> list[ImportResult]:
     """What became of each draft of a batch the Store wrote (all of it, or none).
 
     Drafts were checked while they were prepared, so a failure here is about the database
@@ -279,16 +329,37 @@ def _results(drafts: Sequence[_Draft], stored: StoredBatch) -> list[ImportResult
     if stored.error is not None:
         reason = f"not saved, the database refused the write ({stored.error}); try again"
         return [_fail(d.record.source, f"{d.record.source}: {reason}") for d in drafts]
-    return [_result(d, *outcome) for d, outcome in zip(drafts, stored.articles, strict=True)]
+    return [_result(d, *outcome, ids) for d, outcome in zip(drafts, stored.articles, strict=True)]
 
 
-def _result(draft: _Draft, article_id: int, new: bool) -> ImportResult:
-    """Imported, or skipped when another file of the batch (or process) had the same text."""
+def _result(draft: _Draft, article_id: int, new: bool, ids: dict[int, int]) -> ImportResult:
+    """Imported, or skipped when another file of the batch (or process) had the same text;
+    ``ids`` is told the article's id, and names the originals of near-copies."""
     source = draft.record.source
+    ids[draft.ref] = article_id
     if not new:
         return _skipped(source, article_id, draft.warning)
     message = f"{source}: imported as article {article_id}, {len(draft.offsets) // 3} sentences"
-    return ImportResult(source, "imported", article_id, draft.title, message, draft.warning)
+    if draft.match is not None:
+        message += f"; {_copy_of(draft.match, ids)}"
+    return ImportResult(
+        source, "imported", article_id, draft.title, message, draft.warning, draft.match is not None
+    )
+
+
+def _copy_of(match: Match, ids: Mapping[int, int]) -> str:
+    original = match.original_id
+    if original is None:
+        original = ids.get(match.original_ref if match.original_ref is not None else -1)
+    shown = f"article {original}" if original is not None else "an article not saved"
+    return f"a near-copy of {shown} (similarity {match.similarity:.2f})"
+
+
+def _near_copy_skipped(draft: _Draft, ids: Mapping[int, int]) -> ImportResult:
+    source = draft.record.source
+    assert draft.match is not None
+    message = f"{source}: {_copy_of(draft.match, ids)}; skipped (--near-duplicates skip)"
+    return ImportResult(source, "skipped", None, draft.title, message, draft.warning, True)
 
 
 # -- public entry points ----------------------------------------------------------------------
@@ -301,9 +372,17 @@ def import_file(
     field_map: Mapping[str, str] | None = None,
     encoding: str | None = None,
     max_size: int = MAX_SIZE,
+    near_duplicates: Mode = "mark",
 ) -> list[ImportResult]:
     """Import one file: a result per article or record, or one failure for the whole file."""
-    return import_paths(store, [path], field_map=field_map, encoding=encoding, max_size=max_size)
+    return import_paths(
+        store,
+        [path],
+        field_map=field_map,
+        encoding=encoding,
+        max_size=max_size,
+        near_duplicates=near_duplicates,
+    )
 
 
 def import_paths(
@@ -314,8 +393,14 @@ def import_paths(
     encoding: str | None = None,
     max_size: int = MAX_SIZE,
     on_file: Callable[[Path], None] | None = None,
+    near_duplicates: Mode = "mark",
 ) -> list[ImportResult]:
     """Import files and folders; ``on_file`` is called after each file (for a progress bar).
+
+    ``near_duplicates`` says what becomes of an article nearly identical to one stored before
+    it or earlier in the import (``reader.exchange.near_copies``): ``mark`` imports it marked as
+    a copy of the group's original, ``skip`` leaves it out (reported as skipped), ``keep``
+    imports it without looking.
 
     ``field_map`` maps record fields to the file's own column names, e.g. ``{"text": "content"}``;
     an unknown field name raises ``ValueError`` before anything is read. ``encoding`` reads
@@ -332,6 +417,9 @@ def import_paths(
     waiting: list[tuple[int, _Read]] = []  # texts read, with their place in the results
     places: list[list[int]] = []  # each submitted batch's places in the results
     batches: list[Sequence[_Draft]] = []  # each submitted batch's drafts
+    copies = NearCopies(store, near_duplicates) if near_duplicates != "keep" and files else None
+    hashes: dict[int, str] = {}  # each new text's content hash, by its number in the import
+    left_out: list[tuple[int, _Draft]] = []  # near-copies skipped, with their places
     with store.article_writer() as writer:
 
         def submit(more: bool) -> None:
@@ -345,9 +433,12 @@ def import_paths(
                 else:
                     results[place] = item
             waiting.clear()
+            bands = None
+            if copies is not None and batch:
+                batch, bands = _look_for_copies(copies, batch, places[-1], hashes, left_out)
             if batch:
                 batches.append(batch)
-                writer.submit(_encode(batch), more=more)
+                writer.submit(_encode(batch, bands, hashes), more=more)
             else:
                 places.pop()
 
@@ -364,17 +455,53 @@ def import_paths(
                 on_file(path)
         if waiting:
             submit(more=False)
+        ids: dict[int, int] = {}
         for indexes, drafts, stored in zip(places, batches, writer.close(), strict=True):
-            for index, result in zip(indexes, _results(drafts, stored), strict=True):
+            for index, result in zip(indexes, _results(drafts, stored, ids), strict=True):
                 results[index] = result
+        for index, draft in left_out:
+            results[index] = _near_copy_skipped(draft, ids)
     return [result for result in results if result is not None]
+
+
+def _look_for_copies(
+    copies: NearCopies,
+    batch: list[_Draft],
+    places: list[int],
+    hashes: dict[int, str],
+    left_out: list[tuple[int, _Draft]],
+) -> tuple[list[_Draft], list[tuple[int, ...]]]:
+    """Number the batch's drafts, find their near-copies, and leave the copies out in ``skip``
+    mode (into ``left_out``, with their places; ``places`` keeps those of the drafts kept).
+    The drafts to write and their band keys."""
+    from reader.text.shingles import body_text
+
+    first = len(hashes)
+    refs = list(range(first, first + len(batch)))
+    bodies = [body_text(draft.record.text, draft.title) for draft in batch]
+    bands, matches = copies.check(refs, bodies)
+    kept: list[_Draft] = []
+    kept_bands: list[tuple[int, ...]] = []
+    kept_places: list[int] = []
+    for ref, draft, keys, match, place in zip(refs, batch, bands, matches, places, strict=True):
+        draft = replace(draft, ref=ref, match=match)
+        hashes[ref] = draft.content_hash
+        if match is not None and copies.mode == "skip":
+            left_out.append((place, draft))
+            continue
+        kept.append(draft)
+        kept_bands.append(keys)
+        kept_places.append(place)
+    places[:] = kept_places
+    return kept, kept_bands
 
 
 def summarize(results: Sequence[ImportResult]) -> ImportSummary:
     """How many articles were imported, skipped as already present, and failed."""
     statuses = [result.status for result in results]
+    copies = sum(1 for result in results if result.near_copy and result.status == "imported")
     return ImportSummary(
-        statuses.count("imported"), statuses.count("skipped"), statuses.count("failed")
+        statuses.count("imported"), statuses.count("skipped"), statuses.count("failed"), copies
     )
 
 

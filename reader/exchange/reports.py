@@ -1,7 +1,12 @@
-"""Plain-text tables for the command line (``articles``, ``stats``)."""
+"""Plain-text tables for the command line (``articles``, ``stats``, ``duplicates``)."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Sequence
+
+from reader.store.near_duplicates import DuplicateGroup
 from reader.text.visible import cell_width, fit_cells, visible
 
 MAX_CELL = 100
@@ -36,3 +41,31 @@ def format_table(headers: list[str], rows: list[list[str]]) -> str:
 
 def _cell(text: str) -> str:
     return fit_cells(visible(text, one_line=True), MAX_CELL)
+
+
+DUPLICATE_COLUMNS = ["group", "article_id", "role", "similarity", "title", "source"]
+"""A row per article of a near-duplicate group; ``group`` is the original's id."""
+
+
+def duplicate_rows(groups: Sequence[DuplicateGroup]) -> tuple[list[str], list[list[str]]]:
+    """The groups as rows: the original first (similarity empty), then its copies."""
+    rows: list[list[str]] = []
+    for group in groups:
+        rows.append([str(group.id), str(group.id), "original", "", group.title, group.source])
+        for copy in group.copies:
+            rows.append(
+                [str(group.id), str(copy.id), "copy", f"{copy.similarity:.3f}", copy.title,
+                 copy.source]
+            )  # fmt: skip
+    return DUPLICATE_COLUMNS, rows
+
+
+def csv_text(headers: list[str], rows: list[list[str]]) -> str:
+    """Rows as CSV, text cells escaped against spreadsheet formulas as in the export."""
+    from reader.exchange.exporting import escape_formula
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows([[escape_formula(cell) for cell in row] for row in rows])
+    return out.getvalue()

@@ -26,6 +26,7 @@ from reader.store.history import HistoryMixin
 from reader.store.imports import ImportsMixin
 from reader.store.merge import MergeMixin
 from reader.store.merge_files import MergeFilesMixin
+from reader.store.near_duplicates import NearDuplicatesMixin
 from reader.store.networks import NetworksMixin
 from reader.store.reports import ReportsMixin
 from reader.store.search import SearchMixin
@@ -53,6 +54,7 @@ class Store(
     ReportsMixin,
     ExportsMixin,
     ImportsMixin,
+    NearDuplicatesMixin,
     CodeImportsMixin,
     HealthMixin,
     TeamMixin,

@@ -18,7 +18,7 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, count, repeat
 from operator import attrgetter
@@ -32,6 +32,7 @@ __all__ = [
     "ARTICLE_COLUMNS",
     "Batch",
     "BatchWriter",
+    "Copy",
     "StoredBatch",
     "encode_batch",
     "flatten_spans",
@@ -73,15 +74,58 @@ class Batch:
     """``ARTICLE_COLUMNS`` values, one row after another."""
     sentences: list[int]
     """``(article's index in the batch, position, start, end, paragraph)`` per sentence."""
+    bands: list[int] = field(default_factory=list)
+    """``(article's index in the batch, band key)`` per near-duplicate band key
+    (``reader.text.shingles``)."""
+    copies: list[Copy] = field(default_factory=list)
+    """The articles of the batch that are near-copies of another, and of which."""
+    keyed: bool = False
+    """Whether every article's band keys are in ``bands`` (an article too short has none): the
+    near-duplicate index then reaches past this batch."""
 
 
-def encode_batch(articles: Sequence[tuple[object, ...]], offsets: Sequence[list[int]]) -> Batch:
-    """Flatten article rows (``ARTICLE_COLUMNS`` order) and their ``flatten_spans``, in C."""
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """An article of a batch that is a near-copy of another, stored before it or earlier in the
+    same import."""
+
+    index: int
+    """The copy's index in the batch."""
+    original_id: int | None
+    """The original's id, when it was stored before this import."""
+    original_hash: str | None
+    """Else the original's content hash: it is stored by an earlier batch, or earlier in this
+    one."""
+    similarity: float
+
+
+def encode_batch(
+    articles: Sequence[tuple[object, ...]],
+    offsets: Sequence[list[int]],
+    bands: Sequence[Sequence[int]] | None = None,
+    copies: Sequence[Copy] = (),
+) -> Batch:
+    """Flatten article rows (``ARTICLE_COLUMNS`` order) and their ``flatten_spans``, in C;
+    ``bands`` are each article's band keys, when they were computed."""
     sentences = chain.from_iterable(
         chain.from_iterable(zip(repeat(index), count(), *[iter(each)] * 3))
         for index, each in enumerate(offsets)
     )
-    return Batch(len(articles), list(chain.from_iterable(articles)), list(sentences))
+    flat_bands: list[int] = []
+    if bands is not None:
+        # in key order, so that the index's B-tree is written page after page, not at random
+        pairs = sorted(
+            chain.from_iterable(zip(keys, repeat(index)) for index, keys in enumerate(bands))
+        )
+        flat_bands = list(chain.from_iterable((index, key) for key, index in pairs))
+    return Batch(
+        len(articles),
+        list(chain.from_iterable(articles)),
+        list(sentences),
+        flat_bands,
+        list(copies),
+        bands is not None,
+    )
 
 
 @lru_cache(maxsize=16)
@@ -94,7 +138,7 @@ def _insert(table: str, columns: tuple[str, ...], rows: int, based: bool) -> str
     each row would do for ``based``, but SQLite prepares that in quadratic time.)
     """
     values = "VALUES " + ",".join(["(" + ",".join("?" * len(columns)) + ")"] * rows)
-    verb = "INSERT OR IGNORE" if table == "articles" else "INSERT"
+    verb = "INSERT OR IGNORE" if table in ("articles", "shingle_bands") else "INSERT"
     head = f"{verb} INTO {table} ({', '.join(columns)})"
     if not based:
         return f"{head} {values}"
@@ -141,8 +185,44 @@ def store_batch(conn: sqlite3.Connection, batch: Batch) -> list[tuple[int, bool]
     if new == size and low == last + 1 and high == last + size:
         # Every row was inserted, in order, with the next free id: index i is id last + 1 + i.
         _insert_rows(conn, "sentences", _SENTENCE_COLUMNS, batch.sentences, last + 1)
-        return [(last + 1 + index, True) for index in range(size)]
-    return _store_by_hash(conn, batch, last)
+        _insert_rows(conn, "shingle_bands", _BAND_COLUMNS, batch.bands, last + 1)
+        outcome = [(last + 1 + index, True) for index in range(size)]
+    else:
+        outcome = _store_by_hash(conn, batch, last)
+    _store_copies(conn, batch, outcome, last)
+    return outcome
+
+
+_BAND_COLUMNS = ("article_id", "band_key")
+
+
+def _store_copies(
+    conn: sqlite3.Connection, batch: Batch, outcome: list[tuple[int, bool]], last: int
+) -> None:
+    """Record the batch's near-copies, and how far the near-duplicate index now reaches."""
+    rows = []
+    for copy in batch.copies:
+        article_id, new = outcome[copy.index]
+        original = copy.original_id
+        if original is None:
+            found = conn.execute(
+                "SELECT id FROM articles WHERE content_hash = ?", (copy.original_hash,)
+            ).fetchone()
+            original = int(found[0]) if found else None
+        if new and original is not None and original != article_id:
+            rows.append((article_id, original, copy.similarity))
+    if rows:
+        conn.executemany(
+            "INSERT OR IGNORE INTO near_duplicates (article_id, original_id, similarity)"
+            " VALUES (?, ?, ?)",
+            rows,
+        )
+    if batch.keyed:
+        conn.execute(
+            "UPDATE shingle_index SET indexed_through = (SELECT max(id) FROM articles)"
+            " WHERE indexed_through = ?",
+            (last,),
+        )
 
 
 def _store_by_hash(conn: sqlite3.Connection, batch: Batch, last: int) -> list[tuple[int, bool]]:
@@ -165,6 +245,9 @@ def _store_by_hash(conn: sqlite3.Connection, batch: Batch, last: int) -> list[tu
     rows = zip(*[iter(batch.sentences)] * 5, strict=True)
     sentences = [(outcome[row[0]][0], *row[1:]) for row in rows if outcome[row[0]][1]]
     _insert_rows(conn, "sentences", _SENTENCE_COLUMNS, list(chain.from_iterable(sentences)))
+    pairs = zip(*[iter(batch.bands)] * 2, strict=True)
+    bands = [(outcome[index][0], key) for index, key in pairs if outcome[index][1]]
+    _insert_rows(conn, "shingle_bands", _BAND_COLUMNS, list(chain.from_iterable(bands)))
     return outcome
 
 

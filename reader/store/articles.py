@@ -18,9 +18,14 @@ claim". The one definition of a coded sentence, over the schema's ``coded_senten
 SUMMARY_SELECT = f"""
     SELECT a.id, a.title,
         (SELECT count(*) FROM sentences s WHERE s.article_id = a.id),
-        (SELECT count(*) FROM sentences s WHERE s.article_id = a.id AND {CODED_BY})
+        (SELECT count(*) FROM sentences s WHERE s.article_id = a.id AND {CODED_BY}),
+        (SELECT d.original_id FROM near_duplicates d WHERE d.article_id = a.id)
     FROM articles a"""
-"""An article-list row: id, title, sentences, and those this coder has coded."""
+"""An article-list row: id, title, sentences, those this coder has coded, and the original
+when the article is a near-copy."""
+
+NOT_A_COPY = "s.article_id NOT IN (SELECT article_id FROM near_duplicates)"
+"""True for a sentence ``s`` of an article not marked as a near-copy: ``]`` passes over copies."""
 
 
 MINE = "a.id IN (SELECT article_id FROM assignments WHERE annotator = ?)"
@@ -162,13 +167,15 @@ class ArticlesMixin(StoreBase):
         self, article_id: int, position: int, step: int
     ) -> tuple[int, int] | None:
         """(article id, sentence id) of the nearest sentence after (``step`` > 0) or before the
-        given place, in list order, that this coder has not coded yet."""
+        given place, in list order, that this coder has not coded yet, in an article that is
+        not a near-copy of another."""
         compare, order = (">", "ASC") if step > 0 else ("<", "DESC")
         mine = f"AND {MINE.replace('a.id', 's.article_id')}" if self.mine_only() else ""
         row = self.conn.execute(
             f"""
             SELECT s.article_id, s.id FROM sentences s
             WHERE (s.article_id, s.position) {compare} (?, ?) AND NOT {CODED_BY} {mine}
+                AND {NOT_A_COPY}
             ORDER BY s.article_id {order}, s.position {order} LIMIT 1""",
             [article_id, position, self.annotator, *([self.annotator] if mine else [])],
         ).fetchone()

@@ -54,9 +54,11 @@ LEGACY_COLUMNS: Names = (
 
 ADDED_COLUMNS: Names = (
     "outlet", "file", "published_date", "published_time", "sentence_number", "actor_path",
-    "actor_top", "speaker",
+    "actor_top", "speaker", "duplicate_group",
 )  # fmt: skip
-"""Columns appended after the legacy ones (and after ``--all-sentences``' ``status``)."""
+"""Columns appended after the legacy ones (and after ``--all-sentences``' ``status``).
+``duplicate_group`` is the id of the original of the article's near-duplicate group (the
+article's own id when it is the original), empty for an article in no group."""
 
 TEXT_COLUMNS = frozenset(("title", "sentence"))
 """The article's and the sentence's own words: left out by ``--no-text``."""
@@ -83,7 +85,11 @@ KNOWN_COLUMN_SETS = frozenset(
         export_columns(ExportFilter(all_sentences="status" in legacy)),
         export_columns(ExportFilter(all_sentences="status" in legacy, text=False)),
     )
-    for dropped in (frozenset(), frozenset({"speaker"}))
+    for dropped in (
+        frozenset(),
+        frozenset(("duplicate_group",)),  # before near-duplicates
+        frozenset(("speaker", "duplicate_group")),  # before speakers
+    )
 )
 """Every set of columns an nkreader export has had (with and without the ``speaker`` added
 last): what ``nkreader import`` recognises."""
@@ -110,6 +116,7 @@ _HIDDEN = ("s.article_id", "s.start", 's."end"', "ac.id", "st.score")
 
 _ARTICLE_COLUMNS = (
     "source", "title", "published", "outlet", "file", "published_date", "published_time",
+    "duplicate_group",
 )  # fmt: skip
 """Columns that are the same on every row of an article: read once per article."""
 
@@ -150,14 +157,20 @@ FROM sentences s
 TRUSTED = frozenset((
     "annotation_id", "article_id", "sentence_position", "start", "end", "stance_score",
     "created_at", "updated_at", "status", "published_date", "published_time", "sentence_number",
+    "duplicate_group",
 ))
 # fmt: on
 """Columns holding only numbers, dates, nkreader's own timestamps or a fixed status word: they
 never contain a comma, quote or line break, nor start like a formula, so they skip quoting."""
 
-_SOURCE_RECORD = re.compile(r"(.*?\.(?:jsonl|json|csv))(?:#.*|:\d+|\[\d+\])", re.I | re.S)
+_SOURCE_RECORD = re.compile(
+    r"(.*?\.(?:jsonl|json|csv))(?:#.*|:\d+|\[\d+\])"
+    r"|(.*?\.(?:txt|md|docx|rtf|doc|html|htm|xml))#\d+",
+    re.I | re.S,
+)
 """An import's ``source`` for one record of a file: the file, then ``#id``, ``:line`` or
-``[index]`` (``reader.exchange.formats.Record.source``)."""
+``[index]`` (``reader.exchange.formats.Record.source``); or for one article of a news download,
+the file and ``#`` its number there (``reader.exchange.news``)."""
 
 
 def source_file(source: str, url: str | None = None) -> str:
@@ -166,7 +179,7 @@ def source_file(source: str, url: str | None = None) -> str:
     if url and url.strip():
         return url
     record = _SOURCE_RECORD.fullmatch(source)
-    return record[1] if record else source
+    return (record[1] or record[2]) if record else source
 
 
 def actor_chains(actors: Iterable[tuple[int, str, int | None]]) -> dict[int, tuple[str, ...]]:
@@ -279,6 +292,14 @@ class _Article:
     file: bytes | None
     published_date: bytes | None
     published_time: bytes | None
+    duplicate_group: bytes | None
+
+
+DUPLICATE_GROUP = """
+    SELECT coalesce(
+        (SELECT original_id FROM near_duplicates WHERE article_id = ?1),
+        (SELECT ?1 WHERE EXISTS (SELECT 1 FROM near_duplicates WHERE original_id = ?1)))"""
+"""The article's near-duplicate group: its original's id, its own when it is an original."""
 
 
 class _Articles(dict[int, _Article]):
@@ -312,6 +333,8 @@ class _Articles(dict[int, _Article]):
         article.file = text_cell(source_file(source, url))
         article.published_date = text_cell(parsed.date.isoformat() if parsed.date else None)
         article.published_time = text_cell(parsed.time)
+        group = self.conn.execute(DUPLICATE_GROUP, [article_id]).fetchone()[0]
+        article.duplicate_group = self.cell.number(group)
         self[article_id] = article
         return article
 

@@ -28,7 +28,8 @@ class ReportsMixin(StoreBase):
             SELECT a.id, a.title,
                 (SELECT count(*) FROM sentences s WHERE s.article_id = a.id),
                 (SELECT count(*) FROM sentences s WHERE s.article_id = a.id AND EXISTS
-                    (SELECT 1 FROM coded_sentences c WHERE c.sentence_id = s.id {who}))
+                    (SELECT 1 FROM coded_sentences c WHERE c.sentence_id = s.id {who})),
+                (SELECT d.original_id FROM near_duplicates d WHERE d.article_id = a.id)
             FROM articles a ORDER BY a.id"""
         return [ArticleSummary(*row) for row in self.conn.execute(sql, params)]
 

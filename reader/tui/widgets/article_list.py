@@ -3,7 +3,8 @@
 A corpus may hold 100,000 articles. One widget per row (``ListView``) or one option per row
 (``OptionList``) takes seconds to minutes to build at that size, so this widget draws lines on
 demand (``render_line``) and fetches only the windows of rows that are on screen, caching them by
-page. Each article takes two lines: its title, then its coding progress as a bar.
+page. Each article takes two lines: its title, then its coding progress as a bar, followed by
+"copy of #id" for an article imported as a near-copy of another (``]`` passes over copies).
 """
 
 from __future__ import annotations
@@ -238,7 +239,13 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         total = summary.sentence_count
         done = summary.coded_count
         label = f" {done}/{total}"
-        bar_width = max(0, min(BAR_WIDTH, width - 2 - len(label)))
+        if summary.copy_of is not None:
+            # The last column may be the scrollbar's: the label must never lose a digit there.
+            long = f"{label}  copy of #{summary.copy_of}"
+            label = long if len(long) <= width - 6 else f"{label} copy #{summary.copy_of}"
+            bar_width = max(0, min(BAR_WIDTH, width - 3 - len(label)))
+        else:
+            bar_width = max(0, min(BAR_WIDTH, width - 2 - len(label)))
         filled = round(bar_width * done / total) if total else 0
         meta = row_style + self._colors.style("article-list--meta", row_style)
         done_style = row_style + self._colors.style("article-list--bar-done", row_style)
