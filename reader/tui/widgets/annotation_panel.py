@@ -19,6 +19,7 @@ from textual.strip import Strip
 
 from reader.text.visible import visible
 from reader.tui.widgets.auto_colors import AutoColors
+from reader.tui.widgets.repaint import refresh_changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +65,17 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         self.heading, self.status, self.items = heading, status, tuple(items)
         # Laid out now for the virtual size; a panel whose styles have been applied (drawn once,
         # not stale) keeps these lines, a stale one draws them again in ``render_line``.
+        on_screen = None if self._stale or not self._width else self._lines
+        scrolled = self.scroll_offset.y != 0
+        width = self._width
         self._layout()
         self.scroll_to(y=0, animate=False, immediate=True)
-        self.refresh()
+        if on_screen is None or scrolled or width != self._width:
+            self.refresh()
+        else:
+            # Moving to the next sentence changes the heading and perhaps the codes below it:
+            # those lines are sent to the terminal, not the whole panel.
+            refresh_changed(self, on_screen, self._lines)
 
     @property
     def text(self) -> str:
@@ -120,11 +129,30 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
                 strip = Strip(list(line.render(console))).apply_style(base)
                 lines.append(strip.adjust_cell_length(width, base))
         self._lines = lines
-        self.virtual_size = Size(width, len(lines))
+        self._fit(Size(width, len(lines)))
+
+    def _fit(self, size: Size) -> None:
+        """Take the new height of the contents without a layout pass of the whole screen when
+        the scrollbar stays as it is (assigning ``virtual_size`` would repaint the whole panel
+        one frame later); a scrollbar that appears or goes away needs the layout pass."""
+        if size == self.virtual_size:
+            return
+        window = self.scrollable_content_region.height
+        overflows = size.height > window
+        unchanged = self.show_vertical_scrollbar == overflows == (self.virtual_size.height > window)
+        if not (self.is_mounted and window and unchanged):
+            self.virtual_size = size
+            return
+        self.set_reactive(ScrollView.virtual_size, size)
+        self._scroll_update(size)
 
     def on_resize(self, event: events.Resize) -> None:
+        # Shown again after the coding picker (same size): the layout pass that showed it has
+        # repainted it already.
+        width = self._width
         self._layout()
-        self.refresh()
+        if self._width != width:
+            self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -79,8 +79,9 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         "sentence-view--empty",
     }
 
-    cursor: reactive[int] = reactive(0, init=False)
-    """Index of the highlighted sentence."""
+    cursor: reactive[int] = reactive(0, init=False, repaint=False)
+    """Index of the highlighted sentence. Setting it repaints only the two sentences whose
+    highlight changed (``watch_cursor``), not the whole view."""
 
     class Clicked(Message):
         """A sentence was clicked; the screen decides whether to select it."""
@@ -149,7 +150,8 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         if height != self._heights[index]:
             self._heights[index] = height
             self._recount_offsets(same_width=True)
-            self.refresh()
+            # The lines above the sentence stay where they are: repaint from it down.
+            self.refresh_lines(self._offsets[index], self.virtual_size.height + self.size.height)
         else:
             self.refresh_lines(self._offsets[index], height)
 
