@@ -19,7 +19,7 @@ from textual.strip import Strip
 
 from reader.text.visible import visible
 from reader.tui.widgets.auto_colors import AutoColors
-from reader.tui.widgets.repaint import refresh_changed
+from reader.tui.widgets.repaint import compact, refresh_changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +127,7 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
                 lines.append(Strip.blank(width, base))
             for line in paragraph.wrap(console, width, overflow="fold"):
                 strip = Strip(list(line.render(console))).apply_style(base)
-                lines.append(strip.adjust_cell_length(width, base))
+                lines.append(compact(strip.adjust_cell_length(width, base)))
         self._lines = lines
         self._fit(Size(width, len(lines)))
 

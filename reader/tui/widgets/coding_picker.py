@@ -20,7 +20,7 @@ from textual.widget import Widget
 from reader.text.visible import visible
 from reader.tui.coding_flow import Row, View
 from reader.tui.widgets.auto_colors import AutoColors
-from reader.tui.widgets.repaint import refresh_changed
+from reader.tui.widgets.repaint import compact, refresh_changed
 
 
 class CodingPicker(Widget):
@@ -161,7 +161,7 @@ class CodingPicker(Widget):
             text.truncate(width, overflow="ellipsis")
             segments = list(text.render(console))
             strip = Strip([s for s in segments if s.text != "\n"] or [Segment("")])
-            strips.append(strip.apply_style(base).adjust_cell_length(width, base))
+            strips.append(compact(strip.apply_style(base).adjust_cell_length(width, base)))
         self._lines = strips
         self._drawn = Size(width, height)
         self._stale = False

@@ -4,12 +4,18 @@ Textual sends every cell of a region it repaints to the terminal, changed or not
 calls ``refresh()`` after each key press costs its whole area in bytes (over SSH or a browser
 session, that is what makes typing feel slow); one that compares its new lines with the ones on
 screen and refreshes only those that differ costs the change.
+
+Each segment of a line is sent as its style, its text and a reset, so a line in fewer segments
+is also fewer bytes: ``compact`` merges the spaces that pad a line (or separate its parts) into
+the text beside them when they look the same there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from rich.segment import Segment
+from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
@@ -35,3 +41,38 @@ def refresh_changed(widget: Widget, before: Sequence[Strip], after: Sequence[Str
     width = widget.size.width
     for start, count in changed_runs(before, after):
         widget.refresh(Region(0, start, width, count))
+
+
+def _blank_alike(one: Style, other: Style) -> bool:
+    """Whether spaces look the same in either style: only the background (and what is drawn
+    on a space: underline, strike, reverse, overline, a link) shows on a blank cell."""
+    return (
+        one.bgcolor == other.bgcolor
+        and one.link == other.link
+        and one._meta == other._meta
+        and not any(
+            style.underline or style.underline2 or style.strike or style.reverse or style.overline
+            for style in (one, other)
+        )
+    )
+
+
+def compact(strip: Strip) -> Strip:
+    """The same cells in fewer segments: neighbours of one style joined, and runs of spaces
+    joined to the text beside them where they look the same in its style."""
+    segments: list[Segment] = []
+    for segment in strip:
+        text, style, control = segment
+        if segments and style is not None and not control:
+            before, before_style, before_control = segments[-1]
+            if before_style is not None and not before_control:
+                if before_style == style or (
+                    not text.strip(" ") and _blank_alike(before_style, style)
+                ):
+                    segments[-1] = Segment(before + text, before_style)
+                    continue
+                if not before.strip(" ") and _blank_alike(before_style, style):
+                    segments[-1] = Segment(before + text, style)
+                    continue
+        segments.append(segment)
+    return Strip(segments, strip.cell_length)

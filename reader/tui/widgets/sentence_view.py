@@ -32,6 +32,7 @@ from reader.text.mentions import Mention
 from reader.text.visible import shown_offsets, visible
 from reader.tui.widgets.article_list import fit
 from reader.tui.widgets.auto_colors import AutoColors
+from reader.tui.widgets.repaint import compact
 
 GUTTER = 2
 """Cells left of the text: the highlight bar and a space."""
@@ -105,6 +106,8 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         """First virtual line of each block; block -1 (the header) starts at 0."""
         self._strips: dict[tuple[int, bool], list[Strip]] = {}
         self._header_stale = True
+        self._laid_out: tuple[Size, Size, Size] | None = None
+        """Size, window and virtual size at the last layout pass (``_size_updated``)."""
         self._colors = AutoColors(self)
 
     # -- data ---------------------------------------------------------------------------------
@@ -199,6 +202,19 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             self.virtual_size = size
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Textual's layout pass hands a ``ScrollView`` its window as the virtual size, which
+        never equals the text's height, so every pass of the screen (the coding picker shown or
+        hidden) updated and repainted the scrollbar in a frame of its own. A pass that finds
+        the view's size, window and text height as the last one did leaves it alone."""
+        seen = (size, container_size, self.virtual_size)
+        if seen == self._laid_out:
+            return False
+        self._laid_out = seen
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
     def _grow_or_shrink(self, size: Size) -> None:
         """Take the new height of the text (one sentence's badges changed) and update the
         scrollbar in the same frame.
@@ -221,6 +237,9 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             return
         self.set_reactive(Widget.virtual_size, size)
         self._scroll_update(size)
+        if self._laid_out is not None:
+            # Done here for the next layout pass too (the picker closing starts one).
+            self._laid_out = (*self._laid_out[:2], size)
 
     def _wrap(self, index: int) -> list[Text]:
         lines = self._wrapped.get(index)
@@ -354,7 +373,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
     def _indent(self, line: Text, base: Style, gutter: Segment | None = None) -> Strip:
         segments = [gutter or Segment(" " * GUTTER, base)]
         segments.extend(line.render(self._console))
-        return Strip(segments).apply_style(base).adjust_cell_length(self._width, base)
+        return compact(Strip(segments).apply_style(base).adjust_cell_length(self._width, base))
 
     def _render_block(self, index: int, current: bool) -> list[Strip]:
         block = self._blocks[index]
