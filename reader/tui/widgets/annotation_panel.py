@@ -59,6 +59,8 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         self._stale = True
         """Styles may have changed since the lines were drawn: draw them again before showing."""
         self._colors = AutoColors(self)
+        self._base = Style()
+        """The widget's own style, read once per layout (``_layout``)."""
 
     def show(self, heading: str, status: str, items: Sequence[PanelItem]) -> None:
         """Replace the contents (``status``: e.g. "no claim", or empty) and repaint."""
@@ -83,7 +85,7 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         return "\n".join(strip.text.rstrip() for strip in self._lines)
 
     def _style(self, name: str) -> Style:
-        return self._colors.style(name, self.rich_style)
+        return self._colors.style(name, self._base)
 
     def _paragraphs(self) -> list[Text]:
         # Styles go on spans, not on the Text: rich's wrap drops the base style of a Text
@@ -119,7 +121,8 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         if width <= 0:
             self._lines = []
             return
-        base = self.rich_style
+        # Read once per layout: the widget's style is worked out from its ancestors each time.
+        base = self._base = self.rich_style
         console = self.app.console
         lines: list[Strip] = []
         for index, paragraph in enumerate(self._paragraphs()):
