@@ -16,7 +16,8 @@ from collections.abc import Iterator, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Region
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -76,3 +77,25 @@ def compact(strip: Strip) -> Strip:
                     continue
         segments.append(segment)
     return Strip(segments, strip.cell_length)
+
+
+class SteadyScrollView(ScrollView):
+    """A ``ScrollView`` whose scrollbar is left alone by a layout pass that changed nothing of it.
+
+    Textual's layout pass hands a ``ScrollView`` its window as the virtual size, which never
+    equals the height of a text longer than the window, so every pass of the screen (the coding
+    picker shown or hidden) updated and repainted the scrollbar, in a frame of its own. A pass
+    that finds the view's size, window and height as the last one did now skips that.
+    """
+
+    _laid_out: tuple[Size, Size, Size] | None = None
+    """Size, window and virtual size at the last layout pass."""
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        seen = (size, container_size, self.virtual_size)
+        if seen == self._laid_out:
+            return False
+        self._laid_out = seen
+        return super()._size_updated(size, virtual_size, container_size, layout)

@@ -23,7 +23,6 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -32,7 +31,7 @@ from reader.text.mentions import Mention
 from reader.text.visible import shown_offsets, visible
 from reader.tui.widgets.article_list import fit
 from reader.tui.widgets.auto_colors import AutoColors
-from reader.tui.widgets.repaint import compact
+from reader.tui.widgets.repaint import SteadyScrollView, compact
 
 GUTTER = 2
 """Cells left of the text: the highlight bar and a space."""
@@ -60,7 +59,7 @@ class _Block:
     """A blank line follows: the next sentence starts a new paragraph."""
 
 
-class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
+class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
     """Shows one article; the screen moves ``cursor`` and the view keeps it in sight."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -106,8 +105,6 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         """First virtual line of each block; block -1 (the header) starts at 0."""
         self._strips: dict[tuple[int, bool], list[Strip]] = {}
         self._header_stale = True
-        self._laid_out: tuple[Size, Size, Size] | None = None
-        """Size, window and virtual size at the last layout pass (``_size_updated``)."""
         self._colors = AutoColors(self)
 
     # -- data ---------------------------------------------------------------------------------
@@ -201,19 +198,6 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             self._grow_or_shrink(size)
         else:
             self.virtual_size = size
-
-    def _size_updated(
-        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
-    ) -> bool:
-        """Textual's layout pass hands a ``ScrollView`` its window as the virtual size, which
-        never equals the text's height, so every pass of the screen (the coding picker shown or
-        hidden) updated and repainted the scrollbar in a frame of its own. A pass that finds
-        the view's size, window and text height as the last one did leaves it alone."""
-        seen = (size, container_size, self.virtual_size)
-        if seen == self._laid_out:
-            return False
-        self._laid_out = seen
-        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def _grow_or_shrink(self, size: Size) -> None:
         """Take the new height of the text (one sentence's badges changed) and update the
