@@ -64,6 +64,8 @@ class ArticleScreen(Screen[None]):
         self.total_sentences = 0
         self._applicable: tuple[bool, ...] = ()
         self._saved_place = ""
+        """The coder's place as stored, or about to be (``_save_place``)."""
+        self._place_pending = False
         # The screen's parts, made here so that every handler (and check_action, which Textual
         # may call while the screen is still mounting) reaches them without a DOM query.
         self.status_bar = StatusBar(id="status-bar")
@@ -145,10 +147,24 @@ class ArticleScreen(Screen[None]):
         if self.article is not None:
             place = f"{self.article.id}:{sentence.id if sentence else ''}"
             if place != self._saved_place:
-                # Best effort: a read-only or busy database must not stop the reading.
-                with suppress(StoreError):
-                    self.store.set_state(POSITION_KEY, place)
                 self._saved_place = place
+                if not self._place_pending:
+                    # Saved once the move is on screen: the commit (a disk flush) must not
+                    # delay the frame, and keys typed meanwhile are saved as one place.
+                    self._place_pending = True
+                    self.call_after_refresh(self._save_place)
+
+    def _save_place(self) -> None:
+        """Store the coder's place (``_saved_place``) if a move left it unsaved."""
+        if not self._place_pending:
+            return
+        self._place_pending = False
+        # Best effort: a read-only or busy database must not stop the reading.
+        with suppress(StoreError):
+            self.store.set_state(POSITION_KEY, self._saved_place)
+
+    def on_unmount(self) -> None:
+        self._save_place()  # a move just before quitting
 
     def _refresh_keys(self) -> None:
         """Rebuild the key bar only when the set of keys that apply has changed.

@@ -19,6 +19,7 @@ from textual.strip import Strip
 
 from reader.text.visible import visible
 from reader.tui.widgets.auto_colors import AutoColors
+from reader.tui.widgets.repaint import compact, refresh_changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +59,25 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         self._stale = True
         """Styles may have changed since the lines were drawn: draw them again before showing."""
         self._colors = AutoColors(self)
+        self._base = Style()
+        """The widget's own style, read once per layout (``_layout``)."""
 
     def show(self, heading: str, status: str, items: Sequence[PanelItem]) -> None:
         """Replace the contents (``status``: e.g. "no claim", or empty) and repaint."""
         self.heading, self.status, self.items = heading, status, tuple(items)
         # Laid out now for the virtual size; a panel whose styles have been applied (drawn once,
         # not stale) keeps these lines, a stale one draws them again in ``render_line``.
+        on_screen = None if self._stale or not self._width else self._lines
+        scrolled = self.scroll_offset.y != 0
+        width = self._width
         self._layout()
         self.scroll_to(y=0, animate=False, immediate=True)
-        self.refresh()
+        if on_screen is None or scrolled or width != self._width:
+            self.refresh()
+        else:
+            # Moving to the next sentence changes the heading and perhaps the codes below it:
+            # those lines are sent to the terminal, not the whole panel.
+            refresh_changed(self, on_screen, self._lines)
 
     @property
     def text(self) -> str:
@@ -74,7 +85,7 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         return "\n".join(strip.text.rstrip() for strip in self._lines)
 
     def _style(self, name: str) -> Style:
-        return self._colors.style(name, self.rich_style)
+        return self._colors.style(name, self._base)
 
     def _paragraphs(self) -> list[Text]:
         # Styles go on spans, not on the Text: rich's wrap drops the base style of a Text
@@ -110,7 +121,8 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         if width <= 0:
             self._lines = []
             return
-        base = self.rich_style
+        # Read once per layout: the widget's style is worked out from its ancestors each time.
+        base = self._base = self.rich_style
         console = self.app.console
         lines: list[Strip] = []
         for index, paragraph in enumerate(self._paragraphs()):
@@ -118,13 +130,32 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
                 lines.append(Strip.blank(width, base))
             for line in paragraph.wrap(console, width, overflow="fold"):
                 strip = Strip(list(line.render(console))).apply_style(base)
-                lines.append(strip.adjust_cell_length(width, base))
+                lines.append(compact(strip.adjust_cell_length(width, base)))
         self._lines = lines
-        self.virtual_size = Size(width, len(lines))
+        self._fit(Size(width, len(lines)))
+
+    def _fit(self, size: Size) -> None:
+        """Take the new height of the contents without a layout pass of the whole screen when
+        the scrollbar stays as it is (assigning ``virtual_size`` would repaint the whole panel
+        one frame later); a scrollbar that appears or goes away needs the layout pass."""
+        if size == self.virtual_size:
+            return
+        window = self.scrollable_content_region.height
+        overflows = size.height > window
+        unchanged = self.show_vertical_scrollbar == overflows == (self.virtual_size.height > window)
+        if not (self.is_mounted and window and unchanged):
+            self.virtual_size = size
+            return
+        self.set_reactive(ScrollView.virtual_size, size)
+        self._scroll_update(size)
 
     def on_resize(self, event: events.Resize) -> None:
+        # Shown again after the coding picker (same size): the layout pass that showed it has
+        # repainted it already.
+        width = self._width
         self._layout()
-        self.refresh()
+        if self._width != width:
+            self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

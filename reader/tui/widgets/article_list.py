@@ -20,12 +20,12 @@ from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.models import ArticleSummary
 from reader.text.visible import visible
 from reader.tui.widgets.auto_colors import AutoColors
+from reader.tui.widgets.repaint import SteadyScrollView
 
 ROW_HEIGHT = 2
 """Lines per article: the title, then the progress line."""
@@ -61,7 +61,7 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(head, width - 1).rstrip() + "…"
 
 
-class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
+class ArticleList(SteadyScrollView, can_focus=True, inherit_bindings=False):
     """Titles with per-coder progress; ``enter`` opens the highlighted article."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -13,12 +13,14 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
 from reader.text.visible import visible
 from reader.tui.coding_flow import Row, View
 from reader.tui.widgets.auto_colors import AutoColors
+from reader.tui.widgets.repaint import compact, refresh_changed
 
 
 class CodingPicker(Widget):
@@ -45,13 +47,26 @@ class CodingPicker(Widget):
         """The first row shown: the window follows the highlight through a long list."""
         self._lines: list[Strip] = []
         self._stale = True
+        self._drawn = Size(0, 0)
+        """The size the lines were drawn for."""
         self._colors = AutoColors(self)
 
     def show(self, view: View | None) -> None:
-        """Draw this view (None: nothing; the screen hides the picker then)."""
+        """Draw this view (None: nothing; the screen hides the picker then).
+
+        Once drawn at its size, the picker compares the new lines with those on screen and
+        repaints only the lines that changed (a typed letter, the highlight moving), not its
+        whole region.
+        """
         self.view = view
-        self._stale = True
-        self.refresh()
+        if self._stale or not self._lines or self._drawn != self.size:
+            self._stale = True
+            self.refresh()
+            return
+        on_screen = self._lines
+        self._draw()
+        if self.display:
+            refresh_changed(self, on_screen, self._lines)
 
     @property
     def text(self) -> str:
@@ -70,8 +85,11 @@ class CodingPicker(Widget):
         self.refresh()
 
     def on_resize(self) -> None:
-        self._stale = True
-        self.refresh()
+        # Shown again at the size it was drawn for: the layout pass that showed it has
+        # repainted it already.
+        if self.size != self._drawn:
+            self._stale = True
+            self.refresh()
 
     def _row_text(self, row: Row, name_width: int, under: Style) -> Text:
         """One row, its parts styled for the row's background ``under`` (the highlight's on
@@ -143,8 +161,9 @@ class CodingPicker(Widget):
             text.truncate(width, overflow="ellipsis")
             segments = list(text.render(console))
             strip = Strip([s for s in segments if s.text != "\n"] or [Segment("")])
-            strips.append(strip.apply_style(base).adjust_cell_length(width, base))
+            strips.append(compact(strip.apply_style(base).adjust_cell_length(width, base)))
         self._lines = strips
+        self._drawn = Size(width, height)
         self._stale = False
 
     def render_line(self, y: int) -> Strip:

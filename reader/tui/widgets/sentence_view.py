@@ -23,7 +23,6 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -32,6 +31,7 @@ from reader.text.mentions import Mention
 from reader.text.visible import shown_offsets, visible
 from reader.tui.widgets.article_list import fit
 from reader.tui.widgets.auto_colors import AutoColors
+from reader.tui.widgets.repaint import SteadyScrollView, compact
 
 GUTTER = 2
 """Cells left of the text: the highlight bar and a space."""
@@ -59,7 +59,7 @@ class _Block:
     """A blank line follows: the next sentence starts a new paragraph."""
 
 
-class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
+class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
     """Shows one article; the screen moves ``cursor`` and the view keeps it in sight."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -79,8 +79,9 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         "sentence-view--empty",
     }
 
-    cursor: reactive[int] = reactive(0, init=False)
-    """Index of the highlighted sentence."""
+    cursor: reactive[int] = reactive(0, init=False, repaint=False)
+    """Index of the highlighted sentence. Setting it repaints only the two sentences whose
+    highlight changed (``watch_cursor``), not the whole view."""
 
     class Clicked(Message):
         """A sentence was clicked; the screen decides whether to select it."""
@@ -149,7 +150,8 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         if height != self._heights[index]:
             self._heights[index] = height
             self._recount_offsets(same_width=True)
-            self.refresh()
+            # The lines above the sentence stay where they are: repaint from it down.
+            self.refresh_lines(self._offsets[index], self.virtual_size.height + self.size.height)
         else:
             self.refresh_lines(self._offsets[index], height)
 
@@ -219,6 +221,9 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             return
         self.set_reactive(Widget.virtual_size, size)
         self._scroll_update(size)
+        if self._laid_out is not None:
+            # Done here for the next layout pass too (the picker closing starts one).
+            self._laid_out = (*self._laid_out[:2], size)
 
     def _wrap(self, index: int) -> list[Text]:
         lines = self._wrapped.get(index)
@@ -352,7 +357,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
     def _indent(self, line: Text, base: Style, gutter: Segment | None = None) -> Strip:
         segments = [gutter or Segment(" " * GUTTER, base)]
         segments.extend(line.render(self._console))
-        return Strip(segments).apply_style(base).adjust_cell_length(self._width, base)
+        return compact(Strip(segments).apply_style(base).adjust_cell_length(self._width, base))
 
     def _render_block(self, index: int, current: bool) -> list[Strip]:
         block = self._blocks[index]

@@ -1,0 +1,101 @@
+"""Repainting only what changed: the lines of a line-API widget whose strips differ.
+
+Textual sends every cell of a region it repaints to the terminal, changed or not. A widget that
+calls ``refresh()`` after each key press costs its whole area in bytes (over SSH or a browser
+session, that is what makes typing feel slow); one that compares its new lines with the ones on
+screen and refreshes only those that differ costs the change.
+
+Each segment of a line is sent as its style, its text and a reset, so a line in fewer segments
+is also fewer bytes: ``compact`` merges the spaces that pad a line (or separate its parts) into
+the text beside them when they look the same there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
+
+
+def changed_runs(before: Sequence[Strip], after: Sequence[Strip]) -> Iterator[tuple[int, int]]:
+    """``(first line, line count)`` of each run of lines that differ between ``before`` and
+    ``after``; a line present in only one of them differs (it becomes blank, or is drawn)."""
+    start: int | None = None
+    for y in range(max(len(before), len(after))):
+        same = y < len(before) and y < len(after) and before[y] == after[y]
+        if not same and start is None:
+            start = y
+        elif same and start is not None:
+            yield start, y - start
+            start = None
+    if start is not None:
+        yield start, max(len(before), len(after)) - start
+
+
+def refresh_changed(widget: Widget, before: Sequence[Strip], after: Sequence[Strip]) -> None:
+    """Refresh the lines of ``widget`` (content lines, from its top) that changed."""
+    width = widget.size.width
+    for start, count in changed_runs(before, after):
+        widget.refresh(Region(0, start, width, count))
+
+
+def _blank_alike(one: Style, other: Style) -> bool:
+    """Whether spaces look the same in either style: only the background (and what is drawn
+    on a space: underline, strike, reverse, overline, a link) shows on a blank cell."""
+    return (
+        one.bgcolor == other.bgcolor
+        and one.link == other.link
+        and one._meta == other._meta
+        and not any(
+            style.underline or style.underline2 or style.strike or style.reverse or style.overline
+            for style in (one, other)
+        )
+    )
+
+
+def compact(strip: Strip) -> Strip:
+    """The same cells in fewer segments: neighbours of one style joined, and runs of spaces
+    joined to the text beside them where they look the same in its style."""
+    segments: list[Segment] = []
+    for segment in strip:
+        text, style, control = segment
+        if segments and style is not None and not control:
+            before, before_style, before_control = segments[-1]
+            if before_style is not None and not before_control:
+                if before_style == style or (
+                    not text.strip(" ") and _blank_alike(before_style, style)
+                ):
+                    segments[-1] = Segment(before + text, before_style)
+                    continue
+                if not before.strip(" ") and _blank_alike(before_style, style):
+                    segments[-1] = Segment(before + text, style)
+                    continue
+        segments.append(segment)
+    return Strip(segments, strip.cell_length)
+
+
+class SteadyScrollView(ScrollView):
+    """A ``ScrollView`` whose scrollbar is left alone by a layout pass that changed nothing of it.
+
+    Textual's layout pass hands a ``ScrollView`` its window as the virtual size, which never
+    equals the height of a text longer than the window, so every pass of the screen (the coding
+    picker shown or hidden) updated and repainted the scrollbar, in a frame of its own. A pass
+    that finds the view's size, window and height as the last one did now skips that.
+    """
+
+    _laid_out: tuple[Size, Size, Size] | None = None
+    """Size, window and virtual size at the last layout pass."""
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        seen = (size, container_size, self.virtual_size)
+        if seen == self._laid_out:
+            return False
+        self._laid_out = seen
+        return super()._size_updated(size, virtual_size, container_size, layout)
