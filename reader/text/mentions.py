@@ -120,6 +120,15 @@ def _trie_regex(terms: Iterable[str]) -> str:
     return f"(?:{'|'.join(first)})" + r"(?!\w)"
 
 
+ADDED_GROUP = 64
+"""Terms ``MentionFinder.add`` compiles into one pattern before it starts another: adding an
+actor compiles at most this many terms, and a scan searches one more pattern per group."""
+
+
+def _leftmost_longest(match: re.Match[str]) -> tuple[int, int]:
+    return match.start(), -match.end()
+
+
 def _full_terms(actor: Actor) -> Iterator[str]:
     """The spellings of an actor's name and aliases matched as they are: a person's one-word
     aliases are surnames (``_surname_terms``), which count only once the person is introduced."""
@@ -160,15 +169,16 @@ class MentionFinder:
                     if actor.id not in ids:
                         ids.append(actor.id)
         terms = [*self._by_term, *self._surnames]
-        self._pattern = re.compile(_trie_regex(terms)) if terms else None
+        self._patterns: list[re.Pattern[str]] = [re.compile(_trie_regex(terms))] if terms else []
+        """The codebook's pattern, then those of the terms ``add`` took in, a group each."""
         self._added: list[str] = []
-        """Terms of actors taken in by ``add``, which ``_pattern`` does not match."""
-        self._added_pattern: re.Pattern[str] | None = None
+        """The terms of the last group ``add`` compiled, which grows up to ``ADDED_GROUP``."""
 
     def add(self, actor: Actor) -> None:
         """Take in an actor just added to the codebook, without compiling the codebook's pattern
-        again (over a second for 5,000 actors): its new names go into a second, small pattern,
-        and a scan takes the leftmost, longest match of the two, as one pattern would. A name
+        again (over a second for 5,000 actors): its new names join a small pattern of the names
+        added before it (a new one is started every ``ADDED_GROUP`` terms), and a scan takes
+        the leftmost, longest match of the patterns, as one pattern would find it. A name
         that was a person's surname until now becomes the new actor's, as a rebuild makes it.
 
         The one difference from a finder built anew: where the new actor shares a spelling or
@@ -192,35 +202,33 @@ class MentionFinder:
             ids = self._surnames.setdefault(term, [])
             if actor.id not in ids:
                 ids.append(actor.id)
-        if new:
-            self._added.extend(dict.fromkeys(new))
-            self._added_pattern = re.compile(_trie_regex(self._added))
+        if not new:
+            return
+        if self._added and len(self._added) < ADDED_GROUP:
+            self._patterns.pop()
+        else:
+            self._added = []
+        self._added.extend(dict.fromkeys(new))
+        self._patterns.append(re.compile(_trie_regex(self._added)))
 
     def _matches(self, text: str) -> Iterator[re.Match[str]]:
-        """The matches of both patterns, leftmost first, the longer of two at one place, none
-        overlapping: what one pattern of all the terms would find."""
-        main, added = self._pattern, self._added_pattern
-        if added is None or main is None:
-            pattern = main or added
-            if pattern is not None:
+        """The matches of every pattern, leftmost first, the longest of those at one place,
+        none overlapping: what one pattern of all the terms would find."""
+        patterns = self._patterns
+        if len(patterns) < 2:
+            for pattern in patterns:
                 yield from pattern.finditer(text)
             return
-        first, second = main.search(text), added.search(text)
-        while first is not None or second is not None:
-            if second is None or (
-                first is not None
-                and (first.start(), -first.end()) <= (second.start(), -second.end())
-            ):
-                assert first is not None
-                match = first
-            else:
-                match = second
+        found = [(pattern, m) for pattern in patterns if (m := pattern.search(text)) is not None]
+        while found:
+            match = min((m for _, m in found), key=_leftmost_longest)
             yield match
             end = match.end()
-            if first is not None and first.start() < end:
-                first = main.search(text, end)
-            if second is not None and second.start() < end:
-                second = added.search(text, end)
+            found = [
+                (pattern, m)
+                for pattern, last in found
+                if (m := last if last.start() >= end else pattern.search(text, end)) is not None
+            ]
 
     def _scan(self, text: str, introduced: set[int] | None) -> list[Mention]:
         """Mentions in ``text``; ``introduced`` (updated) holds the persons named so far, or None
