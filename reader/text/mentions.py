@@ -219,7 +219,12 @@ class MentionFinder:
             for pattern in patterns:
                 yield from pattern.finditer(text)
             return
-        found = [(pattern, m) for pattern in patterns if (m := pattern.search(text)) is not None]
+        added = [(p, m) for p in patterns[1:] if (m := p.search(text)) is not None]
+        if not added:  # the usual case: no name added since the start is in this text
+            yield from patterns[0].finditer(text)
+            return
+        first = patterns[0].search(text)
+        found = [(patterns[0], first), *added] if first is not None else added
         while found:
             match = min((m for _, m in found), key=_leftmost_longest)
             yield match
