@@ -14,6 +14,7 @@ one. (The search index is not written here at all: ``reader.store.search`` catch
 
 from __future__ import annotations
 
+import os
 import queue
 import sqlite3
 import threading
@@ -184,6 +185,19 @@ WRITER_CACHE_KIB = -65536
 memory until its commit instead of spilling to the ``-wal`` on the way (SQLite's default is
 2 MiB, less than one batch's text): about a tenth less CPU time for the writes."""
 
+
+def usable_cores() -> int:
+    """The cores this process may run on (``taskset`` narrows them).
+
+    On one core a writer thread saves nothing: the two threads take turns, and handing the GIL
+    back and forth after every statement cost about 15% more CPU time than writing each batch
+    on the preparing thread (``bench/bench_import.py`` under ``taskset -c 0``).
+    """
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 _QUEUED = 2
 """Batches prepared ahead of the writer: enough to keep it busy, little memory held."""
 
@@ -193,7 +207,8 @@ class BatchWriter:
 
     Batches are written at once on the caller's thread until one is submitted with more input
     still to come; then a writer thread with its own connection takes over, if the database is
-    a WAL file not inside a transaction (otherwise everything stays on the caller's thread).
+    a WAL file not inside a transaction and the process may use two cores or more (otherwise
+    everything stays on the caller's thread).
     Use as a context manager: leaving it by an exception (or Ctrl-C) drops the batches not yet
     started, lets the one being written finish or roll back, and joins the thread.
     """
@@ -207,6 +222,8 @@ class BatchWriter:
         self._error: BaseException | None = None
         self._tried = False
         self._opened = False
+        self._cache: int | None = None
+        """The caller's cache size, while a larger one is set for writing on its thread."""
 
     def submit(self, batch: Batch, *, more: bool) -> None:
         """Write ``batch`` now or queue it; ``more`` says whether further batches may follow."""
@@ -241,6 +258,11 @@ class BatchWriter:
     def _start(self) -> None:
         conn = self.conn
         if conn.in_transaction:
+            return
+        if usable_cores() < 2:
+            # Written here, with the writer thread's larger cache while the import runs.
+            self._cache = int(conn.execute("PRAGMA cache_size").fetchone()[0])
+            conn.execute(f"PRAGMA cache_size = {WRITER_CACHE_KIB}")
             return
         path = database_file(conn)
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
@@ -281,7 +303,11 @@ class BatchWriter:
             conn.close()
 
     def _join(self) -> None:
-        """End the writer thread; called again after Ctrl-C during the wait, it still joins."""
+        """End the writer thread; called again after Ctrl-C during the wait, it still joins.
+        The caller's connection gets its own cache size back."""
+        if self._cache is not None:
+            cache, self._cache = self._cache, None
+            self.conn.execute(f"PRAGMA cache_size = {cache}")
         thread = self._thread
         if thread is None:
             return
