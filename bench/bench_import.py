@@ -54,10 +54,11 @@ from reader.text.sentences import split_sentences  # noqa: E402
 TARGET = 0.5
 
 
-def _split_all(texts: list[str]) -> tuple[float, int]:
-    start = time.perf_counter()
+def _split_all(texts: list[str]) -> tuple[float, int, float]:
+    """Seconds, sentences, CPU seconds."""
+    start, cpu = time.perf_counter(), time.process_time()
     sentences = sum(len(split_sentences(text)) for text in texts)
-    return time.perf_counter() - start, sentences
+    return time.perf_counter() - start, sentences, time.process_time() - cpu
 
 
 class _WriteTimer:
@@ -119,14 +120,16 @@ def run(
 ) -> float:
     """Build the corpus, time both stages, print the table; the speed ratio is returned."""
     splits: list[float] = []
+    split_cpus: list[float] = []
     imports: list[_Import] = []
     with tempfile.TemporaryDirectory(prefix="nkreader-bench-") as tmp:
         folder = keep or Path(tmp) / "corpus"
         paths = build_corpus(folder, articles, gold, seeds)
         texts = [normalise(path.read_text(encoding="utf-8")) for path in paths]
         for round_ in range(repeat):
-            split_seconds, split_count = _split_all(texts)
+            split_seconds, split_count, split_cpu = _split_all(texts)
             splits.append(split_seconds)
+            split_cpus.append(split_cpu)
             db_path = Path(tmp) / f"bench{round_}.db"
             imports.append(_import_all(folder, db_path, near_duplicates))
 
@@ -140,7 +143,12 @@ def run(
         for split, run in zip(splits, imports, strict=True)
     )
     print(f"`{shlex.join([sys.executable, *sys.argv])}`\n")
-    print(f"{os.cpu_count()} CPU cores; fastest of {repeat} alternating rounds per stage.\n")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    print(
+        f"{cores} CPU core(s) allowed of {os.cpu_count()}{load};"
+        f" fastest of {repeat} alternating rounds per stage.\n"
+    )
     print("| stage | articles | sentences | seconds | articles/s | sentences/s | cores busy |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     print(
@@ -162,6 +170,14 @@ def run(
     verdict = "meets" if ratio >= TARGET else "misses"
     print(f"\nimport speed / splitter speed = {ratio:.2f} ({verdict} the target of {TARGET})")
     print(f"ratio in each round: {rounds}")
+    cpu_rounds = ", ".join(
+        f"{split / run.cpu_seconds:.2f}" for split, run in zip(split_cpus, imports, strict=True)
+    )
+    print(
+        "CPU seconds, splitter ÷ import (what one core does when nothing else runs on it):"
+        f" {min(split_cpus) / min(run.cpu_seconds for run in imports):.2f}"
+        f" (rounds: {cpu_rounds})"
+    )
     with_index = (split_count / split_seconds) / (best.sentences / (best.seconds + index))
     print(
         f"if the import also indexed for search: {1 / with_index:.2f} "

@@ -17,11 +17,21 @@ Then it times what the actor picker does with those mentions, per sentence, over
 ``--rank-articles`` articles split into sentences, with the default codebook: ranking one sentence
 (``suggest_actors``) and, when the checkout has it, ranking it read after the sentences before it
 (``suggest_actor_groups``). Each is the best of ``--repeat`` runs.
+
+Last, the options for a codebook that changes (``--no-codebook`` skips them), with the default
+codebook and with 5,000 actors: reading the codebook from a database (``Store.codebook``);
+building the finder, split into what a copy cached in the database could hold (the terms and
+the pattern's text) and what it could not (compiling the pattern: ``re`` keeps no compiled
+pattern on disk); adding one actor as the picker did before (the codebook read again and the
+finder rebuilt) and with ``MentionFinder.add`` (median of 20 actors added one after another);
+and the scan of every text after those 20 additions (two patterns) against the finder built
+with them (one pattern).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import shlex
@@ -217,6 +227,58 @@ def ranking_rows(texts: Sequence[str], repeat: int) -> list[str]:
     return [f"{count:,} sentences of {len(texts):,} articles, default codebook\n", *rows]
 
 
+def median_of(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def codebook_rows(texts: Sequence[str], repeat: int) -> list[str]:
+    """Milliseconds of each option when the codebook changes, and the scan after additions."""
+    from reader.db import open_database
+    from reader.store import Store
+    from reader.text.mentions import _trie_regex
+
+    rows = []
+    for size in (len(default_actors()), 5_000):
+        actors = codebook(size + 20)
+        kept, new = actors[:size], actors[size:]
+        with tempfile.TemporaryDirectory() as folder:
+            store = Store(open_database(Path(folder) / "codebook.db"), "bench")
+            with store.conn:
+                store.conn.executemany(
+                    "INSERT INTO actors (id, name, kind, aliases) VALUES (?, ?, ?, ?)",
+                    [(a.id, a.name, a.kind, json.dumps(list(a.aliases))) for a in kept],
+                )
+            read = best_of(repeat, store.codebook)
+            store.close()
+        build = best_of(repeat, lambda k=kept: MentionFinder(k))  # type: ignore[misc]
+        finder = MentionFinder(kept)
+        terms = [*finder._by_term, *finder._surnames]
+        text = best_of(repeat, lambda t=terms: _trie_regex(t))  # type: ignore[misc]
+        pattern = _trie_regex(terms)
+
+        def compile_once(p: str = pattern) -> None:
+            re.purge()
+            re.compile(p)
+
+        compiled = best_of(repeat, compile_once)
+        adds = []
+        for actor in new:
+            began = time.perf_counter()
+            finder.add(actor)
+            adds.append(time.perf_counter() - began)
+        grown = best_of(repeat, lambda f=finder: [f.find(t) for t in texts])  # type: ignore[misc]
+        rebuilt = MentionFinder(actors)
+        whole = best_of(repeat, lambda f=rebuilt: [f.find(t) for t in texts])  # type: ignore[misc]
+        same = all(finder.find(t) == rebuilt.find(t) for t in texts)
+        rows.append(
+            f"| {size:,} | {read * 1e3:.1f} | {build * 1e3:.0f} | {text * 1e3:.0f}"
+            f" | {compiled * 1e3:.0f} | {(read + build) * 1e3:.0f}"
+            f" | {median_of(adds) * 1e3:.2f} | {grown / whole:.2f} | {'yes' if same else 'NO'} |"
+        )
+    return rows
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -224,6 +286,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seeds", type=Path, default=SEEDS)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rank-articles", type=int, default=100)
+    parser.add_argument(
+        "--codebook",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time the options for a codebook that changes (last table)",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         paths = build_corpus(Path(folder), args.articles, args.gold, args.seeds)
@@ -252,6 +320,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("| ranking the picker's suggestions | µs per sentence |")
     print("|---|---:|")
     print("\n".join(ranking[1:]))
+    if args.codebook:
+        print(
+            "\n| actors | read codebook (ms) | build finder (ms) | of it: terms and pattern"
+            " text, cacheable (ms) | compile, not cacheable (ms) | add an actor before: read +"
+            " build (ms) | add an actor: `MentionFinder.add` (ms) | scan after 20 adds ×"
+            " rebuilt | same mentions |"
+        )
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        print("\n".join(codebook_rows(texts[:1000], args.repeat)))
     print(f"\nCommand: python {shlex.join(sys.argv)}")
 
 

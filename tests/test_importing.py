@@ -412,6 +412,7 @@ def test_pipelined_batches_store_what_one_batch_stores(
 
     seen: list[str] = []
     monkeypatch.setattr(importing, "_BATCH_ARTICLES", 2)
+    monkeypatch.setattr(article_batches, "usable_cores", lambda: 2)  # even under taskset -c 0
     results = import_paths(db, [cwd / "news"], on_file=lambda _: seen.extend(writer_threads()))
     assert seen, "the batches were not written by the writer thread"
     assert not writer_threads()
@@ -423,6 +424,24 @@ def test_pipelined_batches_store_what_one_batch_stores(
     query = "SELECT id, title, text, source, content_hash FROM articles ORDER BY id"
     assert db.conn.execute(query).fetchall() == reference.conn.execute(query).fetchall()
     reference.conn.close()
+
+
+def test_on_one_core_every_batch_is_written_on_the_importing_thread(
+    db: Store, cwd: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one usable core no writer thread is started: the same articles and sentences are
+    stored, batch by batch, and the connection's cache size is given back afterwards."""
+    for n in range(7):
+        write(cwd / f"{n}.txt", f"Story {n}\n\nFirst of {n}. Second of {n}.")
+    cache = db.conn.execute("PRAGMA cache_size").fetchone()[0]
+    seen: list[str] = []
+    monkeypatch.setattr(importing, "_BATCH_ARTICLES", 2)
+    monkeypatch.setattr(article_batches, "usable_cores", lambda: 1)
+    results = import_paths(db, [cwd], on_file=lambda _: seen.extend(writer_threads()))
+    assert not seen
+    assert [r.status for r in results] == ["imported"] * 7
+    assert [len(sentence_texts(db, r.article_id or 0)) for r in results] == [3] * 7
+    assert db.conn.execute("PRAGMA cache_size").fetchone()[0] == cache
 
 
 def test_refused_batch_in_writer_thread_fails_alone(

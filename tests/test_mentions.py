@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reader.models import Actor
+from reader.text import mentions
 from reader.text.mentions import (
     MentionFinder,
     mention_roles,
@@ -498,3 +499,56 @@ def test_groups_take_the_article_mentions() -> None:
     mentions = WORLD_FINDER.find_in_article(sentences)
     groups = suggest_actor_groups(sentences, 1, WORLD, [], mentions=mentions)
     assert [a.name for a in groups.here] == ["South Korea", "North Korea"]
+
+
+@pytest.mark.parametrize(
+    "added",
+    [
+        Actor(8, "North Korean Army", "organization", ("KPA",)),
+        Actor(8, "Korea Strait", "other"),
+        Actor(8, "Nakasone", "organization"),
+        Actor(8, "Taro Kono", "person", ("Kono", "Minister Kono")),
+        Actor(8, "Army", "organization", ("army",)),
+    ],
+)
+def test_an_added_actor_is_found_as_a_rebuilt_finder_finds_it(added: Actor) -> None:
+    """``add`` finds what a finder built with the new actor finds: the longest match across the
+    two patterns, a surname that becomes a name, a new person's surname once introduced."""
+    texts = [
+        "The North Korean Army and the KPA marched; North Korea watched.",
+        "Ships crossed the Korea Strait near South Korea and Japan.",
+        "Nakasone said Tokyo agreed, Foreign Minister Nakasone added.",
+        "Minister Kono met Taro Kono; Kono said the army and the Army would not.",
+    ]
+    grown = MentionFinder(ACTORS)
+    grown.add(added)
+    rebuilt = MentionFinder([*ACTORS, added])
+    for text in texts:
+        assert grown.find(text) == rebuilt.find(text), text
+    assert grown.find_in_article(texts) == rebuilt.find_in_article(texts)
+    assert any(m.actor_id == 8 for m in grown.find(" ".join(texts)))
+
+
+def test_actors_added_in_several_groups_are_found_as_a_rebuilt_finder_finds_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past ``ADDED_GROUP`` terms a new pattern is started; every pattern is still one scan."""
+    monkeypatch.setattr(mentions, "ADDED_GROUP", 2)
+    added = [
+        Actor(8, "North Korean Army", "organization", ("KPA",)),
+        Actor(9, "Korea Strait", "other"),
+        Actor(10, "Taro Kono", "person", ("Kono", "Minister Kono")),
+        Actor(11, "Army", "organization"),
+        Actor(12, "Strait", "other"),
+    ]
+    grown = MentionFinder(ACTORS)
+    for actor in added:
+        grown.add(actor)
+    rebuilt = MentionFinder([*ACTORS, *added])
+    text = (
+        "Minister Kono said the North Korean Army, the KPA and the Army crossed the Korea "
+        "Strait; the Strait was calm, Kono and Taro Kono said in Seoul."
+    )
+    assert len(grown._patterns) > 2
+    assert grown.find(text) == rebuilt.find(text)
+    assert {m.actor_id for m in grown.find(text)} >= {8, 9, 10, 11, 12}

@@ -9,14 +9,17 @@ made by any key is redrawn the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import bisect
+import threading
+from collections.abc import Callable, Sequence
 from contextlib import suppress
+from dataclasses import replace
 from typing import TypeVar
 
 from textual.screen import Screen
 from textual.widget import Widget
 
-from reader.models import Annotation, Article, Codebook, Sentence
+from reader.models import Actor, Annotation, Article, Codebook, Sentence, Target
 from reader.store import Store, StoreError
 from reader.text.mentions import Mention, MentionFinder
 from reader.tui.coding_flow import Flow
@@ -33,8 +36,38 @@ from reader.tui.widgets import (
 
 T = TypeVar("T")
 
+BUILD_AT_ONCE = 500
+"""Actors up to which the mention finder is built before the first frame (about 0.1 s for 500
+actors with aliases); a bigger codebook's is built on a thread (``_build_finder``)."""
+
 POSITION_KEY = "position"
 """ui_state key holding "article_id:sentence_id", the coder's place, saved on every move."""
+
+
+class FinderBuild:
+    """A codebook's ``MentionFinder`` compiled on a worker thread, and the actors the coder
+    added while it was (taken in with ``MentionFinder.add`` once it is ready)."""
+
+    def __init__(self, actors: Sequence[Actor]) -> None:
+        self.actors = actors
+        self.added: list[Actor] = []
+        self._done = threading.Event()
+        self._finder: MentionFinder | None = None
+
+    def run(self) -> None:
+        try:
+            self._finder = MentionFinder(self.actors)
+        finally:
+            self._done.set()
+
+    def wait(self) -> MentionFinder:
+        """The finder, once built (built here if the thread failed or never started)."""
+        if self.started:
+            self._done.wait()
+        return self._finder or MentionFinder(self.actors)
+
+    started = False
+    """Set by the screen when a worker thread runs ``run``."""
 
 
 class ArticleScreen(Screen[None]):
@@ -187,13 +220,88 @@ class ArticleScreen(Screen[None]):
     # -- the codebook -------------------------------------------------------------------------
 
     def _load_codebook(self) -> None:
-        """Read the codebook and rebuild the lookups and the mention finder that depend on it."""
+        """Read the codebook and rebuild the lookups and the mention finder that depend on it.
+
+        A small codebook's finder is built at once (about 10 ms for 50 actors). A big one takes
+        seconds to compile (5,000 actors with their aliases: 29,000 names), so it is built on a
+        thread, after the first frame when the reader starts (``on_mount``): the sentences show
+        their mentions when it is ready, and a key that needs it first (``finder``) waits.
+        """
         self.codebook: Codebook = self.store.codebook()
+        self._codebook_lookups()
+        self._finder: MentionFinder | None = None
+        self._finder_build: FinderBuild | None = None
+        if len(self.codebook.actors) <= BUILD_AT_ONCE:
+            self._finder = MentionFinder(self.codebook.actors)
+        elif self.is_mounted:
+            self._build_finder()
+        self._find_mentions()
+
+    def _codebook_lookups(self) -> None:
         self.actor_names = {actor.id: actor.name for actor in self.codebook.actors}
         self.stance_labels = {stance.id: stance.label for stance in self.codebook.stances}
         self.target_names = {target.id: target.name for target in self.codebook.targets}
-        self.finder = MentionFinder(self.codebook.actors)
+
+    def _actor_added(self, actor: Actor) -> None:
+        """A new actor the coder just made in the picker: into the codebook, the lookups and
+        the mention finder (``MentionFinder.add``) without reading or compiling the whole
+        codebook again, and the open article's mentions found anew."""
+        actors = self.codebook.actors
+        place = bisect.bisect(actors, actor.name.casefold(), key=lambda a: a.name.casefold())
+        self.codebook = replace(self.codebook, actors=(*actors[:place], actor, *actors[place:]))
+        self.actor_names[actor.id] = actor.name
+        if self._finder is None and self._finder_build is not None:
+            self._finder_build.added.append(actor)
+        else:
+            self.finder.add(actor)
         self._find_mentions()
+
+    def _target_added(self, target: Target) -> None:
+        """A new target made in the picker: last in the codebook's targets (ordered by id)."""
+        self.codebook = replace(self.codebook, targets=(*self.codebook.targets, target))
+        self.target_names[target.id] = target.name
+
+    def on_mount(self) -> None:
+        if self._finder is None and self._finder_build is None:
+            self.call_after_refresh(self._build_finder)
+
+    def _build_finder(self) -> None:
+        """Compile the codebook's mention finder on a thread; ``_finder_built`` takes it."""
+        if self._finder is not None or self._finder_build is not None:
+            return
+        build = self._finder_build = FinderBuild(self.codebook.actors)
+
+        def run() -> None:
+            build.run()
+            self.app.call_from_thread(self._finder_built, build)
+
+        build.started = True
+        self.run_worker(run, thread=True, group="mention-finder", exit_on_error=False)
+
+    def _finder_built(self, build: FinderBuild) -> None:
+        """A finder built on a thread is ready: the open article's mentions are shown, unless
+        the codebook changed meanwhile (a later build is on its way) or a key took it first."""
+        if build is self._finder_build and self._finder is None:
+            self._use(build.wait())
+            if self.article is not None:
+                self.open_article(self.article.id, self.current_sentence_id)
+
+    @property
+    def finder(self) -> MentionFinder:
+        """The codebook's mention finder, waiting for the one being built on a thread if it is
+        not ready yet (only a key pressed in the first seconds of a big codebook's start)."""
+        if self._finder is None:
+            build = self._finder_build
+            self._use(build.wait() if build is not None else MentionFinder(self.codebook.actors))
+            self._find_mentions()
+        assert self._finder is not None
+        return self._finder
+
+    def _use(self, finder: MentionFinder) -> None:
+        self._finder = finder
+        build, self._finder_build = self._finder_build, None
+        for actor in build.added if build is not None else ():
+            finder.add(actor)
 
     def _codebook_changed(self) -> None:
         """After an edit, merge or undone merge of the codebook: new names, aliases and mentions
@@ -205,11 +313,16 @@ class ArticleScreen(Screen[None]):
             self._show_panel()
 
     def _find_mentions(self) -> None:
-        finder = self.finder
-        found = finder.find_in_article([sentence.text for sentence in self.sentences])
-        self.mentions = {
-            sentence.id: mentions for sentence, mentions in zip(self.sentences, found, strict=True)
-        }
+        """The open article's mentions; none while the finder is still being built."""
+        finder = self._finder
+        if finder is None:
+            self.mentions = {}
+        else:
+            found = finder.find_in_article([sentence.text for sentence in self.sentences])
+            self.mentions = {
+                sentence.id: mentions
+                for sentence, mentions in zip(self.sentences, found, strict=True)
+            }
         self.reader.mentions = self.mentions
 
     # -- what the widgets show ----------------------------------------------------------------

@@ -53,7 +53,10 @@ class CodingActions(FlowHost, ArticleScreen):
             made = self._write(lambda: self.store.add_target(wanted.name))
         if made is None:
             return None
-        self._load_codebook()
+        if isinstance(made, Actor):
+            self._actor_added(made)
+        else:
+            self._target_added(made)
         return flow.created(made)
 
     # -- adding -------------------------------------------------------------------------------
