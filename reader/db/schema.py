@@ -360,13 +360,14 @@ def m008_near_duplicates(db: Database) -> None:
     article's keys are stored: articles that came in otherwise (from an older nkreader, a merge,
     an import that did not look for copies) are keyed by the next import that does, as the
     search index is caught up (``m002``). It starts at 0, so a file of an older schema has its
-    articles keyed then.
+    articles keyed then. Both tables' rows go with their article when it is deleted (by hand:
+    nkreader never deletes one); so does a copy's mark when its original goes.
     """
     db.execute(
         """
         CREATE TABLE near_duplicates (
-            article_id INTEGER PRIMARY KEY REFERENCES articles(id),
-            original_id INTEGER NOT NULL REFERENCES articles(id),
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            original_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
             similarity REAL NOT NULL
         )"""
     )
@@ -375,7 +376,7 @@ def m008_near_duplicates(db: Database) -> None:
         """
         CREATE TABLE shingle_bands (
             band_key INTEGER NOT NULL,
-            article_id INTEGER NOT NULL REFERENCES articles(id),
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
             PRIMARY KEY (band_key, article_id)
         ) WITHOUT ROWID"""
     )

@@ -12,7 +12,7 @@ one original, the first of its texts stored.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -29,17 +29,16 @@ MODES: tuple[Mode, ...] = ("mark", "skip", "keep")
 """``mark``: import copies and mark them; ``skip``: leave them out; ``keep``: do not look."""
 
 _CACHED = 256
-"""Shingle sets of stored candidates kept between batches."""
+"""Candidates' sorted shingle hashes kept, the most recently used."""
+_PER_KEY = 16
+"""This import's articles remembered per band key: the first ones (originals come first)."""
+_CHECKED = 16
+"""Candidates confirmed per new article at most, those sharing the most band keys first: a
+folder of thousands of short, similar texts (a template with a number changed) would otherwise
+make every article a candidate of every other, and the import quadratic."""
 _RECENT = 2000
 """This import's latest articles whose shingle hashes are kept: a copy is usually near the
 story it copies (the same download, the same day), so most candidates are found here."""
-
-
-_MAX_CANDIDATES = 64
-"""Candidates checked on their shingles per new article. Real copies share bands with a handful
-of articles; thousands of very short texts that differ in a word or two (one sentence each,
-two or three shingles) share bands with nearly all the others, and checking every one made the
-import quadratic (10,000 such files: minutes instead of seconds)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +62,7 @@ class _Earlier:
     """Its group's original: ``(stored id, None)`` or ``(None, ref)``."""
     hashes: Hashes | None
     """Its shingle hashes while it is among the ``_RECENT`` latest (then computed again)."""
+    sketch: Sketch
 
 
 class NearCopies:
@@ -78,7 +78,7 @@ class NearCopies:
         """Articles stored before the import: those are looked up in the database."""
         self._keys: dict[int, list[int]] = {}
         self._earlier: dict[int, _Earlier] = {}
-        self._stored: dict[int, Hashes] = {}
+        self._unique: dict[tuple[str, int], Hashes] = {}
 
     def check(
         self, refs: Sequence[int], bodies: Sequence[str]
@@ -86,7 +86,14 @@ class NearCopies:
         """Band keys and match (or None) of each new article, ``refs`` numbering them in the
         import; an article found to be a copy in ``skip`` mode is not stored, so no later one
         is matched with it."""
-        from reader.text.shingles import THRESHOLD, hashed_jaccard, sketches, unique
+        from reader.text.shingles import (
+            ESTIMATE_FLOOR,
+            THRESHOLD,
+            estimate,
+            hashed_jaccard,
+            sketches,
+            unique,
+        )
 
         found = sketches(bodies)
         every_key = [key for sketch in found for key in sketch.bands]
@@ -101,6 +108,10 @@ class NearCopies:
                 mine = unique(sketch.shingles) if candidates else sketch.shingles
                 best: tuple[tuple[int, int], float, tuple[int | None, int | None]] | None = None
                 for stored_id, earlier in candidates:
+                    if stored_id is None and (
+                        estimate(sketch, self._earlier[earlier].sketch) < ESTIMATE_FLOOR
+                    ):
+                        continue  # far below the threshold: not worth an exact check
                     other = (
                         self._stored_shingles(stored_id)
                         if stored_id is not None
@@ -130,52 +141,59 @@ class NearCopies:
             if match is not None and self.mode == "skip":
                 continue
             root = (match.original_id, match.original_ref) if match else (None, ref)
-            self._earlier[ref] = _Earlier(body, root, sketch.shingles)
+            self._earlier[ref] = _Earlier(body, root, sketch.shingles, sketch)
             old = self._earlier.get(ref - _RECENT)
             if old is not None:
                 old.hashes = None
             for key in sketch.bands:
-                self._keys.setdefault(key, []).append(ref)
+                refs_with_key = self._keys.setdefault(key, [])
+                if len(refs_with_key) < _PER_KEY:
+                    refs_with_key.append(ref)
         return [sketch.bands for sketch in found], matches
 
     def _candidates(
         self, sketch: Sketch, stored: dict[int, list[int]]
     ) -> list[tuple[int | None, int]]:
-        """The articles sharing a band key with ``sketch``, at most ``_MAX_CANDIDATES``: this
-        import's latest first (a copy is usually near its story), then those stored before."""
-        seen_stored: set[int] = set()
-        seen_earlier: set[int] = set()
-        out: list[tuple[int | None, int]] = []
+        """The articles sharing a band key with ``sketch``: ``(stored id, 0)`` or ``(None, ref)``,
+        the ``_CHECKED`` sharing the most keys, earliest first among equals."""
+        shared: dict[tuple[int | None, int], int] = {}
         for key in sketch.bands:
-            for earlier in reversed(self._keys.get(key, ())):
-                if len(out) >= _MAX_CANDIDATES:
-                    return out
-                if earlier not in seen_earlier:
-                    seen_earlier.add(earlier)
-                    out.append((None, earlier))
-            for stored_id in reversed(stored.get(key, ())):
-                if len(out) >= _MAX_CANDIDATES:
-                    return out
-                if stored_id not in seen_stored:
-                    seen_stored.add(stored_id)
-                    out.append((stored_id, 0))
-        return out
+            for stored_id in stored.get(key, ()):
+                shared[stored_id, 0] = shared.get((stored_id, 0), 0) + 1
+            for earlier in self._keys.get(key, ()):
+                shared[None, earlier] = shared.get((None, earlier), 0) + 1
+        ranked = sorted(
+            shared, key=lambda c: (-shared[c], 0 if c[0] is not None else 1, c[0] or c[1])
+        )
+        return ranked[:_CHECKED]
 
     def _stored_shingles(self, article_id: int) -> Hashes:
         from reader.text.shingles import body_text, sketch, unique
 
-        cached = self._stored.get(article_id)
-        if cached is None:
+        def compute() -> Hashes:
             title, text = self.store.article_titles_and_texts([article_id])[article_id]
-            cached = unique(sketch(body_text(text, title)).shingles)
-            if len(self._stored) >= _CACHED:
-                self._stored.pop(next(iter(self._stored)))
-            self._stored[article_id] = cached
-        return cached
+            return unique(sketch(body_text(text, title)).shingles)
+
+        return self._cached(("stored", article_id), compute)
 
     def _earlier_shingles(self, ref: int) -> Hashes:
         from reader.text.shingles import sketch, unique
 
         earlier = self._earlier[ref]
-        hashes = earlier.hashes if earlier.hashes is not None else sketch(earlier.body).shingles
-        return unique(hashes)
+
+        def compute() -> Hashes:
+            hashes = earlier.hashes if earlier.hashes is not None else sketch(earlier.body).shingles
+            return unique(hashes)
+
+        return self._cached(("earlier", ref), compute)
+
+    def _cached(self, key: tuple[str, int], compute: Callable[[], Hashes]) -> Hashes:
+        """The sorted shingle hashes of a candidate, the ``_CACHED`` used last kept: the same
+        few originals are checked again and again."""
+        found = self._unique.pop(key, None)
+        if found is None:
+            found = compute()
+            if len(self._unique) >= _CACHED:
+                self._unique.pop(next(iter(self._unique)))
+        self._unique[key] = found  # (re)inserted last: the dict's order is the use order
+        return found

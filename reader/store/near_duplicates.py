@@ -18,6 +18,8 @@ __all__ = ["DuplicateGroup", "NearCopy", "NearDuplicatesMixin"]
 
 PER_QUERY = 500
 """Values asked about in one ``IN (...)`` query."""
+PER_KEY = 16
+"""Articles returned per band key at most, the earliest (originals come before copies)."""
 CATCH_UP_BATCH = 500
 """Articles keyed per transaction when the index catches up."""
 
@@ -86,15 +88,18 @@ class NearDuplicatesMixin(StoreBase):
                 on_batch(len(rows))
 
     def band_matches(self, keys: Sequence[int], through: int) -> dict[int, list[int]]:
-        """For each of these band keys, the ids (at most ``through``) of articles that have it."""
+        """For each of these band keys, the ids (at most ``through``) of the first ``PER_KEY``
+        articles that have it (a key many articles share is a template's, not a story's)."""
         found: dict[int, list[int]] = {}
         unique = sorted(set(keys))
         for chunk in _chunks(unique):
             marks = ",".join("?" * len(chunk))
-            sql = (
-                f"SELECT band_key, article_id FROM shingle_bands WHERE band_key IN ({marks})"
-                " AND article_id <= ?"
-            )
+            sql = f"""
+                SELECT band_key, article_id FROM (
+                    SELECT band_key, article_id,
+                        row_number() OVER (PARTITION BY band_key ORDER BY article_id) AS n
+                    FROM shingle_bands WHERE band_key IN ({marks}) AND article_id <= ?)
+                WHERE n <= {PER_KEY}"""
             for key, article_id in self.conn.execute(sql, [*chunk, through]):
                 found.setdefault(key, []).append(article_id)
         return found

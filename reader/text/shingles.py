@@ -35,11 +35,13 @@ import numpy.typing as npt
 
 __all__ = [
     "BANDS",
+    "ESTIMATE_FLOOR",
     "ROWS",
     "SHINGLE",
     "THRESHOLD",
     "Sketch",
     "body_text",
+    "estimate",
     "hashed_jaccard",
     "jaccard",
     "shingle_set",
@@ -148,6 +150,18 @@ class Sketch:
     """``BANDS`` band keys as signed 64-bit integers (SQLite's), or none for a text of fewer than
     ``SHINGLE`` words, which is never a near-duplicate of anything (nor an exact one: the content
     hash finds those)."""
+    signature: Hashes
+    """The ``BANDS * ROWS`` MinHash values the keys are made of."""
+
+
+ESTIMATE_FLOOR = 0.6
+"""Below this share of equal signature values, a candidate is not checked exactly: for a pair
+at Jaccard 0.9 the share is below it with a probability under one in a million (32 values)."""
+
+
+def estimate(a: Sketch, b: Sketch) -> float:
+    """The share of equal signature values: an estimate of the Jaccard similarity."""
+    return float(np.count_nonzero(a.signature == b.signature)) / _BINS
 
 
 def unique(hashes: Hashes) -> Hashes:
@@ -179,9 +193,13 @@ def sketches(texts: Sequence[str]) -> list[Sketch]:
     encoded = [text.lower().encode("utf-8", "surrogatepass") for text in texts]
     hashes, owners = _shingle_hashes(encoded)
     bounds = np.searchsorted(owners, np.arange(len(texts) + 1)).tolist()
-    bands = _bands(hashes, owners, len(texts))
+    bands, signatures = _bands(hashes, owners, len(texts))
     return [
-        Sketch(hashes[bounds[i] : bounds[i + 1]], bands[i] if bounds[i] < bounds[i + 1] else ())
+        Sketch(
+            hashes[bounds[i] : bounds[i + 1]],
+            bands[i] if bounds[i] < bounds[i + 1] else (),
+            signatures[i],
+        )
         for i in range(len(texts))
     ]
 
@@ -302,8 +320,10 @@ def _mark_wide_spaces(data: npt.NDArray[np.uint8], space: npt.NDArray[np.bool_])
         space[three + offset] = True
 
 
-def _bands(hashes: Hashes, owners: npt.NDArray[np.intp], count: int) -> list[tuple[int, ...]]:
-    """The band keys of each of ``count`` texts, from the hashes of their shingles.
+def _bands(
+    hashes: Hashes, owners: npt.NDArray[np.intp], count: int
+) -> tuple[list[tuple[int, ...]], Hashes]:
+    """The band keys and signature of each of ``count`` texts, from their shingles' hashes.
 
     A range's value is the top 32 bits of its smallest hash (the rest of the range's hashes
     share their top five bits, so 27 bits tell them apart), found for every text and range at
@@ -319,23 +339,25 @@ def _bands(hashes: Hashes, owners: npt.NDArray[np.intp], count: int) -> list[tup
     signature = flat.reshape(count, _BINS)
     filled = flat_filled.reshape(count, _BINS)
     partial = np.flatnonzero(filled.any(axis=1) & ~filled.all(axis=1))
-    for row in partial.tolist():
-        signature[row] = _densified(signature[row], filled[row])
+    if len(partial):
+        signature[partial] = _densified(signature[partial], filled[partial])
     rows = signature.reshape(count, BANDS, ROWS) @ _BAND_WEIGHTS
     keys = _mix(rows + _BAND_SALT).view(np.int64)
-    return [tuple(row) for row in keys.tolist()]
+    return [tuple(row) for row in keys.tolist()], signature
 
 
 def _densified(values: Hashes, filled: npt.NDArray[np.bool_]) -> Hashes:
-    """Empty ranges take the value of the next range that has one (wrapping around), marked
-    with how far it was borrowed from, so that two texts agree on a borrowed value about as often
-    as on a real one (rotation densification, Shrivastava and Li 2014)."""
-    out = values.copy()
-    taken = np.flatnonzero(filled)
-    for index in np.flatnonzero(~filled):
-        after = taken[np.searchsorted(taken, index) % len(taken)]
-        distance = (after - index) % _BINS
-        out[index] = (values[after] + np.uint64(distance) * np.uint64(0x9E3779B1)) & np.uint64(
-            0xFFFFFFFF
-        )
-    return out
+    """Empty ranges (rows of ``values`` with some ranges filled) take the value of the next
+    range that has one, wrapping around, marked with how far it was borrowed from, so that two
+    texts agree on a borrowed value about as often as on a real one (rotation densification,
+    Shrivastava and Li 2014). All rows at once: the next filled range of each is the running
+    minimum, from the right, of the filled ranges' positions over the row written twice."""
+    positions = np.arange(_BINS)
+    own = np.where(filled, positions, 2 * _BINS)
+    twice = np.concatenate((own, own + _BINS), axis=1)
+    following = np.minimum.accumulate(twice[:, ::-1], axis=1)[:, ::-1][:, :_BINS]
+    source = following % _BINS
+    distance = (following - positions).astype(np.uint64)
+    borrowed = np.take_along_axis(values, source, axis=1)
+    borrowed = (borrowed + distance * np.uint64(0x9E3779B1)) & np.uint64(0xFFFFFFFF)
+    return np.where(filled, values, borrowed)
