@@ -76,7 +76,7 @@ def place(text: str) -> str:
 async def code(url: str, coder: str, codes: int, latencies: list[float]) -> int:
     """Log in as ``coder`` and code ``codes`` sentences; return how many were confirmed."""
     async with Tab(url, width=120, height=40) as tab:
-        await tab.log_in(coder, f"{coder}-pw")
+        await tab.log_in(coder, f"{coder}-pw", timeout=300)  # twenty readers starting at once
         done = 0
         for n in range(1, codes + 1):
             await key(tab, "a", latencies)

@@ -156,9 +156,9 @@ class Tab:
                 await asyncio.wait_for(self._changed.wait(), min(left, 0.5))
         return self.text
 
-    async def log_in(self, name: str, password: str) -> None:
+    async def log_in(self, name: str, password: str, timeout: float = 30.0) -> None:
         """Type the name and the password at the login screen and wait for the reader."""
-        await self.wait_until("Password")
+        await self.wait_until("Password", timeout)
         await self.type(name + TAB)
         await self.type(password + ENTER)
-        await self.wait_until("Sentence ")
+        await self.wait_until("Sentence ", timeout)

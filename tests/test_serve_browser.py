@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _wait_for(db: Path, query: str, page: object, timeout: float = 30.0) -> None:
+def _wait_for(db: Path, query: str, page: object, timeout: float = 90.0) -> None:
     """Wait until ``query`` finds a row in the database (polled: the browser cannot say)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -65,7 +65,7 @@ def test_a_browser_logs_in_and_codes_with_the_keyboard(
             page.goto(url, wait_until="domcontentloaded")
             # The terminal draws on a canvas, so the proof of each step is the database; the
             # first byte from the reader is its login screen.
-            page.wait_for_selector("body.-first-byte", timeout=30_000)
+            page.wait_for_selector("body.-first-byte", timeout=90_000)
             page.focus("textarea.xterm-helper-textarea")
             page.keyboard.type("alice")
             page.keyboard.press("Tab")

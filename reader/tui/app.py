@@ -227,7 +227,7 @@ class ReaderApp(App[None]):
         if isinstance(event, events.Key):
             if id(event) in self._replaying:
                 self._replaying.discard(id(event))
-            elif self._held or not self.screen.is_mounted:
+            elif self._held or not self._ready_for_keys():
                 self._hold(event)
                 return
             elif isinstance(self.screen, FlowHost) and self._typed_into_question(event):
@@ -235,6 +235,18 @@ class ReaderApp(App[None]):
             if not self.logged_in and self._typed_into_login(event):
                 return
         await super().on_event(event)
+
+    def _ready_for_keys(self) -> bool:
+        """Whether the screen on top can take keys: mounted, and, in a served reader before
+        its login, the login screen itself (not the blank screen under it, which would drop
+        a name typed as the page opens)."""
+        if not self.screen.is_mounted:
+            return False
+        if self.logged_in:
+            return True
+        from reader.tui.screens.login import LoginScreen
+
+        return isinstance(self.screen, LoginScreen)
 
     def _typed_into_login(self, event: events.Key) -> bool:
         from reader.tui.screens.login import LoginScreen
@@ -261,7 +273,7 @@ class ReaderApp(App[None]):
 
     def _release(self) -> None:
         """Replay the held keys, in order, once the screen they were typed at is ready."""
-        if not self.screen.is_mounted:
+        if not self._ready_for_keys():
             self.call_after_refresh(self._release)
             return
         held, self._held = self._held, []
