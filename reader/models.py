@@ -514,3 +514,25 @@ class DnaReport:
             f" {_n(self.stances_added, 'stance')} added"
         )
         return f"{self.source}: " + "; ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Coder:
+    """A coder who can log in to a served reader (``nkreader coders``); never their password."""
+
+    name: str
+    created_at: str
+    changed_at: str
+    """When the password was last set."""
+    locked_until: str | None = None
+    """Until when wrong passwords locked the name (UTC, ISO 8601), if that is still ahead."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    """What a login attempt came to: in, refused (a wrong name or password), or locked."""
+
+    ok: bool
+    message: str
+    """One line for the login screen; the same for an unknown name as for a wrong password."""
+    locked_until: str | None = None

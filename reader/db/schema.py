@@ -390,6 +390,35 @@ def m008_near_duplicates(db: Database) -> None:
     db.execute("INSERT INTO shingle_index VALUES (1, 0)")
 
 
+def m009_coders(db: Database) -> None:
+    """Coders who log in to a served reader (``nkreader serve``), and the lockout of a name.
+
+    ``coders`` holds each coder's name, exactly as their annotations carry it, and their
+    password only as a salted slow hash whose parameters are written with it
+    (``scrypt$n=…,r=…,p=…$salt$hash``, ``reader.store.passwords``). ``login_failures`` counts
+    the wrong passwords in a row typed for a name (any name, so that a name nobody has behaves
+    as a coder's does) and, after too many, until when that name is locked: kept in the file,
+    so the lock holds in every browser tab's process at once.
+    """
+    db.execute(
+        """
+        CREATE TABLE coders (
+            name TEXT PRIMARY KEY,
+            password TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            changed_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE login_failures (
+            name TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT
+        )"""
+    )
+
+
 STEPS: tuple[Step, ...] = (
     m001_initial,
     m002_search_index_on_demand,
@@ -398,6 +427,7 @@ STEPS: tuple[Step, ...] = (
     m006_final_layer,
     m007_speaker_and_span,
     m008_near_duplicates,
+    m009_coders,
 )
 """Every schema step, oldest first. A step, once released, is never edited: a later change is a
 new step appended here."""

@@ -18,6 +18,7 @@ from reader.store.articles import ArticlesMixin
 from reader.store.base import NO_CLAIM, DuplicateAnnotation, fts_query, now
 from reader.store.code_imports import CodeImportsMixin
 from reader.store.codebook import CodebookMixin
+from reader.store.coders import CodersMixin
 from reader.store.coding import CodingMixin
 from reader.store.dna_imports import DnaImportsMixin
 from reader.store.exports import ExportFilter, ExportsMixin
@@ -62,5 +63,6 @@ class Store(
     AgreementDataMixin,
     NetworksMixin,
     DnaImportsMixin,
+    CodersMixin,
 ):
     """Queries and writes for one coder (``annotator``) on one database."""

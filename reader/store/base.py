@@ -161,14 +161,16 @@ class StoreBase:
         before: object = None,
         after: object = None,
         reverts: int | None = None,
+        by: str | None = None,
     ) -> int:
-        """Append one event in the caller's transaction; ``kind`` says how undo reads it."""
+        """Append one event in the caller's transaction; ``kind`` says how undo reads it;
+        ``by``: the coder it is recorded for, when not the Store's own (a login attempt)."""
         cursor = self.conn.execute(
             "INSERT INTO events (at, annotator, action, entity, entity_id, article_id,"
             " sentence_id, before, after, reverts, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 now(),
-                self.annotator,
+                self.annotator if by is None else by,
                 action,
                 entity,
                 entity_id,

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from reader.models import Sentence
     from reader.store.health import DamageCheck
+    from reader.tui.screens.login import LoginScreen
 
 HERE = Path(__file__).parent
 
@@ -45,6 +46,10 @@ frame and the first keys go first (on a large file the check keeps a core busy f
 
 THEME_KEY = "theme"
 """The coder's chosen theme, kept in the Store's per-coder UI state (like the reading place)."""
+
+LOGIN_ACTIONS = frozenset({"quit", "focus_next", "focus_previous", "help_quit", "bell"})
+"""The app's own actions a served reader's login screen allows: moving between its fields and
+leaving."""
 
 HELP_GROUPS: dict[str, str] = {
     "nav": "Move",
@@ -118,14 +123,21 @@ class ReaderApp(App[None]):
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
     ]
 
-    def __init__(self, store: Store, db_label: str = "", *, review: bool = False) -> None:
-        """``review``: open on the review of the coders' disagreements (``nkreader review``)."""
+    def __init__(
+        self, store: Store, db_label: str = "", *, review: bool = False, login: bool = False
+    ) -> None:
+        """``review``: open on the review of the coders' disagreements (``nkreader review``).
+        ``login``: a served reader (``nkreader serve``): it shows only the login screen until a
+        coder logs in, and codes as that coder (the Store's ``annotator`` until then is none)."""
         super().__init__()
         for name in set(self.available_themes) - set(THEMES):
             self.unregister_theme(name)  # offered: only the themes every screen reads well in
         self.store = store
         self.db_label = db_label
-        self.main = MainScreen(store, db_label)
+        self.login = login
+        self.logged_in = not login
+        """Whether a coder is known: at once in a terminal, after the login screen when served."""
+        self._main: MainScreen | None = None if login else MainScreen(store, db_label)
         self.review = review
         self._held: list[events.Key] = []
         """Keys typed while a screen was being put together, replayed once it is ready."""
@@ -140,6 +152,8 @@ class ReaderApp(App[None]):
         self._damage_check: DamageCheck | None = None
         self._saved_theme = self.theme if self.theme in self.available_themes else THEMES[0]
         """The theme as stored (or the default, which needs no write)."""
+        if login:
+            return  # the coder's theme is read once they have logged in
         saved = store.get_state(THEME_KEY)
         if saved is not None and saved in self.available_themes:
             self._saved_theme = saved
@@ -151,6 +165,13 @@ class ReaderApp(App[None]):
             dark = self.current_theme.dark
             self.set_class(dark, "-dark-mode", update=False)
             self.set_class(not dark, "-light-mode", update=False)
+
+    @property
+    def main(self) -> MainScreen:
+        """The coding screen (made when a served reader's coder logs in)."""
+        if self._main is None:
+            raise RuntimeError("no coder has logged in yet")
+        return self._main
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's colours, with those the reader draws text in made readable on it."""
@@ -206,12 +227,32 @@ class ReaderApp(App[None]):
         if isinstance(event, events.Key):
             if id(event) in self._replaying:
                 self._replaying.discard(id(event))
-            elif self._held or not self.screen.is_mounted:
+            elif self._held or not self._ready_for_keys():
                 self._hold(event)
                 return
             elif isinstance(self.screen, FlowHost) and self._typed_into_question(event):
                 return
+            if not self.logged_in and self._typed_into_login(event):
+                return
         await super().on_event(event)
+
+    def _ready_for_keys(self) -> bool:
+        """Whether the screen on top can take keys: mounted, and, in a served reader before
+        its login, the login screen itself (not the blank screen under it, which would drop
+        a name typed as the page opens)."""
+        if not self.screen.is_mounted:
+            return False
+        if self.logged_in:
+            return True
+        from reader.tui.screens.login import LoginScreen
+
+        return isinstance(self.screen, LoginScreen)
+
+    def _typed_into_login(self, event: events.Key) -> bool:
+        from reader.tui.screens.login import LoginScreen
+
+        screen = self.screen
+        return isinstance(screen, LoginScreen) and screen.take_key(event)
 
     def _typed_into_question(self, event: events.Key) -> bool:
         screen = self.screen
@@ -232,7 +273,7 @@ class ReaderApp(App[None]):
 
     def _release(self) -> None:
         """Replay the held keys, in order, once the screen they were typed at is ready."""
-        if not self.screen.is_mounted:
+        if not self._ready_for_keys():
             self.call_after_refresh(self._release)
             return
         held, self._held = self._held, []
@@ -242,13 +283,56 @@ class ReaderApp(App[None]):
             self.post_message(key)
 
     def get_default_screen(self) -> Screen[None]:
+        if self._main is None:
+            return Screen(id="before-login")  # blank, under the login screen (``on_mount``)
         return self.main
+
+    def on_mount(self) -> None:
+        """A served reader opens at the login screen, pushed over a blank screen so that the
+        reader can take its place (``switch_screen``) once a coder has logged in."""
+        if self._main is None:
+            from reader.tui.screens.login import LoginScreen
+
+            self.push_screen(LoginScreen(self.store))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Before a served reader's coder has logged in, nothing but the login screen: no help,
+        no command palette (whose commands and article search read the database)."""
+        if not self.logged_in and action not in LOGIN_ACTIONS:
+            return False
+        return super().check_action(action, parameters)
+
+    def action_command_palette(self) -> None:
+        if self.logged_in:
+            super().action_command_palette()
+
+    def on_login_screen_logged_in(self, message: LoginScreen.LoggedIn) -> None:
+        """The coder is known: from now on the Store writes, logs, hides (blind coding) and
+        assigns as them; their theme and reading place are theirs; the reader replaces the
+        login screen."""
+        if self.logged_in:
+            return
+        self.store.annotator = message.coder
+        self.logged_in = True
+        saved = self.store.get_state(THEME_KEY)
+        if saved is not None and saved in self.available_themes:
+            self._saved_theme = saved
+            self.theme = saved
+        self._main = MainScreen(self.store, self.db_label)
+        self.switch_screen(self._main)
+        self._started()
 
     def on_ready(self) -> None:
         """The first frame is on screen: collect cycles again (``reader.cli.run_reader`` pauses
-        the collector while the reader starts, and says why), say what cannot be done with this
-        file (a read-only one), and start checking it for damage."""
+        the collector while the reader starts, and says why), and, once a coder is known, what
+        follows (``_started``)."""
         gc.enable()
+        if self.logged_in:
+            self._started()
+
+    def _started(self) -> None:
+        """Say what cannot be done with this file (a read-only one), and start checking it for
+        damage."""
         if self.store.notice:
             self.notify(self.store.notice, severity="warning", timeout=10, markup=False)
         self.set_timer(DAMAGE_CHECK_DELAY, self._check_for_damage)
@@ -378,7 +462,7 @@ class ReaderApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The coding screen's actions (those that apply now), then Textual's own."""
-        if screen is self.main:
+        if screen is self._main:
             for binding in self.main.BINDINGS:
                 if not isinstance(binding, Binding):
                     continue

@@ -62,19 +62,29 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     ]
 
     def __init__(
-        self, default_path: str = "annotations.csv", protected: Sequence[Path] = ()
+        self,
+        default_path: str = "annotations.csv",
+        protected: Sequence[Path] = (),
+        *,
+        download: bool = False,
     ) -> None:
-        """``protected``: the open database's files, which no export may replace."""
+        """``protected``: the open database's files, which no export may replace.
+        ``download``: the reader runs in a web browser (``nkreader serve``): the file is the
+        browser's download, named by the field, and nothing is written on the server."""
         super().__init__()
         self._default_path = default_path
         self._protected = list(protected)
+        self._download = download
         suffix = Path(default_path).suffix.lower().lstrip(".")
         self._fmt = suffix if suffix in FORMATS else FORMATS[0]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog export"):
             yield Label("Export annotations", classes="dialog-title")
-            yield Label("File", classes="dialog-label")
+            yield Label(
+                "File name (your browser downloads it)" if self._download else "File",
+                classes="dialog-label",
+            )
             yield LiteralInput(self._default_path, placeholder="annotations.csv", id="path")
             yield Label("Format", classes="dialog-label")
             with RadioSet(id="format"):
@@ -116,6 +126,13 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             self._error("Type a file name to export to.")
             return
         request = self._request(force=False)
+        if self._download:
+            name = Path(typed).name
+            if not name or name in {".", ".."}:
+                self._error("Type a file name for the download.")
+                return
+            self.dismiss(ExportRequest(name, request.fmt, request.all_sentences, force=False))
+            return
         target = Path(request.path)
         try:  # everything but an existing file, which is asked about below
             check_output(target, force=True, protected=self._protected)

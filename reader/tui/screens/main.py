@@ -224,25 +224,51 @@ class MainScreen(NavigationActions, CodingActions):
             if request is not None:
                 self.export(request.path, request.fmt, request.all_sentences, request.force)
 
-        self.app.push_screen(ExportDialog(protected=self.store.database_files()), export)
+        dialog = ExportDialog(protected=self.store.database_files(), download=self.app.is_web)
+        self.app.push_screen(dialog, export)
 
     def export(self, path: str, fmt: str, all_sentences: bool, force: bool) -> None:
-        """Write the export file and say how many rows went where (or why none did)."""
+        """Write the export file and say how many rows went where (or why none did); in a web
+        browser (``nkreader serve``), hand it to the browser as a download named ``path``
+        instead: nothing is written on the server."""
         from pathlib import Path
 
         from reader.exchange.exporting import ExportError, export_to_path, unread_dates_warning
         from reader.text.visible import visible
 
         unread: list[tuple[int, str]] = []
-        try:
-            rows = export_to_path(
-                self.store, Path(path), fmt=fmt, force=force, all_sentences=all_sentences,
-                unread_dates=unread,
-            )  # fmt: skip
-        except ExportError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        self.notify(f"{rows} rows written to {path}", markup=False)
+        if self.app.is_web:
+            self._download(Path(path).name, fmt, all_sentences, unread)
+        else:
+            try:
+                rows = export_to_path(
+                    self.store, Path(path), fmt=fmt, force=force, all_sentences=all_sentences,
+                    unread_dates=unread,
+                )  # fmt: skip
+            except ExportError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.notify(f"{rows} rows written to {path}", markup=False)
         warning = unread_dates_warning(unread, self.store.day_first)
         if warning:
             self.notify(visible(warning), severity="warning", markup=False)
+
+    def _download(
+        self, name: str, fmt: str, all_sentences: bool, unread: list[tuple[int, str]]
+    ) -> None:
+        """The export as the browser's download (Textual's ``deliver_binary``)."""
+        import io
+
+        from reader.exchange.exporting import write_export
+
+        buffer = io.BytesIO()
+        text = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+        rows = write_export(
+            self.store, text, fmt=fmt, all_sentences=all_sentences, unread_dates=unread
+        )
+        text.flush()
+        data = buffer.getvalue()
+        text.detach()
+        mime = "text/csv" if fmt == "csv" else "application/jsonl"
+        self.app.deliver_binary(io.BytesIO(data), save_filename=name, mime_type=mime)
+        self.notify(f"{rows} rows sent to your browser as {name}", markup=False)
