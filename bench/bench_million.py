@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import GOLD, SEED, SEEDS, _headline, sentence_pool  # noqa: E402
+from corpus import GOLD, SEED, SEEDS, _headline, sentence_pool
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -61,7 +61,8 @@ def build(out: Path, n: int) -> tuple[Path, dict[str, float]]:
     db = out / f"briefs-{n}.db"
     facts = out / f"briefs-{n}.facts"
     if db.exists() and facts.exists():
-        return db, {k: float(v) for k, v in (line.split() for line in facts.read_text().split("\n") if line)}
+        pairs = (line.split() for line in facts.read_text().splitlines() if line)
+        return db, {key: float(value) for key, value in pairs}
     folder = out / f"briefs-{n}"
     started = time.perf_counter()
     write_briefs(folder, n)
@@ -137,8 +138,10 @@ def main() -> None:
         ("next_open", "`]` into the next article"),
     ):
         rows.append((label, keys[small].stats[name].median(), keys[large].stats[name].median()))
-    print(f"\n`python bench/bench_million.py --runs {args.runs} --presses {args.presses}"
-          f" --sizes {args.sizes}` (medians; keys to the last frame of their answer)\n")
+    print(
+        f"\n`python bench/bench_million.py --runs {args.runs} --presses {args.presses}"
+        f" --sizes {args.sizes}` (medians; keys to the last frame of their answer)\n"
+    )
     print(f"| measure | {small:,} articles | {large:,} articles | ratio |")
     print("|---|---:|---:|---:|")
     for label, a, b in rows:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import GOLD, SEED, SEEDS, sentence_pool  # noqa: E402
+from corpus import GOLD, SEED, SEEDS, sentence_pool
 
 LIMIT = 1_000_000_000
 """``nkreader import``'s default size limit (1 GB): larger files need ``--max-size``."""

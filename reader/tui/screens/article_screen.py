@@ -9,7 +9,7 @@ made by any key is redrawn the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from typing import TypeVar
 
@@ -18,7 +18,8 @@ from textual.widget import Widget
 
 from reader.models import Annotation, Article, Codebook, Sentence
 from reader.store import Store, StoreError
-from reader.text.mentions import Mention, MentionFinder
+from reader.text.mentions import MentionFinder
+from reader.tui.article_mentions import ArticleMentions
 from reader.tui.coding_flow import Flow
 from reader.tui.widgets import (
     AnnotationPanel,
@@ -53,14 +54,16 @@ class ArticleScreen(Screen[None]):
         self.store = store
         self.db_label = db_label
         self.article: Article | None = None
-        self.sentences: list[Sentence] = []
+        self.sentences: Sequence[Sentence] = ()
+        """The open article's sentences, fetched from the Store by window as they are read."""
         self.annotations: dict[int, list[Annotation]] = {}
         """Every coder's annotations on the open article, by sentence id."""
         self.no_claim: set[int] = set()
         """Sentences of the open article this coder marked "no claim"."""
-        self.mentions: dict[int, list[Mention]] = {}
-        """Actor mentions of each sentence of the open article, by sentence id. Found once per
-        article, so that a bare surname counts only after the article introduced the person."""
+        self.mentions: ArticleMentions | None = None
+        """Actor mentions of the open article's sentences, found a page at a time in the
+        article's context, so that a bare surname counts only after the article introduced
+        the person."""
         self.total_sentences = 0
         self._applicable: tuple[bool, ...] = ()
         self._saved_place = ""
@@ -82,9 +85,10 @@ class ArticleScreen(Screen[None]):
 
     @property
     def current_sentence(self) -> Sentence | None:
-        if not self.sentences:
+        count = len(self.sentences)
+        if not count:
             return None
-        return self.sentences[min(self.reader.cursor, len(self.sentences) - 1)]
+        return self.sentences[min(self.reader.cursor, count - 1)]
 
     @property
     def current_article_id(self) -> int | None:
@@ -110,20 +114,21 @@ class ArticleScreen(Screen[None]):
         self, article_id: int, sentence_id: int | None = None, *, at_end: bool = False
     ) -> None:
         """Show an article with the highlight on ``sentence_id`` (else its first or last)."""
-        article = self.store.article(article_id)
+        article = self.store.article_heading(article_id)
         if article is None:
             return
         self.article = article
-        self.sentences = self.store.sentences(article_id)
+        self.sentences = self.store.article_sentences(article_id)
         self._find_mentions()
         self.annotations = {}
         for annotation in self._shown(self.store.annotations_for_article(article_id)):
             self.annotations.setdefault(annotation.sentence_id, []).append(annotation)
         self.no_claim = set(self.store.statuses(article_id))
         index = len(self.sentences) - 1 if at_end else 0
-        for position, sentence in enumerate(self.sentences):
-            if sentence.id == sentence_id:
-                index = position
+        if sentence_id is not None:
+            found = self.store.sentence_position(sentence_id, article_id)
+            if found is not None:
+                index = found
         badges = {sid: self._badges(sid) for sid in self.annotations}
         self.reader.load(article, self.sentences, badges, self.no_claim, index)
         listing = self.article_list
@@ -189,12 +194,8 @@ class ArticleScreen(Screen[None]):
             self._show_panel()
 
     def _find_mentions(self) -> None:
-        finder = self.finder
-        found = finder.find_in_article([sentence.text for sentence in self.sentences])
-        self.mentions = {
-            sentence.id: mentions for sentence, mentions in zip(self.sentences, found, strict=True)
-        }
-        self.reader.mentions = self.mentions
+        self.mentions = ArticleMentions(self.finder, self.sentences)
+        self.reader.mentions = self.mentions.of
 
     # -- what the widgets show ----------------------------------------------------------------
 
