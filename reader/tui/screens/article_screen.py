@@ -14,10 +14,12 @@ from contextlib import suppress
 from typing import TypeVar
 
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 
 from reader.models import Annotation, Article, Codebook, Sentence
 from reader.store import Store, StoreError
+from reader.store.article_pages import ArticleSentences
 from reader.text.mentions import MentionFinder
 from reader.tui.article_mentions import ArticleMentions
 from reader.tui.coding_flow import Flow
@@ -33,6 +35,9 @@ from reader.tui.widgets import (
 )
 
 T = TypeVar("T")
+
+READ_AHEAD_EVERY = 0.02
+"""Seconds between two chunks of a long article's text read ahead (``_read_ahead``)."""
 
 POSITION_KEY = "position"
 """ui_state key holding "article_id:sentence_id", the coder's place, saved on every move."""
@@ -67,6 +72,7 @@ class ArticleScreen(Screen[None]):
         self.total_sentences = 0
         self._applicable: tuple[bool, ...] = ()
         self._saved_place = ""
+        self._reading: Timer | None = None
         # The screen's parts, made here so that every handler (and check_action, which Textual
         # may call while the screen is still mounting) reaches them without a DOM query.
         self.status_bar = StatusBar(id="status-bar")
@@ -118,7 +124,8 @@ class ArticleScreen(Screen[None]):
         if article is None:
             return
         self.article = article
-        self.sentences = self.store.article_sentences(article_id)
+        self.sentences = sentences = self.store.article_sentences(article_id)
+        self._read_ahead(sentences)
         self._find_mentions()
         self.annotations = {}
         for annotation in self._shown(self.store.annotations_for_article(article_id)):
@@ -134,6 +141,23 @@ class ArticleScreen(Screen[None]):
         listing = self.article_list
         listing.show_open(article_id, self.store.article_index(article_id, listing.query_text))
         self._moved()
+
+    def _read_ahead(self, sentences: ArticleSentences) -> None:
+        """Read the rest of a long article's text a chunk at a time while the coder reads
+        (a few milliseconds each), so that a jump far into it (``G``) finds it read."""
+        if self._reading is not None:
+            self._reading.stop()
+            self._reading = None
+        if sentences.text.complete:
+            return
+
+        def step() -> None:
+            done = sentences is not self.sentences or not sentences.text.read_ahead()
+            if done and self._reading is not None:
+                self._reading.stop()
+                self._reading = None
+
+        self._reading = self.set_interval(READ_AHEAD_EVERY, step)
 
     def select(self, index: int) -> None:
         """Highlight the sentence at ``index`` of the open article."""
@@ -259,7 +283,10 @@ class ArticleScreen(Screen[None]):
             self.annotations[sentence_id] = self._shown(
                 self.store.annotations_for_sentence(sentence_id)
             )
-            self.no_claim = set(self.store.statuses(self.article.id))
+            if self.store.status(sentence_id) is None:
+                self.no_claim.discard(sentence_id)
+            else:
+                self.no_claim.add(sentence_id)
             self.reader.update_sentence(
                 sentence_id, self._badges(sentence_id), sentence_id in self.no_claim
             )
