@@ -125,7 +125,7 @@ def keys(path: Path, article_id: int, presses: int, settle: float) -> dict[str, 
         stored = count(path, "annotations")
         for _ in range(presses):
             terminal.press("a")
-            terminal.press("enter", until=key_bar_written)
+            terminal.press("enter")
             terminal.press("1")
             timed("annotation", terminal.press("enter", until=key_bar_written))
             if count(path, "annotations") != stored + 1:

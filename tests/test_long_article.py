@@ -12,7 +12,7 @@ import pytest
 from reader.exchange.importing import import_paths
 from reader.store import Store
 from reader.tui.widgets import SentenceView
-from reader.tui.widgets.sentence_view import AFTER, BEFORE, WHOLE
+from reader.tui.widgets.sentence_view import BEFORE, WHOLE
 from tests.helpers import run_reader
 
 SENTENCES = 20_000
@@ -63,14 +63,17 @@ async def test_j_and_k_cross_the_window_edges(long_store: Store) -> None:
     highlighted sentence the one the panel names and on screen at every step."""
     async with run_reader(long_store) as ui:
         main, view = ui.app.main, ui.app.main.reader
-        main.select(AFTER - 8)  # inside the first window, near its end
-        for index in range(AFTER - 4, AFTER + 12, 4):
+        end = view._last  # the first window's end: the sentences after it are not laid out
+        main.select(end - 8)
+        for index in range(end - 4, end + 12, 4):
             await ui.press(*["j"] * 4)
             assert view.cursor == index
             assert words(index) in shown(view)
         await ui.press("G")
-        main.select(SENTENCES - 1 - BEFORE + 8)  # inside the last window, near its start
-        for index in range(SENTENCES - 1 - BEFORE + 4, SENTENCES - 1 - BEFORE - 12, -4):
+        start = view._first  # the last window's start
+        assert start > SENTENCES - BEFORE - 2
+        main.select(start + 8)
+        for index in range(start + 4, start - 12, -4):
             await ui.press(*["k"] * 4)
             assert main.current_sentence is not None
             assert main.current_sentence.text == words(index)

@@ -229,21 +229,41 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         self._lay_out_around(self.cursor)
 
     def _lay_out_around(self, index: int, top: int | None = None) -> None:
-        """Forget the window and lay out one around sentence ``index``; the lines before it
-        estimated (or, with ``top``, the sentence placed at that virtual line)."""
+        """Forget the window and lay out one around sentence ``index``: sentences before and
+        after it until each side fills a screen (at most ``BEFORE`` and ``AFTER``); the lines
+        before it estimated (or, with ``top``, the sentence placed at that virtual line)."""
         count = len(self._sentences)
+        self._forget_wrapped()
         if count <= WHOLE:
-            first, last = 0, count
+            self._first = 0
+            self._heights = [self._block_height(i) for i in range(count)]
         else:
-            first, last = max(0, index - BEFORE), min(count, index + AFTER)
-        self._forget(self._first, self._last)
-        self._first = first
-        self._heights = [self._block_height(i) for i in range(first, last)]
+            screen = max(8, self.scrollable_content_region.height or self.size.height)
+            first, before, above = index, [], 0
+            while first > 0 and above < screen and len(before) < BEFORE:
+                first -= 1
+                before.append(self._block_height(first))
+                above += before[-1]
+            last, after, below = index, [], 0
+            while last < count and below < screen and len(after) < AFTER:
+                after.append(self._block_height(last))
+                below += after[-1]
+                last += 1
+            self._first = first
+            self._heights = before[::-1] + after
+        first = self._first
         self._count_laid(self._heights)
         start = len(self._header) + round(first * self._average())
         if top is not None:
             start = top - sum(self._heights[: index - first])
         self._place(start if first else len(self._header))
+
+    def _forget_wrapped(self) -> None:
+        """Keep the wrapped lines of sentences laid out before (a jump back finds them), but
+        not without bound."""
+        if len(self._wrapped) > 4 * MOST:
+            self._wrapped.clear()
+            self._strips.clear()
 
     def _count_laid(self, heights: Sequence[int]) -> None:
         lines, blocks = self._laid
