@@ -239,12 +239,14 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
             self._heights = [self._block_height(i) for i in range(count)]
         else:
             screen = max(8, self.scrollable_content_region.height or self.size.height)
-            first, before, above = index, [], 0
+            before: list[int] = []
+            first, above = index, 0
             while first > 0 and above < screen and len(before) < BEFORE:
                 first -= 1
                 before.append(self._block_height(first))
                 above += before[-1]
-            last, after, below = index, [], 0
+            after: list[int] = []
+            last, below = index, 0
             while last < count and below < screen and len(after) < AFTER:
                 after.append(self._block_height(last))
                 below += after[-1]
