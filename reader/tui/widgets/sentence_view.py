@@ -226,9 +226,9 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         self._laid = (0, 0)
         self._header = self._render_header()
         self._header_stale = True
-        self._lay_out_around(self.cursor)
+        self._lay_out_around(self.cursor, same_width=False)
 
-    def _lay_out_around(self, index: int, top: int | None = None) -> None:
+    def _lay_out_around(self, index: int, top: int | None = None, same_width: bool = True) -> None:
         """Forget the window and lay out one around sentence ``index``: sentences before and
         after it until each side fills a screen (at most ``BEFORE`` and ``AFTER``); the lines
         before it estimated (or, with ``top``, the sentence placed at that virtual line)."""
@@ -258,7 +258,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         start = len(self._header) + round(first * self._average())
         if top is not None:
             start = top - sum(self._heights[: index - first])
-        self._place(start if first else len(self._header))
+        self._place(start if first else len(self._header), same_width)
 
     def _forget_wrapped(self) -> None:
         """Keep the wrapped lines of sentences laid out before (a jump back finds them), but
@@ -341,7 +341,7 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
                 del self._heights[:drop]
                 self._first += drop
         wanted = before
-        self._place(before)
+        self._place(before, same_width=True)
         shift = self._offsets[0] - wanted if self._offsets else 0
         if shift:
             # The estimate above the window was too small (or the window reached the top):
