@@ -130,3 +130,16 @@ async def test_a_jump_into_the_middle_and_on(long_store: Store) -> None:
         await ui.press("k", "k")
         assert main.reader.cursor == 9_999
         assert words(9_999) in shown(main.reader)
+
+
+async def test_scrolling_far_lays_out_what_comes_into_view(long_store: Store) -> None:
+    """Scrolling (the wheel, the scrollbar, page keys) to lines far outside the window lays
+    out the sentences there: the screen is never blank, and scrolling back shows the start."""
+    async with run_reader(long_store) as ui:
+        view = ui.app.main.reader
+        for y in (view.virtual_size.height // 2, view.max_scroll_y, 0):
+            view.scroll_to(y=y, animate=False, immediate=True)
+            await ui.pilot.pause()
+            assert "Japan urges a new round of talks" in shown(view)
+        assert words(0) in shown(view)
+        assert view.cursor == 0

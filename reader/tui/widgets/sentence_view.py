@@ -284,10 +284,14 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         self._offsets = offsets
         tail = len(self._sentences) - self._last
         size = Size(self._width, line + (ceil(tail * self._average()) if tail else 0))
-        if same_width:
-            self._grow_or_shrink(size)
-        else:
-            self.virtual_size = size
+        covering, self._covering = self._covering, True  # a scroll clamped here is ours
+        try:
+            if same_width:
+                self._grow_or_shrink(size)
+            else:
+                self.virtual_size = size
+        finally:
+            self._covering = covering
 
     def _recount_offsets(self, same_width: bool = False) -> None:
         start = self._offsets[0] if self._offsets else len(self._header)
@@ -374,15 +378,26 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         average = max(1.0, self._average())
         if top < start:
             low = self._first - ceil((start - top) / average)
+        elif top >= end:
+            low = self._last + int((top - end) / average)
         else:
             low = bisect_right(self._offsets, top) - 1 + self._first
         if bottom > end:
             high = self._last + ceil((bottom - end) / average)
+        elif bottom < start:
+            high = self._first - int((start - bottom) / average)
         else:
             high = bisect_right(self._offsets, bottom) - 1 + self._first
         if high < self._first - GROW or low >= self._last + GROW:
-            # Far from the window: lay out afresh there, that sentence at the top of the screen.
-            self._lay_out_around(max(0, min(low, len(self._sentences) - 1)), top=top)
+            # Far from the window: lay out afresh at the sentence the estimate puts there (as
+            # ``_lay_out_around`` places windows), that sentence at the top of the screen.
+            header, count = len(self._header), len(self._sentences)
+            if top >= self.max_scroll_y:  # the very end: its last sentences, exactly
+                self._lay_out_around(count - 1)
+                self._scroll_y_quietly(self.max_scroll_y)
+            else:
+                index = min(int(max(0, top - header) / average), count - 1)
+                self._lay_out_around(index, top=max(top, header))
         else:
             self._extend(low, high)
         self.refresh()
@@ -499,13 +514,17 @@ class SentenceView(ScrollView, can_focus=True, inherit_bindings=False):
         slot = index - self._first
         top = self._offsets[slot] if index else 0
         height = self._offsets[slot] + self._heights[slot] - top
-        self.scroll_to_region(
-            Region(0, top, self._width, height),
-            spacing=Spacing(1, 0, 2, 0),
-            animate=False,
-            immediate=True,
-            top=height > self.scrollable_content_region.height,
-        )
+        covering, self._covering = self._covering, True  # it lands on laid-out lines
+        try:
+            self.scroll_to_region(
+                Region(0, top, self._width, height),
+                spacing=Spacing(1, 0, 2, 0),
+                animate=False,
+                immediate=True,
+                top=height > self.scrollable_content_region.height,
+            )
+        finally:
+            self._covering = covering
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
