@@ -11,9 +11,9 @@ news sentences: a news brief), imports it with the ``nkreader import`` command a
 (timed; the database size reported), then lets the search index catch up
 (``update_search_index``, timed), as the reader does in the background after its first session.
 Then, on each database in turns: start-up (``bench/tui_pty.py``'s ``time_process``, median of
-``--runs``), and the keys ``j``, ``n``, ``/``, the first letter typed into the filter and ``]``
-across an article boundary, timed in the real app in a pty (``bench/tui_every_key.py``'s session,
-on a private copy of each database). Prints a Markdown table with the ratio of each figure at
+``--runs``), and the keys ``j``, ``n``, ``]`` across an article boundary and ``/``, timed in the
+real app in a pty, one session per database (``session``; only the coder's saved place is
+written, and removed after). Prints a Markdown table with the ratio of each figure at
 the largest size to the smallest; the target is ≤ 1.5.
 """
 
@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -115,29 +117,20 @@ def main() -> None:
     if args.build_only:
         return
     from bench_tui import READER_APP, READER_READY, reader_argv
-    from tui_every_key import every_key, private_copy
+    from tui_every_key import forget_coder
     from tui_pty import time_process
 
+    for n in sizes:
+        forget_coder(built[n][0])
     starts: dict[int, list[float]] = {n: [] for n in sizes}
     for _ in range(args.runs):
         for n in sizes:
-            starts[n].append(time_process(READER_APP, READER_READY, str(built[n][0])))
-    keys = {}
-    for n in sizes:
-        copy = private_copy(built[n][0], args.out / f"copy-{n}.db")
-        keys[n] = every_key(reader_argv(copy), copy, args.presses, "256", "n", READER_READY)
-    import statistics
-
+            starts[n].append(time_process(READER_APP, READER_READY, str(built[n][0])) * 1000)
+    keys = {n: session(built[n][0], args.presses, reader_argv, READER_READY) for n in sizes}
     small, large = sizes[0], sizes[-1]
     rows = [("start-up", statistics.median(starts[small]), statistics.median(starts[large]))]
-    for name, label in (
-        ("j", "`j`"),
-        ("n", "`n`"),
-        ("slash", "`/`"),
-        ("letter 0", "`n` typed into the filter (list redrawn)"),
-        ("next_open", "`]` into the next article"),
-    ):
-        rows.append((label, keys[small].stats[name].median(), keys[large].stats[name].median()))
+    for name in ("j", "n", "]", "/"):
+        rows.append((f"`{name}`", keys[small][name].median(), keys[large][name].median()))
     print(
         f"\n`python bench/bench_million.py --runs {args.runs} --presses {args.presses}"
         f" --sizes {args.sizes}` (medians; keys to the last frame of their answer)\n"
@@ -146,6 +139,38 @@ def main() -> None:
     print("|---|---:|---:|---:|")
     for label, a, b in rows:
         print(f"| {label} | {a:.1f} ms | {b:.1f} ms | **{b / a:.2f}** |")
+
+
+def session(path: Path, presses: int, argv: Any, ready: tuple[bytes, ...]) -> dict[str, Any]:
+    """``j`` (then ``k``), ``n`` (then ``p``), ``]`` from an article's last sentence into the
+    next article (then ``[``), ``/`` (then escape and tab back), timed in one session on
+    ``path``; the coder's rows (only the saved place) removed after."""
+    from tui_every_key import forget_coder
+    from tui_pty import KeyStats, Terminal
+
+    stats = {key: KeyStats() for key in ("j", "n", "]", "/")}
+    terminal = Terminal(argv(path))
+    try:
+        terminal.wait_ready(ready)
+        for _ in range(presses):
+            stats["j"].answers.append(terminal.press("j"))
+            terminal.press("k")
+        for _ in range(presses):
+            stats["n"].answers.append(terminal.press("n"))
+            terminal.press("p")
+        terminal.press("G")
+        for _ in range(presses):
+            stats["]"].answers.append(terminal.press("next_open"))
+            terminal.press("previous_open")
+        terminal.press("g")
+        for _ in range(presses):
+            stats["/"].answers.append(terminal.press("/"))
+            terminal.press("escape_kitty")
+            terminal.press("tab")
+    finally:
+        terminal.close()
+    forget_coder(path)
+    return stats
 
 
 if __name__ == "__main__":
