@@ -500,7 +500,7 @@ async def test_a_read_error_while_coding_is_a_notification(
         def malformed(article_id: int) -> object:
             raise sqlite3.DatabaseError("database disk image is malformed")
 
-        monkeypatch.setattr(store, "sentences", malformed)
+        monkeypatch.setattr(store, "article_sentences", malformed)
         await ui.press("n")
         [notice] = ui.messages("error")
         assert "is damaged (database disk image is malformed); changes are no longer saved" in (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from reader.db import transaction
 from reader.models import Article, ArticleSummary, Sentence
+from reader.store.article_pages import ArticleSentences
 from reader.store.base import Param, StoreBase
 from reader.store.search import article_filter
 
@@ -15,14 +16,26 @@ CODED_BY = "EXISTS (SELECT 1 FROM coded_sentences c WHERE c.sentence_id = s.id A
 """True for a sentence ``s`` that the coder (the parameter) has coded: annotated or marked "no
 claim". The one definition of a coded sentence, over the schema's ``coded_sentences`` view."""
 
+LONG = 10_000
+"""Sentences above which an article's coded sentences are counted from the coder's codes rather
+than by walking its sentences (a million sentences take seconds to walk)."""
+
+_TOTAL = "(SELECT coalesce(max(s.position) + 1, 0) FROM sentences s WHERE s.article_id = a.id)"
+"""An article's sentence count, read from the position index (positions run from 0 without
+gaps) instead of counting every sentence."""
+
 SUMMARY_SELECT = f"""
-    SELECT a.id, a.title,
-        (SELECT count(*) FROM sentences s WHERE s.article_id = a.id),
-        (SELECT count(*) FROM sentences s WHERE s.article_id = a.id AND {CODED_BY}),
+    SELECT a.id, a.title, {_TOTAL},
+        CASE WHEN {_TOTAL} > {LONG} THEN
+            (SELECT count(DISTINCT c.sentence_id) FROM coded_sentences c CROSS JOIN sentences s
+             ON s.id = c.sentence_id WHERE c.annotator = ? AND s.article_id = a.id)
+        ELSE
+            (SELECT count(*) FROM sentences s WHERE s.article_id = a.id AND {CODED_BY})
+        END,
         (SELECT d.original_id FROM near_duplicates d WHERE d.article_id = a.id)
     FROM articles a"""
-"""An article-list row: id, title, sentences, those this coder has coded, and the original
-when the article is a near-copy."""
+"""An article-list row: id, title, sentences, those this coder has coded (parameters: the
+coder, twice), and the original when the article is a near-copy."""
 
 NOT_A_COPY = "s.article_id NOT IN (SELECT article_id FROM near_duplicates)"
 """True for a sentence ``s`` of an article not marked as a near-copy: ``]`` passes over copies."""
@@ -68,13 +81,13 @@ class ArticlesMixin(StoreBase):
         """One window of the article list, in import order, with this coder's progress."""
         where, params = self._where(query)
         sql = f"{SUMMARY_SELECT} {where} ORDER BY a.id LIMIT ? OFFSET ?"
-        rows = self.conn.execute(sql, [self.annotator, *params, limit, offset]).fetchall()
-        return [ArticleSummary(*row) for row in rows]
+        rows = self.conn.execute(sql, [self.annotator, self.annotator, *params, limit, offset])
+        return [ArticleSummary(*row) for row in rows.fetchall()]
 
     def article_summary(self, article_id: int) -> ArticleSummary | None:
         """One article's list row, to redraw it after this coder's progress on it changed."""
         row = self.conn.execute(
-            f"{SUMMARY_SELECT} WHERE a.id = ?", [self.annotator, article_id]
+            f"{SUMMARY_SELECT} WHERE a.id = ?", [self.annotator, self.annotator, article_id]
         ).fetchone()
         return ArticleSummary(*row) if row else None
 
@@ -111,6 +124,32 @@ class ArticlesMixin(StoreBase):
             [article_id],
         ).fetchone()
         return Article(*row) if row else None
+
+    def article_exists(self, article_id: int) -> bool:
+        return self._value("SELECT 1 FROM articles WHERE id = ?", [article_id]) is not None
+
+    def article_heading(self, article_id: int) -> Article | None:
+        """An article without its text (``text`` is empty): what the reader's heading shows.
+        Reading a long article's text takes time (1.4 s for 130 MB); ``article_sentences``
+        reads it in pieces."""
+        row = self.conn.execute(
+            "SELECT id, title, '', source, content_hash, imported_at, published, outlet, url,"
+            " metadata FROM articles WHERE id = ?",
+            [article_id],
+        ).fetchone()
+        return Article(*row) if row else None
+
+    def article_sentences(self, article_id: int) -> ArticleSentences:
+        """The article's sentences as a sequence read by window of positions when indexed, for
+        articles of any length (``store/article_pages.py``)."""
+        return ArticleSentences(self.conn, article_id)
+
+    def sentence_position(self, sentence_id: int, article_id: int) -> int | None:
+        """A sentence's position in its article, or None if it is not that article's."""
+        return self._maybe_int(
+            "SELECT position FROM sentences WHERE id = ? AND article_id = ?",
+            [sentence_id, article_id],
+        )
 
     def sentences(self, article_id: int) -> list[Sentence]:
         """The article's sentences in order, each with its text cut from the article."""

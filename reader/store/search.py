@@ -37,6 +37,8 @@ def article_filter(query: str) -> tuple[str, list[Param]]:
     after it is indexed. The scan is slower but only ever covers the articles imported since
     the index last caught up.
     """
+    if not query.strip():
+        return "", []  # no words: learning the tokenizer's table (0.5 s and more) can wait
     typed = words().query(query)
     if typed is None:
         return "", []

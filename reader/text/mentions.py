@@ -261,14 +261,20 @@ class MentionFinder:
         """Every mention in one sentence, in order, never overlapping; surnames always count."""
         return self._scan(text, None)
 
-    def find_in_article(self, sentences: Sequence[str]) -> list[list[Mention]]:
+    def find_in_article(
+        self, sentences: Sequence[str], introduced: set[int] | None = None
+    ) -> list[list[Mention]]:
         """The mentions of each sentence of an article, in order.
 
         A bare surname counts only after the article named the person in full (or by title and
         surname), earlier in the same sentence or before it: a lone "Lee" or "Wu" in a story that
         never introduced them is more likely someone else.
+
+        ``introduced`` carries that memory across calls, for an article read in pieces: the
+        set the call for the sentences before left (it is updated in place).
         """
-        introduced: set[int] = set()
+        if introduced is None:
+            introduced = set()
         return [self._scan(sentence, introduced) for sentence in sentences]
 
 

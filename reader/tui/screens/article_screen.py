@@ -17,11 +17,14 @@ from dataclasses import replace
 from typing import TypeVar
 
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 
 from reader.models import Actor, Annotation, Article, Codebook, Sentence, Target
 from reader.store import Store, StoreError
+from reader.store.article_pages import ArticleSentences
 from reader.text.mentions import Mention, MentionFinder
+from reader.tui.article_mentions import ArticleMentions
 from reader.tui.coding_flow import Flow
 from reader.tui.widgets import (
     AnnotationPanel,
@@ -39,6 +42,8 @@ T = TypeVar("T")
 BUILD_AT_ONCE = 500
 """Actors up to which the mention finder is built before the first frame (about 0.1 s for 500
 actors with aliases); a bigger codebook's is built on a thread (``_build_finder``)."""
+READ_AHEAD_EVERY = 0.02
+"""Seconds between two chunks of a long article's text read ahead (``_read_ahead``)."""
 
 POSITION_KEY = "position"
 """ui_state key holding "article_id:sentence_id", the coder's place, saved on every move."""
@@ -86,19 +91,22 @@ class ArticleScreen(Screen[None]):
         self.store = store
         self.db_label = db_label
         self.article: Article | None = None
-        self.sentences: list[Sentence] = []
+        self.sentences: Sequence[Sentence] = ()
+        """The open article's sentences, fetched from the Store by window as they are read."""
         self.annotations: dict[int, list[Annotation]] = {}
         """Every coder's annotations on the open article, by sentence id."""
         self.no_claim: set[int] = set()
         """Sentences of the open article this coder marked "no claim"."""
-        self.mentions: dict[int, list[Mention]] = {}
-        """Actor mentions of each sentence of the open article, by sentence id. Found once per
-        article, so that a bare surname counts only after the article introduced the person."""
+        self.mentions: ArticleMentions | None = None
+        """Actor mentions of the open article's sentences, found a page at a time in the
+        article's context, so that a bare surname counts only after the article introduced
+        the person."""
         self.total_sentences = 0
         self._applicable: tuple[bool, ...] = ()
         self._saved_place = ""
         """The coder's place as stored, or about to be (``_save_place``)."""
         self._place_pending = False
+        self._reading: Timer | None = None
         # The screen's parts, made here so that every handler (and check_action, which Textual
         # may call while the screen is still mounting) reaches them without a DOM query.
         self.status_bar = StatusBar(id="status-bar")
@@ -117,9 +125,10 @@ class ArticleScreen(Screen[None]):
 
     @property
     def current_sentence(self) -> Sentence | None:
-        if not self.sentences:
+        count = len(self.sentences)
+        if not count:
             return None
-        return self.sentences[min(self.reader.cursor, len(self.sentences) - 1)]
+        return self.sentences[min(self.reader.cursor, count - 1)]
 
     @property
     def current_article_id(self) -> int | None:
@@ -145,25 +154,44 @@ class ArticleScreen(Screen[None]):
         self, article_id: int, sentence_id: int | None = None, *, at_end: bool = False
     ) -> None:
         """Show an article with the highlight on ``sentence_id`` (else its first or last)."""
-        article = self.store.article(article_id)
+        article = self.store.article_heading(article_id)
         if article is None:
             return
         self.article = article
-        self.sentences = self.store.sentences(article_id)
+        self.sentences = sentences = self.store.article_sentences(article_id)
+        self._read_ahead(sentences)
         self._find_mentions()
         self.annotations = {}
         for annotation in self._shown(self.store.annotations_for_article(article_id)):
             self.annotations.setdefault(annotation.sentence_id, []).append(annotation)
         self.no_claim = set(self.store.statuses(article_id))
         index = len(self.sentences) - 1 if at_end else 0
-        for position, sentence in enumerate(self.sentences):
-            if sentence.id == sentence_id:
-                index = position
+        if sentence_id is not None:
+            found = self.store.sentence_position(sentence_id, article_id)
+            if found is not None:
+                index = found
         badges = {sid: self._badges(sid) for sid in self.annotations}
         self.reader.load(article, self.sentences, badges, self.no_claim, index)
         listing = self.article_list
         listing.show_open(article_id, self.store.article_index(article_id, listing.query_text))
         self._moved()
+
+    def _read_ahead(self, sentences: ArticleSentences) -> None:
+        """Read the rest of a long article's text a chunk at a time while the coder reads
+        (a few milliseconds each), so that a jump far into it (``G``) finds it read."""
+        if self._reading is not None:
+            self._reading.stop()
+            self._reading = None
+        if sentences.text.complete:
+            return
+
+        def step() -> None:
+            done = sentences is not self.sentences or not sentences.text.read_ahead()
+            if done and self._reading is not None:
+                self._reading.stop()
+                self._reading = None
+
+        self._reading = self.set_interval(READ_AHEAD_EVERY, step)
 
     def select(self, index: int) -> None:
         """Highlight the sentence at ``index`` of the open article."""
@@ -313,17 +341,15 @@ class ArticleScreen(Screen[None]):
             self._show_panel()
 
     def _find_mentions(self) -> None:
-        """The open article's mentions; none while the finder is still being built."""
+        """The open article's mentions, found a page at a time (``ArticleMentions``); none
+        while the finder is still being built."""
         finder = self._finder
         if finder is None:
-            self.mentions = {}
+            self.mentions = None
+            self.reader.mentions = _no_mentions_yet
         else:
-            found = finder.find_in_article([sentence.text for sentence in self.sentences])
-            self.mentions = {
-                sentence.id: mentions
-                for sentence, mentions in zip(self.sentences, found, strict=True)
-            }
-        self.reader.mentions = self.mentions
+            self.mentions = ArticleMentions(finder, self.sentences)
+            self.reader.mentions = self.mentions.of
 
     # -- what the widgets show ----------------------------------------------------------------
 
@@ -387,7 +413,10 @@ class ArticleScreen(Screen[None]):
             self.annotations[sentence_id] = self._shown(
                 self.store.annotations_for_sentence(sentence_id)
             )
-            self.no_claim = set(self.store.statuses(self.article.id))
+            if self.store.status(sentence_id) is None:
+                self.no_claim.discard(sentence_id)
+            else:
+                self.no_claim.add(sentence_id)
             self.reader.update_sentence(
                 sentence_id, self._badges(sentence_id), sentence_id in self.no_claim
             )
@@ -408,3 +437,8 @@ class ArticleScreen(Screen[None]):
         except StoreError as error:
             self.notify(str(error), severity="error", markup=False)
             return None
+
+
+def _no_mentions_yet(sentence: Sentence) -> Sequence[Mention]:
+    """A sentence's mentions while the codebook's finder is still being built: none shown."""
+    return ()

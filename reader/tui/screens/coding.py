@@ -33,6 +33,9 @@ from reader.tui.coding_flow import (
 from reader.tui.screens.article_screen import ArticleScreen
 from reader.tui.screens.flow_host import FlowHost
 
+SUGGESTION_CONTEXT = 1_000
+"""Sentences before and after the current one that the actor suggestions read."""
+
 
 class CodingActions(FlowHost, ArticleScreen):
     """Actions that change this coder's annotations and statuses, one committed write each."""
@@ -68,18 +71,25 @@ class CodingActions(FlowHost, ArticleScreen):
         same while the coder stays on the sentence."""
         if self._suggestions is not None and self._suggestions[0] == sentence.id:
             return self._suggestions[1], self._suggestions[2]
-        position = next(
-            (i for i, each in enumerate(self.sentences) if each.id == sentence.id), None
-        )
-        if position is None:
+        position = sentence.position
+        if self.mentions is None:
+            self.finder  # noqa: B018 - a key that needs the finder waits for the one being built
+        if not (0 <= position < len(self.sentences)) or self.mentions is None:
             return (), ()
+        # Read in the sentences around it (all of them in an article of news length): the
+        # actors a long article names elsewhere are too far away to be what this one means.
+        first = max(0, position - SUGGESTION_CONTEXT)
+        near = self.sentences[first : position + SUGGESTION_CONTEXT + 1]
+        if near[position - first].id != sentence.id:
+            return (), ()
+        mentions = self.mentions
         groups = suggest_actor_groups(
-            [each.text for each in self.sentences],
-            position,
+            [each.text for each in near],
+            position - first,
             list(self.codebook.actors),
             self.store.recent_actor_ids(),
             self.finder,
-            mentions=[self.mentions.get(each.id, []) for each in self.sentences],
+            mentions=[mentions.of(each) for each in near],
         )
         self._suggestions = (sentence.id, tuple(groups.here), tuple(groups.elsewhere))
         return self._suggestions[1], self._suggestions[2]
@@ -102,7 +112,9 @@ class CodingActions(FlowHost, ArticleScreen):
             usual_stance=self.store.usual_stance_id,
             last_target_id=self.store.last_target_id(),
             editing=editing,
-            mentioned={mention.actor_id for mention in self.mentions.get(sentence.id, [])},
+            mentioned={mention.actor_id for mention in self.mentions.of(sentence)}
+            if self.mentions is not None
+            else set(),
         )
 
     def action_annotate(self) -> None:

@@ -116,7 +116,7 @@ class MainScreen(NavigationActions, CodingActions):
         """
         saved = self.store.get_state(POSITION_KEY) or ""
         article, _, sentence = saved.partition(":")
-        if not article.isdigit() or self.store.article(int(article)) is None:
+        if not article.isdigit() or not self.store.article_exists(int(article)):
             return None, None
         self._saved_place = saved
         return int(article), int(sentence) if sentence.isdigit() else None

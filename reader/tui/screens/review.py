@@ -132,7 +132,7 @@ class ReviewScreen(FlowHost):
             self.refresh_bindings()
             return
         sentence = self.store.sentence(entry.sentence_id)
-        article = self.store.article(entry.article_id)
+        article = self.store.article_heading(entry.article_id)
         text = Text()
         if article is not None:
             text.append(visible(article.title, one_line=True) + "\n", style="bold")

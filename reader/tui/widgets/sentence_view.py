@@ -2,15 +2,25 @@
 
 A line-API widget. Each sentence is a *block* of lines (its wrapped text, then its badges); the
 wrapped lines are computed once per width and the rendered strips are cached per block and
-highlight state, so moving the highlight redraws only the two blocks whose state changed. Long
-articles (hundreds of sentences) cost the same per key press as short ones.
+highlight state, so moving the highlight redraws only the two blocks whose state changed.
+
+Only a *window* of the article is laid out: the sentences around the highlight and the lines on
+screen, a few hundred at most, read from the sequence the screen hands over (which fetches
+them from the database by position). An article of up to ``WHOLE`` sentences is one window, laid
+out exactly. In a longer one, the lines before and after the window are estimated from the
+average height of the blocks laid out so far, and the window grows block by block as the
+highlight or the scroll reaches its edge (the estimate above it shifts so that nothing on screen
+moves) or is laid out afresh around a far jump (``G``, a search hit, a resize). The scrollbar is
+then approximate; the highlighted sentence's place never is. A million sentences cost what a
+hundred do.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from math import ceil
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -39,6 +49,18 @@ GUTTER = 2
 MARGIN = 1
 """Cells kept free right of the text, so wrapped lines do not touch the scrollbar."""
 
+WHOLE = 1_000
+"""Articles of up to this many sentences are laid out whole (exactly)."""
+
+BEFORE, AFTER = 60, 120
+"""Sentences laid out before and after the highlight when a window is laid out afresh."""
+
+GROW = 60
+"""Sentences added at a time when the highlight or the scroll reaches the window's edge."""
+
+MOST = 1_500
+"""The most sentences kept laid out; the far end of a longer window is forgotten."""
+
 
 @dataclass(frozen=True, slots=True)
 class Badge:
@@ -48,15 +70,8 @@ class Badge:
     mine: bool = True
 
 
-@dataclass(slots=True)
-class _Block:
-    """What the view knows about one sentence."""
-
-    sentence: Sentence
-    badges: tuple[Badge, ...] = ()
-    no_claim: bool = False
-    paragraph_end: bool = False
-    """A blank line follows: the next sentence starts a new paragraph."""
+def _no_mentions(sentence: Sentence) -> Sequence[Mention]:
+    return ()
 
 
 class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
@@ -93,17 +108,24 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.article: Article | None = None
-        self.mentions: Mapping[int, Sequence[Mention]] = {}
-        """Actor mentions per sentence id, found once per article by the screen."""
-        self._blocks: list[_Block] = []
-        self._index_of: dict[int, int] = {}
+        self.mentions: Callable[[Sentence], Sequence[Mention]] = _no_mentions
+        """Actor mentions of a sentence, found by the screen (in its article's context)."""
+        self._sentences: Sequence[Sentence] = ()
+        self._badges: dict[int, tuple[Badge, ...]] = {}
+        self._no_claim: set[int] = set()
         self._width = 0
         self._header: list[Strip] = []
-        self._wrapped: dict[int, list[Text]] = {}
+        self._first = 0
+        """Index of the window's first sentence."""
         self._heights: list[int] = []
+        """Lines of each sentence of the window."""
         self._offsets: list[int] = []
-        """First virtual line of each block; block -1 (the header) starts at 0."""
+        """Virtual line where each sentence of the window starts (the header starts at 0)."""
+        self._wrapped: dict[int, list[Text]] = {}
         self._strips: dict[tuple[int, bool], list[Strip]] = {}
+        self._laid = (0, 0)
+        """Lines and sentences laid out at this width so far: the estimate's average."""
+        self._covering = False
         self._header_stale = True
         self._colors = AutoColors(self)
 
@@ -117,50 +139,62 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
         no_claim: set[int],
         cursor: int = 0,
     ) -> None:
-        """Show a new article with the highlight on sentence ``cursor``."""
+        """Show a new article with the highlight on sentence ``cursor``.
+
+        ``sentences`` is read by index (and slice) only where the view needs them: a sequence
+        that fetches them on demand keeps a long article cheap.
+        """
         self.article = article
-        self._blocks = [
-            _Block(
-                sentence,
-                tuple(badges.get(sentence.id, ())),
-                sentence.id in no_claim,
-                index + 1 < len(sentences) and sentences[index + 1].paragraph != sentence.paragraph,
-            )
-            for index, sentence in enumerate(sentences)
-        ]
-        self._index_of = {block.sentence.id: i for i, block in enumerate(self._blocks)}
-        self._wrapped.clear()
+        self._sentences = sentences
+        self._badges = {sid: tuple(found) for sid, found in badges.items()}
+        self._no_claim = set(no_claim)
+        cursor = max(0, min(cursor, len(sentences) - 1))
+        self.set_reactive(SentenceView.cursor, cursor)
+        self._width = 0
+        self._heights, self._offsets, self._first = [], [], 0
         self._layout(force=True)
-        self.set_reactive(SentenceView.cursor, max(0, min(cursor, len(self._blocks) - 1)))
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
         self._scroll_cursor_into_view()
 
     def update_sentence(self, sentence_id: int, badges: Sequence[Badge], no_claim: bool) -> None:
         """New badges or status for one sentence: redraw it, and re-lay out only if it grew."""
-        index = self._index_of.get(sentence_id)
+        self._badges[sentence_id] = tuple(badges)
+        if no_claim:
+            self._no_claim.add(sentence_id)
+        else:
+            self._no_claim.discard(sentence_id)
+        index = self.index_of(sentence_id)
         if index is None:
             return
-        block = self._blocks[index]
-        block.badges = tuple(badges)
-        block.no_claim = no_claim
         self._strips.pop((index, True), None)
         self._strips.pop((index, False), None)
+        slot = index - self._first
+        if not 0 <= slot < len(self._heights):
+            return
         height = self._block_height(index)
-        if height != self._heights[index]:
-            self._heights[index] = height
+        if height != self._heights[slot]:
+            self._heights[slot] = height
             self._recount_offsets(same_width=True)
             # The lines above the sentence stay where they are: repaint from it down.
-            self.refresh_lines(self._offsets[index], self.virtual_size.height + self.size.height)
+            self.refresh_lines(self._offsets[slot], self.virtual_size.height + self.size.height)
         else:
-            self.refresh_lines(self._offsets[index], height)
+            self.refresh_lines(self._offsets[slot], height)
 
     @property
     def sentence_count(self) -> int:
-        return len(self._blocks)
+        return len(self._sentences)
 
     def index_of(self, sentence_id: int) -> int | None:
-        return self._index_of.get(sentence_id)
+        """The index of a sentence of the open article, or None."""
+        for slot in range(len(self._heights)):
+            if self._sentences[self._first + slot].id == sentence_id:
+                return self._first + slot
+        find = getattr(self._sentences, "index_of", None)
+        if find is not None:
+            found: int | None = find(sentence_id)
+            return found
+        return next((i for i, s in enumerate(self._sentences) if s.id == sentence_id), None)
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -171,8 +205,17 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
     def _text_width(self) -> int:
         return max(8, self._width - GUTTER - MARGIN)
 
+    @property
+    def _last(self) -> int:
+        """Index after the window's last sentence."""
+        return self._first + len(self._heights)
+
+    def _average(self) -> float:
+        lines, blocks = self._laid
+        return lines / blocks if blocks else 2.0
+
     def _layout(self, force: bool = False) -> None:
-        """Wrap for the current width: heights and offsets of every block."""
+        """Wrap for the current width: a window around the highlight, laid out afresh."""
         width = self.scrollable_content_region.width or self.size.width
         if width == self._width and not force:
             return
@@ -182,22 +225,184 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
         self._wrapped.clear()
         self._width = width
         self._strips.clear()
+        self._laid = (0, 0)
         self._header = self._render_header()
         self._header_stale = True
-        self._heights = [self._block_height(i) for i in range(len(self._blocks))]
-        self._recount_offsets()
+        self._lay_out_around(self.cursor, same_width=False)
 
-    def _recount_offsets(self, same_width: bool = False) -> None:
-        offsets, line = [], len(self._header)
+    def _lay_out_around(self, index: int, top: int | None = None, same_width: bool = True) -> None:
+        """Forget the window and lay out one around sentence ``index``: sentences before and
+        after it until each side fills a screen (at most ``BEFORE`` and ``AFTER``); the lines
+        before it estimated (or, with ``top``, the sentence placed at that virtual line)."""
+        count = len(self._sentences)
+        self._forget_wrapped()
+        if count <= WHOLE:
+            self._first = 0
+            self._heights = [self._block_height(i) for i in range(count)]
+        else:
+            screen = max(8, self.scrollable_content_region.height or self.size.height)
+            before: list[int] = []
+            first, above = index, 0
+            while first > 0 and above < screen and len(before) < BEFORE:
+                first -= 1
+                before.append(self._block_height(first))
+                above += before[-1]
+            after: list[int] = []
+            last, below = index, 0
+            while last < count and below < screen and len(after) < AFTER:
+                after.append(self._block_height(last))
+                below += after[-1]
+                last += 1
+            self._first = first
+            self._heights = before[::-1] + after
+        first = self._first
+        self._count_laid(self._heights)
+        start = len(self._header) + round(first * self._average())
+        if top is not None:
+            start = top - sum(self._heights[: index - first])
+        self._place(start if first else len(self._header), same_width)
+
+    def _forget_wrapped(self) -> None:
+        """Keep the wrapped lines of sentences laid out before (a jump back finds them), but
+        not without bound."""
+        if len(self._wrapped) > 4 * MOST:
+            self._wrapped.clear()
+            self._strips.clear()
+
+    def _count_laid(self, heights: Sequence[int]) -> None:
+        lines, blocks = self._laid
+        self._laid = (lines + sum(heights), blocks + len(heights))
+
+    def _place(self, start: int, same_width: bool = False) -> None:
+        """Offsets of the window from ``start``, its first line, and the virtual size."""
+        floor = len(self._header) + self._first  # one line at least per sentence before it
+        if self._first == 0:
+            start = len(self._header)
+        start = max(start, floor)
+        offsets, line = [], start
         for height in self._heights:
             offsets.append(line)
             line += height
         self._offsets = offsets
-        size = Size(self._width, line)
-        if same_width:
-            self._grow_or_shrink(size)
+        tail = len(self._sentences) - self._last
+        size = Size(self._width, line + (ceil(tail * self._average()) if tail else 0))
+        covering, self._covering = self._covering, True  # a scroll clamped here is ours
+        try:
+            if same_width:
+                self._grow_or_shrink(size)
+            else:
+                self.virtual_size = size
+        finally:
+            self._covering = covering
+
+    def _recount_offsets(self, same_width: bool = False) -> None:
+        start = self._offsets[0] if self._offsets else len(self._header)
+        self._place(start, same_width)
+
+    def _forget(self, first: int, last: int) -> None:
+        """Drop the wrapped lines and strips of sentences no longer laid out."""
+        if last - first > len(self._wrapped):
+            self._wrapped.clear()
+            self._strips.clear()
+            return
+        for index in range(first, last):
+            self._wrapped.pop(index, None)
+            self._strips.pop((index, True), None)
+            self._strips.pop((index, False), None)
+
+    def _extend(self, low: int, high: int) -> bool:
+        """Make the window cover sentences ``low`` to ``high`` (inclusive), growing it when
+        they are near it and laying out afresh when they are far; True if lines moved."""
+        count = len(self._sentences)
+        if not count or not self._width:
+            return False
+        low, high = max(0, low), min(count - 1, high)
+        if self._first <= low and high < self._last:
+            return False
+        if high < self._first - GROW or low >= self._last + GROW or not self._heights:
+            self._lay_out_around(low if low < self._first else high)
+            return True
+        before = self._offsets[0] if self._offsets else len(self._header)
+        if low < self._first:
+            new_first = max(0, min(low, self._first - GROW // 2))
+            added = [self._block_height(i) for i in range(new_first, self._first)]
+            self._count_laid(added)
+            self._heights[:0] = added
+            self._first = new_first
+            before -= sum(added)
+        if high >= self._last:
+            new_last = min(count, max(high + 1, self._last + GROW // 2))
+            added = [self._block_height(i) for i in range(self._last, new_last)]
+            self._count_laid(added)
+            self._heights.extend(added)
+        if len(self._heights) > MOST:
+            keep_first = low < self._first + GROW
+            drop = len(self._heights) - MOST
+            if keep_first:
+                self._forget(self._last - drop, self._last)
+                del self._heights[-drop:]
+            else:
+                self._forget(self._first, self._first + drop)
+                before += sum(self._heights[:drop])
+                del self._heights[:drop]
+                self._first += drop
+        wanted = before
+        self._place(before, same_width=True)
+        shift = self._offsets[0] - wanted if self._offsets else 0
+        if shift:
+            # The estimate above the window was too small (or the window reached the top):
+            # everything moved down by ``shift`` lines; scroll with it so nothing on screen moves.
+            self._scroll_y_quietly(self.scroll_y + shift)
+        return True
+
+    def _scroll_y_quietly(self, y: float) -> None:
+        self._covering = True
+        try:
+            self.scroll_to(y=y, animate=False, immediate=True)
+        finally:
+            self._covering = False
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Scrolled (page keys, the wheel, the scrollbar): lay out what comes into view."""
+        if not self._covering and self._width and self._sentences:
+            self._cover_lines(int(new_value))
+        super().watch_scroll_y(old_value, new_value)
+
+    def _cover_lines(self, top: int) -> None:
+        """Make the window cover the screen's lines from virtual line ``top``."""
+        if not self._offsets:
+            return
+        height = max(1, self.scrollable_content_region.height)
+        bottom = top + height
+        start, end = self._offsets[0], self._offsets[-1] + self._heights[-1]
+        if start <= top and (bottom <= end or self._last == len(self._sentences)):
+            return
+        average = max(1.0, self._average())
+        if top < start:
+            low = self._first - ceil((start - top) / average)
+        elif top >= end:
+            low = self._last + int((top - end) / average)
         else:
-            self.virtual_size = size
+            low = bisect_right(self._offsets, top) - 1 + self._first
+        if bottom > end:
+            high = self._last + ceil((bottom - end) / average)
+        elif bottom < start:
+            high = self._first - int((start - bottom) / average)
+        else:
+            high = bisect_right(self._offsets, bottom) - 1 + self._first
+        if high < self._first - GROW or low >= self._last + GROW:
+            # Far from the window: lay out afresh at the sentence the estimate puts there (as
+            # ``_lay_out_around`` places windows), that sentence at the top of the screen.
+            header, count = len(self._header), len(self._sentences)
+            if top >= self.max_scroll_y:  # the very end: its last sentences, exactly
+                self._lay_out_around(count - 1)
+                self._scroll_y_quietly(self.max_scroll_y)
+            else:
+                index = min(int(max(0, top - header) / average), count - 1)
+                self._lay_out_around(index, top=max(top, header))
+        else:
+            self._extend(low, high)
+        self.refresh()
 
     def _grow_or_shrink(self, size: Size) -> None:
         """Take the new height of the text (one sentence's badges changed) and update the
@@ -228,14 +433,14 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
     def _wrap(self, index: int) -> list[Text]:
         lines = self._wrapped.get(index)
         if lines is None:
-            sentence = self._blocks[index].sentence
+            sentence = self._sentences[index]
             # Tabs and newlines as spaces, control characters as placeholders; mention offsets
             # are into the stored sentence, so they move with any placeholder longer than one.
             shown = visible(sentence.text.replace("\t", " ").replace("\n", " "))
             offsets = shown_offsets(sentence.text)
             text = Text(shown)
             mention = self._style("sentence-view--mention")
-            for found in self.mentions.get(sentence.id, ()):
+            for found in self.mentions(sentence):
                 start, end = found.start, found.end
                 if offsets is not None:
                     start, end = offsets[start], offsets[end]
@@ -263,12 +468,18 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
             used += size
         return lines
 
+    def _paragraph_end(self, index: int) -> bool:
+        """A blank line follows: the next sentence starts a new paragraph."""
+        if index + 1 >= len(self._sentences):
+            return False
+        return self._sentences[index + 1].paragraph != self._sentences[index].paragraph
+
     def _block_height(self, index: int) -> int:
-        block = self._blocks[index]
+        sentence = self._sentences[index]
         return (
             len(self._wrap(index))
-            + len(self._badge_lines(block.badges))
-            + (1 if block.paragraph_end else 0)
+            + len(self._badge_lines(self._badges.get(sentence.id, ())))
+            + (1 if self._paragraph_end(index) else 0)
         )
 
     def on_resize(self, event: events.Resize) -> None:
@@ -287,36 +498,47 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
     # -- cursor -------------------------------------------------------------------------------
 
     def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self._blocks) - 1)) if self._blocks else 0
+        count = len(self._sentences)
+        return max(0, min(value, count - 1)) if count else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
         for index in (old, new):
-            if 0 <= index < len(self._offsets):
-                self.refresh_lines(self._offsets[index], self._heights[index])
+            slot = index - self._first
+            if 0 <= slot < len(self._offsets):
+                self.refresh_lines(self._offsets[slot], self._heights[slot])
         self._scroll_cursor_into_view()
 
     def _scroll_cursor_into_view(self) -> None:
-        if not self._blocks or not self._width:
+        if not self._sentences or not self._width:
             return
         index = self.cursor
-        top = self._offsets[index] if index else 0
-        height = self._offsets[index] + self._heights[index] - top
-        self.scroll_to_region(
-            Region(0, top, self._width, height),
-            spacing=Spacing(1, 0, 2, 0),
-            animate=False,
-            immediate=True,
-            top=height > self.scrollable_content_region.height,
-        )
+        # The highlight and a screen's worth of sentences either side, so that the scroll
+        # below lands on lines that are laid out.
+        if self._extend(index - 2, index + 2):
+            self.refresh()
+        slot = index - self._first
+        top = self._offsets[slot] if index else 0
+        height = self._offsets[slot] + self._heights[slot] - top
+        covering, self._covering = self._covering, True  # it lands on laid-out lines
+        try:
+            self.scroll_to_region(
+                Region(0, top, self._width, height),
+                spacing=Spacing(1, 0, 2, 0),
+                animate=False,
+                immediate=True,
+                top=height > self.scrollable_content_region.height,
+            )
+        finally:
+            self._covering = covering
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is None or not self._blocks:
+        if offset is None or not self._heights:
             return
         line = offset.y + int(self.scroll_offset.y)
-        index = bisect_right(self._offsets, line) - 1
-        if index >= 0:
-            self.post_message(self.Clicked(index))
+        slot = bisect_right(self._offsets, line) - 1
+        if 0 <= slot < len(self._heights):
+            self.post_message(self.Clicked(self._first + slot))
 
     # -- drawing ------------------------------------------------------------------------------
 
@@ -336,7 +558,7 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
         width = self._text_width()
         strips: list[Strip] = []
         title = " ".join(visible(self.article.title or "").split())
-        first = " ".join(visible(self._blocks[0].sentence.text).split()) if self._blocks else ""
+        first = " ".join(visible(self._sentences[0].text).split()) if self._sentences else ""
         if title != first:
             # Imported text often opens with its title: showing it twice is noise.
             # Styles on spans: rich's wrap drops the base style of a Text without spans.
@@ -348,7 +570,7 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
             for fact in (self.article.published, self.article.outlet)
             if fact and fact.strip()
         ]
-        facts.append(f"{len(self._blocks)} sentences")
+        facts.append(f"{len(self._sentences)} sentences")
         meta = Text.assemble((" · ".join(facts), self._text_style("sentence-view--meta", base)))
         strips.extend(self._indent(line, base) for line in meta.wrap(self._console, width))
         strips.append(Strip.blank(self._width, base))
@@ -360,12 +582,12 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
         return compact(Strip(segments).apply_style(base).adjust_cell_length(self._width, base))
 
     def _render_block(self, index: int, current: bool) -> list[Strip]:
-        block = self._blocks[index]
+        sentence = self._sentences[index]
         base = self.rich_style
         if current:
             base = base + self._style("sentence-view--cursor", partial=False)
         no_claim = self._text_style("sentence-view--no-claim", base)
-        text_style = no_claim if block.no_claim else Style()
+        text_style = no_claim if sentence.id in self._no_claim else Style()
         gutter = (
             Segment("▌ ", base + self._text_style("sentence-view--gutter", base))
             if current
@@ -378,14 +600,14 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
             strips.append(self._indent(line, base, gutter))
         badge_style = self._text_style("sentence-view--badge", base)
         other_style = self._text_style("sentence-view--badge-other", base)
-        for badges in self._badge_lines(block.badges):
+        for badges in self._badge_lines(self._badges.get(sentence.id, ())):
             line = Text()
             for badge in badges:
                 shown = self._badge_text(badge)
                 line.append(f" {shown} ", badge_style if badge.mine else other_style)
                 line.append("  ")
             strips.append(self._indent(line, base, gutter))
-        if block.paragraph_end:
+        if self._paragraph_end(index):
             strips.append(Strip.blank(self._width, self.rich_style))
         return strips
 
@@ -406,16 +628,17 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
                 self._header = self._render_header()
                 self._header_stale = False
             return self._header[line]
-        index = bisect_right(self._offsets, line) - 1
-        if index < 0 or index >= len(self._blocks):
+        slot = bisect_right(self._offsets, line) - 1
+        if slot < 0 or slot >= len(self._heights):
             return Strip.blank(self._width, self.rich_style)
+        index = self._first + slot
         current = index == self.cursor
         key = (index, current)
         strips = self._strips.get(key)
         if strips is None:
             strips = self._render_block(index, current)
             self._strips[key] = strips
-        part = line - self._offsets[index]
+        part = line - self._offsets[slot]
         if part >= len(strips):
             return Strip.blank(self._width, self.rich_style)
         return strips[part]
