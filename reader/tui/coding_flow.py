@@ -191,34 +191,56 @@ class ActorStep(Step):
                     seen.add(actor.id)
                     rows.append(Row(actor.name, _kind_label(actor), number))
                     values.append(actor)
-            others = sorted(
-                (a for a in self.actors if a.id not in seen),
-                key=lambda a: (a.name.casefold(), a.id),
-            )
-            if others and rows:
-                rows.append(Row("everyone", kind="heading"))
-                values.append(None)
-            for actor in others:
-                rows.append(Row(actor.name, _kind_label(actor)))
-                values.append(actor)
-            if self.creatable:
-                rows.append(Row("+ New actor…", kind="create"))
-                values.append(_NEW)
+            _add_everyone(rows, values, self.actors, seen, creatable=self.creatable)
             return rows, values
-        matches = rank(typed, [(a, (a.name, *a.aliases)) for a in self.actors])
-        found: list[tuple[Row, object]] = [
-            (Row(a.name, a.kind + (f"  = {hit}" if hit != a.name else "")), a) for a, hit in matches
-        ]
-        create = (Row(f"+ New actor “{typed}”", kind="create"), _NEW)
-        literal = any(_literal_match(typed, (a.name, *a.aliases)) for a in self.actors)
-        ordered = [*found, create] if literal else [create, *found]
-        if not self.creatable:
-            ordered = found
+        ordered = _typed_actors(typed, self.actors, creatable=self.creatable)
         return [row for row, _ in ordered], [value for _, value in ordered]
 
 
 _NEW = "new"
 """The value of a "+ New …" row."""
+
+
+def _add_everyone(
+    rows: list[Row],
+    values: list[object],
+    actors: Sequence[Actor],
+    numbered: Collection[int],
+    *,
+    heading: bool | None = None,
+    creatable: bool = True,
+) -> None:
+    """Below the numbered suggestions: every other actor by name (under "everyone" when
+    ``heading``, by default when rows came before), then "+ New actor…"."""
+    others = sorted((a for a in actors if a.id not in numbered),
+                    key=lambda a: (a.name.casefold(), a.id))  # fmt: skip
+    if others and (bool(rows) if heading is None else heading):
+        rows.append(Row("everyone", kind="heading"))
+        values.append(None)
+    for actor in others:
+        rows.append(Row(actor.name, _kind_label(actor)))
+        values.append(actor)
+    if creatable:
+        rows.append(Row("+ New actor…", kind="create"))
+        values.append(_NEW)
+
+
+def _typed_actors(
+    typed: str, actors: Sequence[Actor], *, creatable: bool = True
+) -> list[tuple[Row, object]]:
+    """The actors whose name or alias matches what was typed, best first, and "+ New actor"
+    (first unless a name or alias is what was typed)."""
+    matches = rank(typed, [(a, (a.name, *a.aliases)) for a in actors])
+    found: list[tuple[Row, object]] = [
+        (Row(a.name, a.kind + (f"  = {hit}" if hit != a.name else "")), a) for a, hit in matches
+    ]
+    if not creatable:
+        return found
+    create = (Row(f"+ New actor “{typed}”", kind="create"), _NEW)
+    literal = any(_literal_match(typed, (a.name, *a.aliases)) for a in actors)
+    return [*found, create] if literal else [create, *found]
+
+
 _NO_TARGET = "no target"
 """The value of the "(no target)" row."""
 
@@ -242,25 +264,9 @@ class SpeakerStep(Step):
             for number, actor in enumerate(self.suggested, start=1):
                 rows.append(Row(actor.name, _kind_label(actor), number))
                 values.append(actor)
-            others = sorted((a for a in self.actors if a.id not in numbered),
-                            key=lambda a: (a.name.casefold(), a.id))  # fmt: skip
-            if others and self.suggested:
-                rows.append(Row("everyone", kind="heading"))
-                values.append(None)
-            for actor in others:
-                rows.append(Row(actor.name, _kind_label(actor)))
-                values.append(actor)
-            rows.append(Row("+ New actor…", kind="create"))
-            values.append(_NEW)
+            _add_everyone(rows, values, self.actors, numbered, heading=bool(self.suggested))
             return rows, values
-        matches = rank(typed, [(a, (a.name, *a.aliases)) for a in self.actors])
-        found: list[tuple[Row, object]] = [
-            (Row(a.name, a.kind + (f"  = {hit}" if hit != a.name else "")), a) for a, hit in matches
-        ]
-        create = (Row(f"+ New actor “{typed}”", kind="create"), _NEW)
-        literal = any(_literal_match(typed, (a.name, *a.aliases)) for a in self.actors)
-        ordered = [*found, create] if literal else [create, *found]
-        ordered.append((none, _NO_TARGET))
+        ordered = [*_typed_actors(typed, self.actors), (none, _NO_TARGET)]
         return [row for row, _ in ordered], [value for _, value in ordered]
 
 
