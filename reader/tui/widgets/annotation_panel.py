@@ -14,12 +14,11 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.text.visible import visible
 from reader.tui.widgets.auto_colors import AutoColors
-from reader.tui.widgets.repaint import compact, refresh_changed
+from reader.tui.widgets.repaint import SteadyScrollView, compact, refresh_changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +35,7 @@ class PanelItem:
     """Who voiced the claim, if the code names a speaker."""
 
 
-class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
+class AnnotationPanel(SteadyScrollView, can_focus=True, inherit_bindings=False):
     """Lists the current sentence's annotations; the screen calls ``show`` after every change."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -132,22 +131,7 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
                 strip = Strip(list(line.render(console))).apply_style(base)
                 lines.append(compact(strip.adjust_cell_length(width, base)))
         self._lines = lines
-        self._fit(Size(width, len(lines)))
-
-    def _fit(self, size: Size) -> None:
-        """Take the new height of the contents without a layout pass of the whole screen when
-        the scrollbar stays as it is (assigning ``virtual_size`` would repaint the whole panel
-        one frame later); a scrollbar that appears or goes away needs the layout pass."""
-        if size == self.virtual_size:
-            return
-        window = self.scrollable_content_region.height
-        overflows = size.height > window
-        unchanged = self.show_vertical_scrollbar == overflows == (self.virtual_size.height > window)
-        if not (self.is_mounted and window and unchanged):
-            self.virtual_size = size
-            return
-        self.set_reactive(ScrollView.virtual_size, size)
-        self._scroll_update(size)
+        self.fit_virtual_size(Size(width, len(lines)))
 
     def on_resize(self, event: events.Resize) -> None:
         # Shown again after the coding picker (same size): the layout pass that showed it has

@@ -99,3 +99,27 @@ class SteadyScrollView(ScrollView):
             return False
         self._laid_out = seen
         return super()._size_updated(size, virtual_size, container_size, layout)
+
+    def fit_virtual_size(self, size: Size) -> None:
+        """Take a new height of the contents and update the scrollbar in the same frame.
+
+        Assigning ``virtual_size`` asks for a layout pass of the whole screen, which redraws the
+        scrollbar's thumb a frame after the new lines. When the scrollbar stays as it is (shown,
+        because the contents still overflow the window, or hidden, because they still fit), the
+        size is set without that pass and the thumb redrawn at once, as Textual's own
+        ``ScrollView`` does when it scrolls. A scrollbar that appears or goes away changes the
+        width the contents wrap to, which needs the layout pass.
+        """
+        if size == self.virtual_size:
+            return
+        window = self.scrollable_content_region.height
+        overflows = size.height > window
+        unchanged = self.show_vertical_scrollbar == overflows == (self.virtual_size.height > window)
+        if not (self.is_mounted and window and unchanged):
+            self.virtual_size = size
+            return
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)
+        if self._laid_out is not None:
+            # Done here for the next layout pass too (the picker closing starts one).
+            self._laid_out = (*self._laid_out[:2], size)

@@ -34,7 +34,6 @@ from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
 from reader.models import Article, Sentence
 from reader.text.mentions import Mention
@@ -289,7 +288,7 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
         covering, self._covering = self._covering, True  # a scroll clamped here is ours
         try:
             if same_width:
-                self._grow_or_shrink(size)
+                self.fit_virtual_size(size)
             else:
                 self.virtual_size = size
         finally:
@@ -403,32 +402,6 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
         else:
             self._extend(low, high)
         self.refresh()
-
-    def _grow_or_shrink(self, size: Size) -> None:
-        """Take the new height of the text (one sentence's badges changed) and update the
-        scrollbar in the same frame.
-
-        Assigning ``virtual_size`` asks for a layout pass of the whole screen, which redraws the
-        scrollbar's thumb one frame after the new lines (some 30 ms later, after every key that
-        adds a badge). When the scrollbar stays as it is (shown, because the text still overflows
-        the window, or hidden, because it still fits), the size is set without that pass and the
-        thumb is redrawn at once, as Textual's own ``ScrollView`` does when it scrolls. A
-        scrollbar that appears or goes away changes the width the text wraps to, which needs
-        the layout pass.
-        """
-        if size == self.virtual_size:
-            return
-        window = self.scrollable_content_region.height
-        overflows = size.height > window
-        unchanged = self.show_vertical_scrollbar == overflows == (self.virtual_size.height > window)
-        if not (self.is_mounted and window and unchanged):
-            self.virtual_size = size
-            return
-        self.set_reactive(Widget.virtual_size, size)
-        self._scroll_update(size)
-        if self._laid_out is not None:
-            # Done here for the next layout pass too (the picker closing starts one).
-            self._laid_out = (*self._laid_out[:2], size)
 
     def _wrap(self, index: int) -> list[Text]:
         lines = self._wrapped.get(index)
