@@ -20,6 +20,15 @@ SEEDS = REPO / "seeds"
 ANNOTATOR = "tester"
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """Two workers per core for ``-n auto``, at most 16: much of the suite waits rather than
+    computes (a pilot waits for the app to go idle, a pty test for the screen to show a count,
+    a served test for its websocket), and a second worker per core runs while the first waits.
+    On two cores this took the suite from 110 s to 80 s with no test slower to pass."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(2, min(16, 2 * (cores or 1)))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     """Run an ``async def`` test (the reader's tests drive it with a pilot) to completion in a new
