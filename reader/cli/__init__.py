@@ -92,7 +92,7 @@ def _open_reader(values: dict[str, str]) -> None:
 
 def _fail(message: str) -> NoReturn:
     """Report ``message`` and exit exactly as click does for a ``ClickException`` (its control
-    characters visible, as ``reader.cli.commands.Commands`` shows click's errors)."""
+    characters visible, as ``reader.cli.commands.group.ReaderGroup`` shows click's errors)."""
     import click
 
     from reader.text.visible import visible

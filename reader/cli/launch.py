@@ -37,10 +37,10 @@ def open_reader_store(
 ) -> Store:
     """Open the database for the reader or a command; a new database gets the default codebook.
 
-    A file that cannot be used raises ``DatabaseError`` (``reader.cli.commands.open_store`` turns it
-    into click's one-line error). ``check``, for commands about to write, refuses a damaged file
-    (``PRAGMA quick_check``) before anything is written. The Store sits on a bare connection, so
-    opening an up-to-date database for the reader does not import sqlite-utils.
+    A file that cannot be used raises ``DatabaseError`` (``reader.cli.commands.group.open_store``
+    turns it into click's one-line error). ``check``, for commands about to write, refuses a
+    damaged file (``PRAGMA quick_check``) before anything is written. The Store sits on a bare
+    connection, so opening an up-to-date database for the reader does not import sqlite-utils.
     """
     from reader.db import open_connection, resolve_path
     from reader.store import Store, StoreError
