@@ -89,6 +89,42 @@ def test_partly_indexed_corpus_finds_both_parts(store: Store, tmp_path: Path) ->
     assert store.adjacent_article_id(4, -1, "Nakasone") == found[0].id
 
 
+@pytest.mark.parametrize("assigned", [False, True], ids=["every article", "assigned articles"])
+def test_counts_pages_and_positions_agree_with_the_list_itself(
+    store: Store, tmp_path: Path, assigned: bool
+) -> None:
+    """For each query, over a corpus half in the index and half scanned: the count, every
+    window, every article's position and its neighbours are those of the whole list read at
+    once, for a coder who sees every article and for one who sees their assigned ones."""
+    store.update_search_index()
+    extra = tmp_path / "more"
+    extra.mkdir()
+    texts = ["Nakasone met Bush on Monday.", "Pyongyang fired a missile.", "No one spoke.",
+             "Sanctions on Pyongyang, said Nakasone."]  # fmt: skip
+    for n, text in enumerate(texts):
+        (extra / f"{n}.txt").write_text(f"More talks {n}\n\n{text}\n")
+    import_paths(store, [extra])
+    assert store.search_backlog() == 4
+    every = store.article_ids()
+    if assigned:
+        store.assign([ANNOTATOR, "someone else"], overlap=0.0, seed=3)
+        store.forget_scope()
+        assert store.mine_only() and 0 < store.article_count() < len(every)
+    for query in ("", "Nakasone", "Pyongyang missile", "n", "talks", "zzzz"):
+        listed = [s.id for s in store.article_summaries(0, 100, query)]
+        assert store.article_count(query) == len(listed), query
+        for offset in range(len(listed) + 1):
+            window = [s.id for s in store.article_summaries(offset, 2, query)]
+            assert window == listed[offset : offset + 2], (query, offset)
+        for article_id in every:
+            position = listed.index(article_id) if article_id in listed else None
+            assert store.article_index(article_id, query) == position, (query, article_id)
+            later = [i for i in listed if i > article_id]
+            earlier = [i for i in listed if i < article_id]
+            assert store.adjacent_article_id(article_id, 1, query) == (later or [None])[0]
+            assert store.adjacent_article_id(article_id, -1, query) == (earlier or [None])[-1]
+
+
 def test_catch_up_runs_in_chunks_and_stops_when_asked(store: Store) -> None:
     """Each chunk is its own transaction; a stop request ends the run after the current one."""
     calls = 0

@@ -10,7 +10,7 @@ from reader.db import transaction
 from reader.models import Article, ArticleSummary, Sentence
 from reader.store.article_pages import ArticleSentences
 from reader.store.base import Param, StoreBase
-from reader.store.search import article_filter
+from reader.store.search import article_filter, article_matches
 
 CODED_BY = "EXISTS (SELECT 1 FROM coded_sentences c WHERE c.sentence_id = s.id AND c.annotator = ?)"
 """True for a sentence ``s`` that the coder (the parameter) has coded: annotated or marked "no
@@ -72,15 +72,27 @@ class ArticlesMixin(StoreBase):
             params = [*params, self.annotator]
         return where, params
 
+    def _listed(self, query: str) -> tuple[str, list[Param]]:
+        """A ``SELECT`` of the ids (column ``id``) of the articles listed: matching ``query``,
+        and this coder's own when assigned. The list's counts, pages and positions are asked
+        of it, so a filter's matches come straight from the search index (``article_matches``).
+        """
+        if self.mine_only():
+            where, params = self._where(query)
+            return f"SELECT a.id AS id FROM articles a {where}", params
+        matches, params = article_matches(query)
+        return (matches, params) if matches else ("SELECT id FROM articles", [])
+
     def article_count(self, query: str = "") -> int:
         """How many articles there are (matching ``query``, if given)."""
-        where, params = self._where(query)
-        return self._int(f"SELECT count(*) FROM articles a {where}", params)
+        listed, params = self._listed(query)
+        return self._int(f"SELECT count(*) FROM ({listed})", params)
 
     def article_summaries(self, offset: int, limit: int, query: str = "") -> list[ArticleSummary]:
         """One window of the article list, in import order, with this coder's progress."""
-        where, params = self._where(query)
-        sql = f"{SUMMARY_SELECT} {where} ORDER BY a.id LIMIT ? OFFSET ?"
+        listed, params = self._listed(query)
+        window = f"SELECT id FROM ({listed}) ORDER BY id LIMIT ? OFFSET ?"
+        sql = f"{SUMMARY_SELECT} WHERE a.id IN ({window}) ORDER BY a.id"
         rows = self.conn.execute(sql, [self.annotator, self.annotator, *params, limit, offset])
         return [ArticleSummary(*row) for row in rows.fetchall()]
 
@@ -93,13 +105,10 @@ class ArticlesMixin(StoreBase):
 
     def article_index(self, article_id: int, query: str = "") -> int | None:
         """The position of an article in the (filtered) list, or None when it is filtered out."""
-        where, params = self._where(query)
-        joiner = "AND" if where else "WHERE"
-        listed = f"SELECT 1 FROM articles a {where} {joiner} a.id = ?"
-        if self._value(listed, [*params, article_id]) is None:
+        listed, params = self._listed(query)
+        if self._value(f"SELECT 1 FROM ({listed}) WHERE id = ?", [*params, article_id]) is None:
             return None
-        before = f"SELECT count(*) FROM articles a {where} {joiner} a.id < ?"
-        return self._int(before, [*params, article_id])
+        return self._int(f"SELECT count(*) FROM ({listed}) WHERE id < ?", [*params, article_id])
 
     def article_ids(self) -> list[int]:
         """Every article's id, in the order they were imported."""
@@ -111,11 +120,10 @@ class ArticlesMixin(StoreBase):
 
     def adjacent_article_id(self, article_id: int, step: int, query: str = "") -> int | None:
         """The next (``step`` > 0) or previous article in list order among those matching."""
-        where, params = self._where(query)
-        joiner = "AND" if where else "WHERE"
+        listed, params = self._listed(query)
         compare, order = (">", "ASC") if step > 0 else ("<", "DESC")
-        sql = f"SELECT a.id FROM articles a {where} {joiner} a.id {compare} ? ORDER BY a.id {order}"
-        return self._maybe_int(sql + " LIMIT 1", [*params, article_id])
+        sql = f"SELECT id FROM ({listed}) WHERE id {compare} ? ORDER BY id {order} LIMIT 1"
+        return self._maybe_int(sql, [*params, article_id])
 
     def article(self, article_id: int) -> Article | None:
         row = self.conn.execute(

@@ -19,7 +19,7 @@ from reader.db import StoreError, connect, transaction
 from reader.store.base import Param, StoreBase
 from reader.store.tokenizer import SCAN, words
 
-__all__ = ["INDEX_CHUNK", "SearchMixin", "article_filter"]
+__all__ = ["INDEX_CHUNK", "SearchMixin", "article_filter", "article_matches"]
 
 INDEX_CHUNK = 200
 """Articles indexed per transaction: about 20 ms of work on news-length texts."""
@@ -28,25 +28,38 @@ _MARK = "(SELECT indexed_through FROM search_index)"
 """The highest article id the search index holds, as a subquery."""
 
 
-def article_filter(query: str) -> tuple[str, list[Param]]:
-    """A ``WHERE`` clause over ``articles a`` keeping the articles that match ``query``.
+def article_matches(query: str) -> tuple[str, list[Param]]:
+    """A ``SELECT`` of the ids (column ``id``) of the articles that match ``query``, or ``""``
+    when it has no words (every article matches).
 
     Indexed articles are looked up in the index; the ones past the mark are scanned (``SCAN``),
     cutting and folding their title and text exactly as the index's tokenizer did for the others
     (``reader.store.tokenizer``), so an article is found or not found the same way before and
     after it is indexed. The scan is slower but only ever covers the articles imported since
     the index last caught up.
+
+    Counting, paging and positions are asked of this ``SELECT`` itself (``SELECT count(*) FROM
+    (...) WHERE id < ?``): SQLite hands the ``id`` conditions down to the index as rowid bounds.
+    As ``a.id IN (...)`` it first copies every match into a temporary table, which for a
+    one-letter word on 100,000 articles took ten times as long.
     """
     if not query.strip():
         return "", []  # no words: learning the tokenizer's table (0.5 s and more) can wait
     typed = words().query(query)
     if typed is None:
         return "", []
-    where = (
-        "WHERE a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
-        f" UNION ALL SELECT id FROM articles WHERE id > {_MARK} AND {SCAN})"
+    matches = (
+        "SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ?"
+        f" UNION ALL SELECT id FROM articles WHERE id > {_MARK} AND {SCAN}"
     )
-    return where, [typed.fts(), typed.folded, typed.folded]
+    return matches, [typed.fts(), typed.folded, typed.folded]
+
+
+def article_filter(query: str) -> tuple[str, list[Param]]:
+    """A ``WHERE`` clause over ``articles a`` keeping the articles that match ``query``
+    (``article_matches``), or ``""`` when every article does."""
+    matches, params = article_matches(query)
+    return (f"WHERE a.id IN ({matches})", params) if matches else ("", [])
 
 
 class SearchMixin(StoreBase):
