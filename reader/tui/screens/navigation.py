@@ -23,6 +23,10 @@ class NavigationActions(ArticleScreen):
     """Actions and handlers that move the highlight or change which articles are listed."""
 
     _indexer: Worker[None] | None = None
+    _typed_filter = ""
+    """What the search box holds, to be applied to the list once the letters typed with it are
+    in (``_filter_changed``)."""
+    _filter_queued = False
 
     # -- moving -------------------------------------------------------------------------------
 
@@ -115,6 +119,7 @@ class NavigationActions(ArticleScreen):
 
     def action_clear_filter(self) -> None:
         box = self.filter_box
+        self._typed_filter = ""
         box.value = ""
         box.display = False
         self._apply_filter("")
@@ -129,7 +134,19 @@ class NavigationActions(ArticleScreen):
     @on(Input.Changed, "#filter")
     @survives_damage
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._apply_filter(event.value)
+        """Filter the list once the letters typed together are all in the box: each letter
+        shows in the box at once, and a word typed fast (or pasted) runs one or two searches
+        rather than one per letter, so the list follows the last letter sooner."""
+        self._typed_filter = event.value
+        if not self._filter_queued:
+            self._filter_queued = True
+            self.call_later(self._filter_typed)
+
+    @survives_damage
+    def _filter_typed(self) -> None:
+        self._filter_queued = False
+        if self._typed_filter != self.article_list.query_text:
+            self._apply_filter(self._typed_filter)
 
     def _apply_filter(self, query: str) -> None:
         listing = self.article_list
