@@ -11,18 +11,21 @@ so repainting less never leaves an old character or colour behind.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyte
+import pytest
 from rich.console import Console
 from rich.control import Control
 from textual.geometry import Region
 
 from reader.store import Store
 from reader.tui.app import ReaderApp
+from reader.tui.widgets import Notice
 from tests.helpers import DB_LABEL, Session, run_app
 
 
@@ -182,3 +185,40 @@ async def test_nothing_stale_through_the_coding_loop_at_80x24(store: Store) -> N
             await ui.press(key)
             await settle(ui)
             wire.check_nothing_stale(key)
+
+
+CSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+async def test_undo_says_what_it_undid_in_the_frame_of_the_change(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`u` draws "Undone: …" in the same frame as the undone change (a toast would come two
+    frames later), and the message going repaints only the lines it covered."""
+    monkeypatch.setattr(Notice, "TIMEOUT", 0.3)
+    async with on_the_wire(store, (120, 40)) as (ui, wire):
+        full = len(wire.full_frame().encode())
+        await ui.press("a", "enter", "1", "enter")
+        await settle(ui)
+        mark = wire.mark()
+        await ui.press("u")
+        first_frame = CSI.sub("", wire.sent[mark])
+        assert "Undone: add annotation" in first_frame
+        assert not store.annotations_for_article(ui.app.screen.current_article_id)
+        await settle(ui)
+        notice = ui.app.screen.notice.region
+        assert notice.right == 120 and notice.bottom == 39  # over the reader, above the keys
+        body, status, key_bar = Region(0, 1, 120, 38), Region(0, 0, 120, 1), Region(0, 39, 120, 1)
+        assert not inside(wire.screen.touched, body, status, key_bar)
+        wire.check_nothing_stale("u")
+
+        mark = wire.mark()
+        for _ in range(40):
+            if not ui.app.screen.notice.display:
+                break
+            await ui.pilot.pause(0.05)
+        await settle(ui)
+        assert ui.app.screen.notice.text == ""
+        assert not inside(wire.screen.touched, Region(0, notice.y, 120, notice.height))
+        assert wire.bytes_since(mark) < full / 5
+        wire.check_nothing_stale("the notice going")

@@ -156,6 +156,7 @@ STATES: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
     ("codebook", "CodebookScreen", ("c",), ()),
     ("confirmation", "ConfirmDialog", ("d",), ("escape", "escape")),
     ("agreement", "AgreementScreen", ("A",), ("escape",)),
+    ("what undo undid", "MainScreen", ("u",), ()),
 ]
 """Every screen and dialog a coder meets, with the widget states that change colours."""
 
@@ -318,6 +319,7 @@ async def test_every_theme_offered_is_readable(small_store: Store) -> None:
     probed: dict[str, tuple[list[Cell], dict[tuple[int, int], tuple[float, str]]]] = {}
     failures: dict[tuple[str, str, str, str, str], list[str]] = {}
     async with run_app(app, CONTRAST_SIZE, toasts=True) as ui:
+        ui.app.main.notice.TIMEOUT = 3600  # what undo undid stays too
         # each state is reached once and every theme shown there in turn: a theme change
         # repaints the same widgets, so walking the keys again per theme would test nothing more
         for state, screen, enter, leave in STATES:

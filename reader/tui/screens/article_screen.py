@@ -32,6 +32,7 @@ from reader.tui.widgets import (
     Badge,
     CodingPicker,
     LiteralInput,
+    Notice,
     PanelItem,
     SentenceView,
     StatusBar,
@@ -116,6 +117,8 @@ class ArticleScreen(Screen[None]):
         self.panel = AnnotationPanel(id="panel")
         self.picker = CodingPicker(id="picker")
         """Shown in the panel's place while a coding question is open (``coding``)."""
+        self.notice = Notice(id="notice")
+        """What ``u`` and ``ctrl+r`` changed, drawn with the change itself."""
         self.asked_over: Widget = self.panel
         self.blind = store.blind
         """The project's rule that each coder sees only their own codes (``nkreader config``)."""

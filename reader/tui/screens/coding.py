@@ -270,7 +270,8 @@ class CodingActions(FlowHost, ArticleScreen):
         self._replay(self.store.redo, "Nothing to redo", "Redone")
 
     def _replay(self, step: Callable[[], Event | None], nothing: str, done: str) -> None:
-        """Undo or redo, then show what it changed.
+        """Undo or redo, then show what it changed (in ``notice``, drawn in the same frame as
+        the change; an error is a toast like every other).
 
         An annotation or status change shows its sentence (in whichever article). A codebook
         change (an edit, a merge, an import) belongs to no sentence: it renames or restores
@@ -283,15 +284,15 @@ class CodingActions(FlowHost, ArticleScreen):
             self.notify(str(error), severity="error", markup=False)
             return
         if event is None:
-            self.notify(nothing, markup=False)
+            self.notice.show(nothing)
             return
         if event.kind == KIND_ROWS:
             self._codebook_changed()
             if event.sentence_id is not None:
                 self._changed(event.sentence_id, event.article_id)
-            self.notify(f"{done}: {event.action} {event.entity}", markup=False)
+            self.notice.show(f"{done}: {event.action} {event.entity}")
             return
         if event.sentence_id is not None:
             self._changed(event.sentence_id, event.article_id)
         what = "no claim" if event.kind == KIND_STATUS else "annotation"
-        self.notify(f"{done}: {event.action} {what}", markup=False)
+        self.notice.show(f"{done}: {event.action} {what}")

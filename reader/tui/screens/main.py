@@ -17,7 +17,7 @@ from reader.tui.screens.article_screen import POSITION_KEY
 from reader.tui.screens.coding import CodingActions
 from reader.tui.screens.flow_host import FLOW_BINDINGS
 from reader.tui.screens.navigation import NavigationActions
-from reader.tui.widgets import KeyBar
+from reader.tui.widgets import KeyBar, NoticeRack
 
 
 class MainScreen(NavigationActions, CodingActions):
@@ -91,6 +91,8 @@ class MainScreen(NavigationActions, CodingActions):
             yield self.panel
             yield self.picker
         yield KeyBar(id="keys")
+        with NoticeRack(id="notices"):
+            yield self.notice
 
     def _breakpoint_class(self, width: int) -> str:
         return next(name for edge, name in reversed(self.HORIZONTAL_BREAKPOINTS) if width >= edge)

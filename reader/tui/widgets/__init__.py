@@ -8,6 +8,7 @@ from reader.tui.widgets.article_list import ArticleList, ArticleSource
 from reader.tui.widgets.coding_picker import CodingPicker
 from reader.tui.widgets.key_bar import KeyBar
 from reader.tui.widgets.literal import LiteralInput, literal, literal_text
+from reader.tui.widgets.notice import Notice, NoticeRack
 from reader.tui.widgets.sentence_view import Badge, SentenceView
 from reader.tui.widgets.status_bar import StatusBar
 
@@ -19,6 +20,8 @@ __all__ = [
     "CodingPicker",
     "KeyBar",
     "LiteralInput",
+    "Notice",
+    "NoticeRack",
     "PanelItem",
     "SentenceView",
     "StatusBar",
