@@ -54,6 +54,21 @@ def empty_store(db_path: Path) -> Iterator[Store]:
     store.close()
 
 
+@pytest.fixture
+def db(empty_store: Store) -> Store:
+    """``empty_store``, under the name the importing tests give the file they import into."""
+    return empty_store
+
+
+@pytest.fixture
+def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Work in an empty folder, so sources are short relative paths."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    return folder
+
+
 def _bootstrap(store: Store) -> None:
     from reader.exchange.codebook_file import load_default_codebook
     from reader.exchange.importing import import_seeds

@@ -7,7 +7,6 @@ import os
 import random
 import sqlite3
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,22 +28,6 @@ from tests.helpers import dump
 
 REPO = Path(__file__).resolve().parent.parent
 BINARY_MESSAGE = "binary file, not text; skip it or convert it to UTF-8 text"
-
-
-@pytest.fixture
-def db(db_path: Path) -> Iterator[Store]:
-    store = Store(open_database(db_path), "tester")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Work in an empty folder, so sources are short relative paths."""
-    folder = tmp_path / "work"
-    folder.mkdir()
-    monkeypatch.chdir(folder)
-    return folder
 
 
 def write(path: Path, content: str | bytes) -> Path:

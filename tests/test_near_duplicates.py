@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -64,13 +63,6 @@ WORDS = [
     "during",
     "week",
 ]
-
-
-@pytest.fixture
-def db(db_path: Path) -> Iterator[Store]:
-    store = Store(open_database(db_path), "tester")
-    yield store
-    store.close()
 
 
 def story(rng: random.Random, words: int) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,21 +19,6 @@ from reader.text.dates import parse_published
 from tests import news_files
 from tests.helpers import dump
 from tests.news_files import ARTICLES, BROKEN_TITLE, Expected
-
-
-@pytest.fixture
-def db(db_path: Path) -> Iterator[Store]:
-    store = Store(open_database(db_path), "tester")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "work"
-    folder.mkdir()
-    monkeypatch.chdir(folder)
-    return folder
 
 
 def stored(store: Store) -> list[dict[str, object]]:
