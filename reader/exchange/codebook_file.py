@@ -177,11 +177,12 @@ def _check_actors(source: str, actors: tuple[ActorSpec, ...]) -> None:
 # -- merging ------------------------------------------------------------------------------------
 
 
-def merge_codebook(store: Store, spec: CodebookSpec) -> CodebookReport:
+def merge_codebook(store: Store, spec: CodebookSpec, *, by: str | None = None) -> CodebookReport:
     """Merge a checked file into the database through the Store: new entries added, the others
-    updated, nothing deleted; one event that undo reverts. A refusal names the file."""
+    updated, nothing deleted; one event that undo reverts, recorded for ``by`` (else the
+    Store's coder). A refusal names the file."""
     try:
-        return store.import_codebook(spec)
+        return store.import_codebook(spec, by=by)
     except StoreError as error:
         raise CodebookError(str(error)) from None
 
@@ -191,7 +192,7 @@ def load_default_codebook(store: Store) -> CodebookReport:
     names nkreader itself (``SYSTEM_ANNOTATOR``), not the coder who happened to open the file."""
     resource = resources.files("reader") / "data" / "codebook.toml"
     spec = parse_codebook(resource.read_text("utf-8"), "default codebook")
-    return merge_codebook(Store(store.conn, SYSTEM_ANNOTATOR), spec)
+    return merge_codebook(store, spec, by=SYSTEM_ANNOTATOR)
 
 
 # -- writing ------------------------------------------------------------------------------------

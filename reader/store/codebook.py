@@ -90,8 +90,10 @@ class CodebookMixin(StoreBase):
         before: rows.Snapshot,
         ids: dict[str, list[int]],
         extra: dict[str, Any],
+        by: str | None = None,
     ) -> None:
-        """Log a change as its rows before and after; rows it created were absent before."""
+        """Log a change as its rows before and after; rows it created were absent before.
+        ``by``: who it is recorded for, when not the Store's coder."""
         for table, found in ids.items():
             known = {pair[0] for pair in before.get(table, [])}
             before.setdefault(table, []).extend([i, None] for i in found if i not in known)
@@ -99,7 +101,7 @@ class CodebookMixin(StoreBase):
         after = rows.recapture(self.conn, before)
         self._log(
             action, entity, entity_id if entity_id is not None else extra.pop("id", None),
-            kind=KIND_ROWS, before={"rows": before}, after={**extra, "rows": after},
+            kind=KIND_ROWS, before={"rows": before}, after={**extra, "rows": after}, by=by,
         )  # fmt: skip
 
     # -- actors -----------------------------------------------------------------------------
@@ -299,9 +301,10 @@ class CodebookMixin(StoreBase):
             source,
         )  # fmt: skip
 
-    def import_codebook(self, spec: CodebookSpec) -> CodebookReport:
+    def import_codebook(self, spec: CodebookSpec, *, by: str | None = None) -> CodebookReport:
         """Add the file's new entries and update the others, all or nothing, as one event that
-        undo reverts.
+        undo reverts; ``by``: who the event is recorded for, when not this Store's coder (the
+        codebook that ships with nkreader is recorded as nkreader's own).
 
         Nothing is deleted, so annotations never lose their actor, stance or target. Everything is
         checked against the database inside the write transaction, before the first write; a
@@ -317,7 +320,7 @@ class CodebookMixin(StoreBase):
             report = self._merge(spec, touched)
             if report.changed:
                 extra = {**report.as_dict(), "source": spec.source}
-                self._log_snapshot("import", "codebook", None, before, touched, extra)
+                self._log_snapshot("import", "codebook", None, before, touched, extra, by)
         return report
 
     def _ids_of(self, table: str, column: str, names: list[str]) -> list[int]:
