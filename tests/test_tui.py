@@ -351,6 +351,23 @@ async def test_codebook_key_opens_the_codebook_and_escape_returns(store: Store) 
     assert "Zork Ministry" in {actor.name for actor in store.actors()}
 
 
+async def test_undo_and_redo_say_what_they_undid_and_redid(store: Store) -> None:
+    """The notice names the change itself each time, never "undo" or "redo"."""
+    async with run_reader(store) as ui:
+        shown = []
+        for key in ("a", "enter", "1", "enter", "u", "ctrl+r", "u", "space", "u", "ctrl+r"):
+            await ui.press(key)
+            shown.append(ui.app.main.notice.text)
+    assert shown[4:] == [
+        "Undone: add annotation",
+        "Redone: add annotation",
+        "Undone: add annotation",
+        "Undone: add annotation",  # space moved on; the notice stays until its time is up
+        "Undone: status no claim",
+        "Redone: status no claim",
+    ]
+
+
 async def test_undoing_a_merge_brings_the_actor_back_without_moving(store: Store) -> None:
     """u after a merge restores the merged actor in the screen's codebook, highlight unmoved."""
     actors = {actor.name: actor.id for actor in store.actors()}

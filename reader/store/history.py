@@ -55,6 +55,21 @@ class HistoryMixin(StoreBase):
         ).fetchall()
         return [Event(*row) for row in found]
 
+    def original_action(self, event: Event) -> str:
+        """What the change behind ``event`` did ("add", "delete", "merge", ...): for an undo or
+        a redo, the action of the change it ultimately reverts or re-applies, followed back
+        through ``reverts``; so redoing an added annotation reads "add", not "undo"."""
+        seen = {event.id}
+        while event.action in ("undo", "redo") and event.reverts not in (None, *seen):
+            row = self.conn.execute(
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE id = ?", [event.reverts]
+            ).fetchone()
+            if row is None:
+                break
+            event = Event(*row)
+            seen.add(event.id)
+        return event.action
+
     def _stacks(self) -> tuple[list[Event], list[Event]]:
         """This coder's undo and redo stacks, replayed from the event log."""
         found = self.conn.execute(

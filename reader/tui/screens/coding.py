@@ -290,9 +290,9 @@ class CodingActions(FlowHost, ArticleScreen):
             self._codebook_changed()
             if event.sentence_id is not None:
                 self._changed(event.sentence_id, event.article_id)
-            self.notice.show(f"{done}: {event.action} {event.entity}")
+            self.notice.show(f"{done}: {self.store.original_action(event)} {event.entity}")
             return
         if event.sentence_id is not None:
             self._changed(event.sentence_id, event.article_id)
         what = "no claim" if event.kind == KIND_STATUS else "annotation"
-        self.notice.show(f"{done}: {event.action} {what}")
+        self.notice.show(f"{done}: {self.store.original_action(event)} {what}")
