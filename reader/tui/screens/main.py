@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -24,8 +25,9 @@ class MainScreen(NavigationActions, CodingActions):
     """Where coders spend their day: read a sentence, code it, move on."""
 
     AUTO_FOCUS = "SentenceView"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
-    """Below 110 columns the annotation panel moves under the reader (see reader.tcss)."""
+    NARROW = 110
+    """Below this many columns the annotation panel (and the coding picker) moves under the
+    reader and the list gets narrower: the ``-narrow`` rules of reader.tcss."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Every key of this screen is a priority binding: it is handled by the app as it
@@ -79,21 +81,43 @@ class MainScreen(NavigationActions, CodingActions):
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        # The breakpoint class Textual would set on the first resize, set before the first
-        # styling pass: switching it afterwards restyles every widget once more.
-        self.add_class(self._breakpoint_class(self.app.size.width))
         yield self.status_bar
+        self.list_pane = Vertical(id="list-pane")
         with Horizontal(id="body"):
-            with Vertical(id="list-pane"):
+            with self.list_pane:
                 yield self.filter_box
                 yield self.article_list
             yield self.reader
             yield self.panel
             yield self.picker
         yield KeyBar(id="keys")
+        # Set before the first styling pass: switching it afterwards restyles them once more.
+        self._fit_width(self.app.size.width, restyle=False)
 
-    def _breakpoint_class(self, width: int) -> str:
-        return next(name for edge, name in reversed(self.HORIZONTAL_BREAKPOINTS) if width >= edge)
+    def _fit_width(self, width: int, restyle: bool = True) -> None:
+        """The ``-narrow`` class on the three widgets whose place depends on the width.
+
+        On them alone, and before the layout pass, not as Textual's breakpoints put it: they
+        switched a class of the screen after laying it out at the new size, so a resize across
+        the edge was laid out twice, and a class of the screen restyles every widget of it
+        (5-10 ms on a resize, the reader's wrapped lines thrown away; these three take 3 ms).
+        """
+        narrow = width < self.NARROW
+        for widget in (self.list_pane, self.panel, self.picker):
+            widget.set_class(narrow, "-narrow", update=restyle)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A new terminal size, laid out in one pass with the classes it calls for.
+
+        This runs before Textual's own handler (``Screen._on_resize``), which lays the screen
+        out at the new size. That pass sends the screen a resize of the size it has just laid
+        out, which the handler answered with a second full pass and frame; it is left out here
+        (the screen is already laid out at that size).
+        """
+        self._fit_width(event.size.width)
+        if event.size == self.outer_size:
+            event.stop()
+            event.prevent_default()
 
     def on_mount(self) -> None:
         self.article_list.reload()
