@@ -106,18 +106,32 @@ class MainScreen(NavigationActions, CodingActions):
         for widget in (self.list_pane, self.panel, self.picker):
             widget.set_class(narrow, "-narrow", update=restyle)
 
-    def on_resize(self, event: events.Resize) -> None:
-        """A new terminal size, laid out in one pass with the classes it calls for.
+    async def _on_resize(self, event: events.Resize) -> None:
+        """A new terminal size: laid out and drawn in one pass, with the classes it calls for.
 
-        This runs before Textual's own handler (``Screen._on_resize``), which lays the screen
-        out at the new size. That pass sends the screen a resize of the size it has just laid
-        out, which the handler answered with a second full pass and frame; it is left out here
-        (the screen is already laid out at that size).
+        Textual's handler (``Screen._on_resize``) is called from here, not after (hence
+        ``prevent_default``): it lays the screen out at the new size and draws all of it.
+        Three things made that several passes and frames:
+
+        - its breakpoints switched a class of the screen after the pass (``_fit_width``);
+        - the pass sends the screen a resize of the size it has just laid out, which the
+          handler answered with another full pass: such a resize is left out here;
+        - every widget the pass resized (the screen, the panes, the bars, the scrollbars)
+          asked for a repaint of what the pass had just drawn whole: two more frames of the
+          same screen at 120x40 (13,200 cells sent for 4,800). Those requests are dropped
+          once the screen is drawn, when it is (this screen shown, no batch of updates
+          holding the frame back); what is asked after it is drawn as usual.
         """
         self._fit_width(event.size.width)
+        event.prevent_default()
         if event.size == self.outer_size:
             event.stop()
-            event.prevent_default()
+            return
+        await super()._on_resize(event)
+        if self.is_current and not self.app._batch_count:
+            self._repaint_required = False
+            for widget in self._compositor.widgets:
+                widget._repaint_required = False
 
     def on_mount(self) -> None:
         self.article_list.reload()
