@@ -175,8 +175,12 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
         if height != self._heights[slot]:
             self._heights[slot] = height
             self._recount_offsets(steady=True)
-            # The lines above the sentence stay where they are: repaint from it down.
-            self.refresh_lines(self._offsets[slot], self.virtual_size.height + self.size.height)
+            # The lines above the sentence stay where they are: repaint from it down to the
+            # bottom of the screen (not of the article: a million lines marked to repaint
+            # took 100 ms in a long one, and those below are drawn when scrolled to).
+            top = self._offsets[slot]
+            bottom = int(self.scroll_offset.y) + self.size.height
+            self.refresh_lines(top, max(height, bottom - top))
         else:
             self.refresh_lines(self._offsets[slot], height)
 
