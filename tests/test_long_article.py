@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 
 from reader.exchange.importing import import_paths
 from reader.store import Store
-from reader.tui.widgets import SentenceView
+from reader.tui.widgets import Badge, SentenceView
 from reader.tui.widgets.sentence_view import BEFORE, WHOLE
 from tests.helpers import run_reader
 
@@ -143,3 +144,59 @@ async def test_scrolling_far_lays_out_what_comes_into_view(long_store: Store) ->
             assert "Japan urges a new round of talks" in shown(view)
         assert words(0) in shown(view)
         assert view.cursor == 0
+
+
+async def test_resize_across_the_narrow_edge_reflows_text_and_badges(long_store: Store) -> None:
+    """Deep in the article, between 120x40 and 80x24 (the panel moving under the reader and
+    back): the highlighted sentence, its neighbours and its badges are shown whole in lines
+    of the reader's width, and the panel beside the reader or under it."""
+    badges = [Badge(f"Japan · Support · talks {n}") for n in range(3)]
+    async with run_reader(long_store) as ui:
+        main, view = ui.app.main, ui.app.main.reader
+        main.select(12_345)
+        view.update_sentence(main.sentences[12_345].id, badges, no_claim=False)
+        await ui.pilot.pause()
+        for size in ((80, 24), (120, 40), (80, 24), (120, 40)):
+            await ui.pilot.resize_terminal(*size)
+            await ui.pilot.pause()
+            assert view.cursor == 12_345
+            lines = view.visible_text().splitlines()
+            assert all(len(line) <= view.scrollable_content_region.width for line in lines)
+            text = shown(view)
+            assert words(12_345) in text
+            assert all(badge.text in text for badge in badges)
+            assert words(12_344) in text or words(12_346) in text
+            panel, reader = main.panel.region, view.region
+            if size[0] < main.NARROW:
+                assert panel.y >= reader.bottom and panel.width == size[0]
+            else:
+                assert panel.x >= reader.right and panel.y == reader.y
+
+
+async def test_a_resize_wraps_a_screen_either_side_once(
+    long_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a long read the reader has hundreds of sentences laid out; a resize wraps again
+    only those around the highlight (a screen either side), each once, not the whole window."""
+    wrapped: list[int] = []
+    wrap = SentenceView._wrap
+
+    def counting(view: SentenceView, index: int) -> list[Text]:
+        if index not in view._wrapped:
+            wrapped.append(index)
+        return wrap(view, index)
+
+    async with run_reader(long_store) as ui:
+        main, view = ui.app.main, ui.app.main.reader
+        for index in range(5_000, 5_600, 20):
+            main.select(index)
+        await ui.pilot.pause()
+        assert view._last - view._first > 500
+        monkeypatch.setattr(SentenceView, "_wrap", counting)
+        for size in ((100, 40), (120, 40), (80, 24)):
+            wrapped.clear()
+            await ui.pilot.resize_terminal(*size)
+            await ui.pilot.pause()
+            assert words(5_580) in shown(view)
+            assert len(wrapped) == len(set(wrapped))
+            assert len(wrapped) <= 2 * size[1]

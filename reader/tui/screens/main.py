@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -24,8 +25,9 @@ class MainScreen(NavigationActions, CodingActions):
     """Where coders spend their day: read a sentence, code it, move on."""
 
     AUTO_FOCUS = "SentenceView"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
-    """Below 110 columns the annotation panel moves under the reader (see reader.tcss)."""
+    NARROW = 110
+    """Below this many columns the annotation panel (and the coding picker) moves under the
+    reader and the list gets narrower: the ``-narrow`` rules of reader.tcss."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Every key of this screen is a priority binding: it is handled by the app as it
@@ -79,12 +81,10 @@ class MainScreen(NavigationActions, CodingActions):
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        # The breakpoint class Textual would set on the first resize, set before the first
-        # styling pass: switching it afterwards restyles every widget once more.
-        self.add_class(self._breakpoint_class(self.app.size.width))
         yield self.status_bar
+        self.list_pane = Vertical(id="list-pane")
         with Horizontal(id="body"):
-            with Vertical(id="list-pane"):
+            with self.list_pane:
                 yield self.filter_box
                 yield self.article_list
             yield self.reader
@@ -93,9 +93,52 @@ class MainScreen(NavigationActions, CodingActions):
         yield KeyBar(id="keys")
         with NoticeRack(id="notices"):
             yield self.notice
+        # Set before the first styling pass: switching it afterwards restyles them once more.
+        self._fit_width(self.app.size.width, restyle=False)
 
-    def _breakpoint_class(self, width: int) -> str:
-        return next(name for edge, name in reversed(self.HORIZONTAL_BREAKPOINTS) if width >= edge)
+    def _fit_width(self, width: int, restyle: bool = True) -> None:
+        """The ``-narrow`` class on the three widgets whose place depends on the width.
+
+        On them alone, and before the layout pass, not as Textual's breakpoints put it: they
+        switched a class of the screen after laying it out at the new size, so a resize across
+        the edge was laid out twice, and a class of the screen restyles every widget of it
+        (5-10 ms on a resize, the reader's wrapped lines thrown away; these three take 3 ms).
+        """
+        narrow = width < self.NARROW
+        for widget in (self.list_pane, self.panel, self.picker):
+            widget.set_class(narrow, "-narrow", update=restyle)
+
+    async def _on_resize(self, event: events.Resize) -> None:
+        """A new terminal size: laid out and drawn in one pass, with the classes it calls for.
+
+        Textual's handler (``Screen._on_resize``) is called from here, not after (hence
+        ``prevent_default``): it lays the screen out at the new size and draws all of it.
+        Three things made that several passes and frames:
+
+        - its breakpoints switched a class of the screen after the pass (``_fit_width``);
+        - the pass sends the screen a resize of the size it has just laid out, which the
+          handler answered with another full pass: such a resize is left out here;
+        - every widget the pass resized (the screen, the panes, the bars, the scrollbars)
+          asked for a repaint of what the pass had just drawn whole, and all but the views
+          for a layout pass it had just made: two more frames of the same screen at 120x40
+          (13,200 cells sent for 4,800), the last some 30 ms after the first. Those requests
+          are dropped once the screen is drawn, when it is (this screen shown, no batch of
+          updates holding the frame back); a view's layout request is kept (a scrollbar its
+          new height brings is placed by a layout pass), and what is asked after the frame is
+          drawn as usual.
+        """
+        self._fit_width(event.size.width)
+        event.prevent_default()
+        if event.size == self.outer_size:
+            event.stop()
+            return
+        await super()._on_resize(event)
+        if self.is_current and not self.app._batch_count:
+            self._repaint_required = self._layout_required = False
+            for widget in self._compositor.widgets:
+                widget._repaint_required = False
+                if not widget.is_scrollable:
+                    widget._layout_required = False
 
     def on_mount(self) -> None:
         self.article_list.reload()

@@ -133,12 +133,15 @@ class AnnotationPanel(SteadyScrollView, can_focus=True, inherit_bindings=False):
         self._lines = lines
         self.fit_virtual_size(Size(width, len(lines)))
 
+    def fit_to_size(self) -> None:
+        # Wrapped for the new width within the layout pass, whose frame draws it.
+        self._layout()
+
     def on_resize(self, event: events.Resize) -> None:
         # Shown again after the coding picker (same size): the layout pass that showed it has
-        # repainted it already.
-        width = self._width
-        self._layout()
-        if self._width != width:
+        # repainted it already, as it has a new width (``fit_to_size``).
+        if self._width != (self.scrollable_content_region.width or self.size.width):
+            self._layout()
             self.refresh()
 
     def notify_style_update(self) -> None:

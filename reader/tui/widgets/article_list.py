@@ -199,8 +199,9 @@ class ArticleList(SteadyScrollView, can_focus=True, inherit_bindings=False):
             self.cursor = index
             self.action_open()
 
-    def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, self.count * ROW_HEIGHT)
+    def fit_to_size(self) -> None:
+        # Within the layout pass: the rows are drawn at whatever width, only the height counts.
+        self.fit_virtual_size(Size(self.size.width, self.count * ROW_HEIGHT))
 
     # -- drawing ------------------------------------------------------------------------------
 

@@ -98,7 +98,19 @@ class SteadyScrollView(ScrollView):
         if seen == self._laid_out:
             return False
         self._laid_out = seen
-        return super()._size_updated(size, virtual_size, container_size, layout)
+        resized = super()._size_updated(size, virtual_size, container_size, layout)
+        if resized and self.is_mounted:
+            self.fit_to_size()
+        return resized
+
+    def fit_to_size(self) -> None:
+        """Lay the contents out for the view's new size, within the layout pass that gave it.
+
+        The frame that pass draws then shows them at the new width. Left to the ``Resize``
+        event that follows, the pass drew the old lines cut or padded to the new width, and the
+        new height set then asked for another pass and another frame. A view that lays out its
+        contents overrides this, taking its new height through ``fit_virtual_size``.
+        """
 
     def fit_virtual_size(self, size: Size) -> None:
         """Take a new height of the contents and update the scrollbar in the same frame.

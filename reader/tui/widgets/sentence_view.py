@@ -174,9 +174,13 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
         height = self._block_height(index)
         if height != self._heights[slot]:
             self._heights[slot] = height
-            self._recount_offsets(same_width=True)
-            # The lines above the sentence stay where they are: repaint from it down.
-            self.refresh_lines(self._offsets[slot], self.virtual_size.height + self.size.height)
+            self._recount_offsets(steady=True)
+            # The lines above the sentence stay where they are: repaint from it down to the
+            # bottom of the screen (not of the article: a million lines marked to repaint
+            # took 100 ms in a long one, and those below are drawn when scrolled to).
+            top = self._offsets[slot]
+            bottom = int(self.scroll_offset.y) + self.size.height
+            self.refresh_lines(top, max(height, bottom - top))
         else:
             self.refresh_lines(self._offsets[slot], height)
 
@@ -214,7 +218,11 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
         return lines / blocks if blocks else 2.0
 
     def _layout(self, force: bool = False) -> None:
-        """Wrap for the current width: a window around the highlight, laid out afresh."""
+        """Wrap for the current width: a window around the highlight, laid out afresh.
+
+        A new width (``force`` not given) takes its height through ``fit_virtual_size``: the
+        layout pass that brought the width is not followed by another; a new article sets it.
+        """
         width = self.scrollable_content_region.width or self.size.width
         if width == self._width and not force:
             return
@@ -227,9 +235,9 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
         self._laid = (0, 0)
         self._header = self._render_header()
         self._header_stale = True
-        self._lay_out_around(self.cursor, same_width=False)
+        self._lay_out_around(self.cursor, steady=not force)
 
-    def _lay_out_around(self, index: int, top: int | None = None, same_width: bool = True) -> None:
+    def _lay_out_around(self, index: int, top: int | None = None, steady: bool = True) -> None:
         """Forget the window and lay out one around sentence ``index``: sentences before and
         after it until each side fills a screen (at most ``BEFORE`` and ``AFTER``); the lines
         before it estimated (or, with ``top``, the sentence placed at that virtual line)."""
@@ -259,7 +267,7 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
         start = len(self._header) + round(first * self._average())
         if top is not None:
             start = top - sum(self._heights[: index - first])
-        self._place(start if first else len(self._header), same_width)
+        self._place(start if first else len(self._header), steady)
 
     def _forget_wrapped(self) -> None:
         """Keep the wrapped lines of sentences laid out before (a jump back finds them), but
@@ -272,8 +280,9 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
         lines, blocks = self._laid
         self._laid = (lines + sum(heights), blocks + len(heights))
 
-    def _place(self, start: int, same_width: bool = False) -> None:
-        """Offsets of the window from ``start``, its first line, and the virtual size."""
+    def _place(self, start: int, steady: bool = False) -> None:
+        """Offsets of the window from ``start``, its first line, and the virtual size (taken
+        through ``fit_virtual_size`` when ``steady``, without a layout pass)."""
         floor = len(self._header) + self._first  # one line at least per sentence before it
         if self._first == 0:
             start = len(self._header)
@@ -287,16 +296,16 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
         size = Size(self._width, line + (ceil(tail * self._average()) if tail else 0))
         covering, self._covering = self._covering, True  # a scroll clamped here is ours
         try:
-            if same_width:
+            if steady:
                 self.fit_virtual_size(size)
             else:
                 self.virtual_size = size
         finally:
             self._covering = covering
 
-    def _recount_offsets(self, same_width: bool = False) -> None:
+    def _recount_offsets(self, steady: bool = False) -> None:
         start = self._offsets[0] if self._offsets else len(self._header)
-        self._place(start, same_width)
+        self._place(start, steady)
 
     def _forget(self, first: int, last: int) -> None:
         """Drop the wrapped lines and strips of sentences no longer laid out."""
@@ -346,7 +355,7 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
                 del self._heights[:drop]
                 self._first += drop
         wanted = before
-        self._place(before, same_width=True)
+        self._place(before, steady=True)
         shift = self._offsets[0] - wanted if self._offsets else 0
         if shift:
             # The estimate above the window was too small (or the window reached the top):
@@ -455,9 +464,21 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
             + (1 if self._paragraph_end(index) else 0)
         )
 
-    def on_resize(self, event: events.Resize) -> None:
+    def fit_to_size(self) -> None:
+        """Re-wrapped within the layout pass that changed the width, the highlight kept in
+        view: the pass's frame shows the new lines, and no second pass follows."""
         self._layout()
+        if self.show_vertical_scrollbar != (
+            self.virtual_size.height > self.scrollable_content_region.height
+        ):
+            # The new height brings the scrollbar (or takes it away), and with it a column of
+            # the text: shown now, not by the next pass, and wrapped again for what is left.
+            self._refresh_scrollbars()
+            self._layout()
         self._scroll_cursor_into_view()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit_to_size()
 
     def notify_style_update(self) -> None:
         """New colours (a theme, a class change): redraw, but keep the wrapping and heights."""
