@@ -23,6 +23,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -207,6 +208,18 @@ class RepaintsChangedLines(CompactLines):
             super().refresh(Region(-left, start - top, width, count))
 
 
+class SteadyScrollBar(RepaintsChangedLines, ScrollBar):
+    """A scrollbar that repaints only the cells that changed: every restyle of its widget (the
+    reader losing the focus to the filter) sets its colours again, to the same values, and
+    Textual's scrollbar then repaints its whole column."""
+
+    def _repaint_changed(self) -> None:
+        if self._can_compare():
+            # Textual renders ``render()`` again only for a refresh that marked lines dirty.
+            self._render_content()
+        super()._repaint_changed()
+
+
 class SteadyScrollView(RepaintsChangedLines, ScrollView):
     """A ``ScrollView`` whose scrollbar is left alone by a layout pass that changed nothing of it.
 
@@ -218,6 +231,17 @@ class SteadyScrollView(RepaintsChangedLines, ScrollView):
 
     _laid_out: tuple[Size, Size, Size] | None = None
     """Size, window and virtual size at the last layout pass."""
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """The vertical scrollbar, a ``SteadyScrollBar``, made as Textual makes its own."""
+        if self._vertical_scrollbar is None:
+            bar = self._vertical_scrollbar = SteadyScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
