@@ -150,8 +150,9 @@ class RepaintsChangedLines(CompactLines):
     component class's style changes. For a widget filling most of the screen, that is most of a
     screen of bytes for a change of one highlight. Here such a refresh waits until the styles
     have settled (the next message), renders the lines afresh and repaints only those that
-    differ from the lines last rendered for the terminal. A refresh of regions, a layout or a
-    recompose is Textual's own, as is any refresh before the widget has been drawn.
+    differ from the lines last rendered for the terminal; a layout pass asked for with it still
+    runs. A refresh of regions or a recompose is Textual's own, as is any refresh before the
+    widget has been drawn.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -177,10 +178,11 @@ class RepaintsChangedLines(CompactLines):
         layout: bool = False,
         recompose: bool = False,
     ) -> Self:
-        if regions or layout or recompose or not repaint or not self._can_compare():
+        if regions or recompose or not repaint or not self._can_compare():
             return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
-        # What a repaint clears at once (cached dimensions and styles), without marking lines.
-        super().refresh(repaint=False)
+        # What a repaint clears at once (cached dimensions and styles), without marking lines;
+        # a layout pass that changes the widget's size repaints it whole.
+        super().refresh(repaint=False, layout=layout)
         self.clear_cached_dimensions()
         self._rich_style_cache.clear()
         if not self._comparing:
