@@ -190,6 +190,12 @@ class RepaintsChangedLines(CompactLines):
             self.call_next(self._repaint_changed)
         return self
 
+    def refresh_all(self) -> None:
+        """Repaint every line in the next frame, without comparing: for new contents (another
+        article), where every line differs anyway and a comparison would only come a frame
+        later."""
+        super().refresh()
+
     def _can_compare(self) -> bool:
         """Whether the lines on screen are known: the widget is shown and has been drawn."""
         return bool(self._painted) and self.is_mounted and self.display and self.screen.is_current
@@ -214,6 +220,33 @@ class SteadyScrollBar(RepaintsChangedLines, ScrollBar):
     """A scrollbar that repaints only the cells that changed: every restyle of its widget (the
     reader losing the focus to the filter) sets its colours again, to the same values, and
     Textual's scrollbar then repaints its whole column."""
+
+    _moved = False
+    """The thumb's place or size changed (``watch_position`` and the like): compare at once."""
+
+    def watch_position(self) -> None:
+        self._moved = True
+
+    def watch_window_size(self) -> None:
+        self._moved = True
+
+    def watch_window_virtual_size(self) -> None:
+        self._moved = True
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        if self._moved and self._comparing:
+            # A moved thumb is compared at once: it moves in the frame of the scroll or of the
+            # new article, not in one after it. (A restyle's colours wait for the message.)
+            self._moved = False
+            self._repaint_changed()
+        return self
 
     def _repaint_changed(self) -> None:
         if self._can_compare():
