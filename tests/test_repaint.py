@@ -222,3 +222,37 @@ async def test_undo_says_what_it_undid_in_the_frame_of_the_change(
         assert not inside(wire.screen.touched, Region(0, notice.y, 120, notice.height))
         assert wire.bytes_since(mark) < full / 5
         wire.check_nothing_stale("the notice going")
+
+
+async def test_the_filter_box_repaints_only_its_rows(store: Store) -> None:
+    """At 120x40: / opens the filter box over the top of the list and escape closes it, each
+    touching only the box's three rows, the key bar and the highlighted sentence (its colour
+    follows the focus), under a fifth of a full frame; the list moves down under the box only
+    once a filter is typed, and back up when escape clears it."""
+    async with on_the_wire(store, (120, 40)) as (ui, wire):
+        main = ui.app.screen
+        full = len(wire.full_frame().encode())
+        listing, reader = main.article_list.region, main.reader.region
+        box = Region(listing.x, listing.y, listing.width, 3)
+        key_bar = Region(0, 39, 120, 1)
+        marked = [y for y, line in enumerate(wire.screen.display) if "▌" in line[reader.x :]]
+        highlight = Region(reader.x, min(marked), reader.width, max(marked) - min(marked) + 1)
+
+        for key in ("slash", "escape", "slash", "escape"):
+            mark = wire.mark()
+            await ui.press(key)
+            await settle(ui)
+            assert not inside(wire.screen.touched, box, key_bar, highlight), key
+            assert wire.bytes_since(mark) < full / 5, key
+            assert main.article_list.region == listing, key
+            wire.check_nothing_stale(key)
+
+        await ui.press("slash", "n")
+        await settle(ui)
+        assert main.filter_box.value == "n"
+        assert main.article_list.region.y == listing.y + 3
+        wire.check_nothing_stale("n")
+        await ui.press("escape")
+        await settle(ui)
+        assert main.article_list.region == listing and not main.filter_box.display
+        wire.check_nothing_stale("escape")

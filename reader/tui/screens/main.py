@@ -13,6 +13,8 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
+from textual.widget import Widget
 
 from reader.tui.screens.article_screen import POSITION_KEY
 from reader.tui.screens.coding import CodingActions
@@ -28,6 +30,12 @@ class MainScreen(NavigationActions, CodingActions):
     NARROW = 110
     """Below this many columns the annotation panel (and the coding picker) moves under the
     reader and the list gets narrower: the ``-narrow`` rules of reader.tcss."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """Textual's ``Screen.focused`` without its repaint: a change of focus (``/`` into the
+    filter, ``enter`` or ``escape`` back to the reader) repainted the whole screen, every cell
+    of the terminal. The widgets whose look depends on the focus restyle and repaint
+    themselves (``Screen._update_focus_styles``, ``Widget._on_focus`` and ``_on_blur``)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Every key of this screen is a priority binding: it is handled by the app as it

@@ -109,6 +109,13 @@ class NavigationActions(ArticleScreen):
         )
 
     def action_filter(self) -> None:
+        """Open the filter box over the top of the list and give it the keys.
+
+        Shown over the list, the box is no layout change: opening it (and closing it untyped)
+        repaints its own rows, the key bar and the reader's highlight, not the list. The list
+        makes room for it once a filter is typed (``_apply_filter``), when all of its rows
+        change anyway, or kept (``action_filter_done``).
+        """
         self._index_for_search()
         box = self.filter_box
         box.display = True
@@ -122,14 +129,22 @@ class NavigationActions(ArticleScreen):
         self._typed_filter = ""
         box.value = ""
         box.display = False
+        self._make_room(False)
         self._apply_filter("")
         self.set_focus(self.reader)
 
     def action_filter_done(self) -> None:
         """Enter in the search box: the list stays filtered and the reader takes the keys again
         at once, so the letters typed next are commands, not more search."""
+        self._make_room()
         self.set_focus(self.reader)
         self._refresh_keys()
+
+    def _make_room(self, room: bool = True) -> None:
+        """Move the list down under the open filter box (or back up, ``room=False``)."""
+        pane = self.article_list.parent
+        if pane is not None:
+            pane.set_class(room, "-room")
 
     @on(Input.Changed, "#filter")
     @survives_damage
@@ -149,6 +164,8 @@ class NavigationActions(ArticleScreen):
             self._apply_filter(self._typed_filter)
 
     def _apply_filter(self, query: str) -> None:
+        if query.strip() and self.filter_box.display:
+            self._make_room()
         listing = self.article_list
         listing.reload(query.strip())
         index = None

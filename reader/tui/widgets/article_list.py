@@ -116,7 +116,9 @@ class ArticleList(SteadyScrollView, can_focus=True, inherit_bindings=False):
         self.count = self.source.article_count(self.query_text)
         self._pages.clear()
         self._row_of_id.clear()
-        self.virtual_size = Size(self.size.width, self.count * ROW_HEIGHT)
+        # Without a layout pass when the scrollbar stays as it is: the lines that changed are
+        # repainted (``refresh``), not the whole list.
+        self.fit_virtual_size(Size(self.size.width, self.count * ROW_HEIGHT))
         self.cursor = min(self.cursor, max(0, self.count - 1))
         self.refresh()
 

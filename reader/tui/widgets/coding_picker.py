@@ -20,10 +20,10 @@ from textual.widget import Widget
 from reader.text.visible import visible
 from reader.tui.coding_flow import Row, View
 from reader.tui.widgets.auto_colors import AutoColors
-from reader.tui.widgets.repaint import compact, refresh_changed
+from reader.tui.widgets.repaint import CompactLines, compact, refresh_changed
 
 
-class CodingPicker(Widget):
+class CodingPicker(CompactLines, Widget):
     """Title (with what is chosen so far), the typed filter, the rows, and the keys."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -8,26 +8,36 @@ screen and refreshes only those that differ costs the change.
 Each segment of a line is sent as its style, its text and a reset, so a line in fewer segments
 is also fewer bytes: ``compact`` merges the spaces that pad a line (or separate its parts) into
 the text beside them when they look the same there.
+
+Textual also refreshes widgets whole on its own (focus, blur, a restyle): ``RepaintsChangedLines``
+turns such a refresh into a comparison of lines, and ``CompactLines`` compacts a widget's lines
+as the terminal gets them, with Textual's padding and border.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Self
 
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
 
 
-def changed_runs(before: Sequence[Strip], after: Sequence[Strip]) -> Iterator[tuple[int, int]]:
+def changed_runs(
+    before: Sequence[Strip | None], after: Sequence[Strip | None]
+) -> Iterator[tuple[int, int]]:
     """``(first line, line count)`` of each run of lines that differ between ``before`` and
-    ``after``; a line present in only one of them differs (it becomes blank, or is drawn)."""
+    ``after``; a line present in only one of them (or unknown: None) differs."""
     start: int | None = None
     for y in range(max(len(before), len(after))):
-        same = y < len(before) and y < len(after) and before[y] == after[y]
+        same = (
+            y < len(before) and y < len(after) and before[y] is not None and before[y] == after[y]
+        )
         if not same and start is None:
             start = y
         elif same and start is not None:
@@ -79,7 +89,173 @@ def compact(strip: Strip) -> Strip:
     return Strip(segments, strip.cell_length)
 
 
-class SteadyScrollView(ScrollView):
+if TYPE_CHECKING:
+    _WidgetMixin = Widget
+else:
+    # Mixed in before the widget class: Textual takes a widget's CSS type names and default
+    # styles from its first base that is a widget (a ``ScrollView``'s ``overflow: auto``).
+    _WidgetMixin = object
+
+
+class CompactLines(_WidgetMixin):
+    """Mixed into a widget: its lines reach the terminal in fewer segments, border and
+    padding included.
+
+    Textual draws a widget's padding and border around its content as segments of their own,
+    each sent with its style and a reset: a blank line of a padded panel with a border costs
+    four of them. ``compact`` joins the spaces of the padding and of blank content to the
+    segment beside them, so a blank line is sent as one.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._compacted: dict[int, tuple[Strip, Strip]] = {}
+        """Each line as Textual's cache of rendered lines holds it, and compacted."""
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        """Refresh whole lines, padding and border included: joining padding to the content
+        beside it gives the padding's cells that content's style (a colour no blank shows, but
+        a terminal keeps), so a line is sent whole or not at all."""
+        if regions:
+            left = self.content_offset.x
+            width = self.outer_size.width
+            regions = tuple(Region(-left, region.y, width, region.height) for region in regions)
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        strips = super().render_lines(crop)
+        if crop.x or crop.width != self.outer_size.width:
+            return [compact(strip) for strip in strips]
+        compacted = self._compacted
+        lines = []
+        for y, strip in zip(crop.line_range, strips, strict=False):
+            known = compacted.get(y)
+            if known is None or known[0] is not strip:
+                known = compacted[y] = (strip, compact(strip))
+            lines.append(known[1])
+        return lines
+
+
+class RepaintsChangedLines(CompactLines):
+    """Mixed into a widget: its whole-widget refreshes repaint only the lines that differ.
+
+    Textual refreshes a widget whole whenever its styles may have changed: on focus and blur,
+    on a restyle (a pseudo-class such as ``:focus`` changing on it or above it), and when a
+    component class's style changes. For a widget filling most of the screen, that is most of a
+    screen of bytes for a change of one highlight. Here such a refresh waits until the styles
+    have settled (the next message), renders the lines afresh and repaints only those that
+    differ from the lines last rendered for the terminal; a layout pass asked for with it still
+    runs. A refresh of regions or a recompose is Textual's own, as is any refresh before the
+    widget has been drawn.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._painted: dict[int, Strip] = {}
+        """Each line of the widget (border and padding included) as last rendered."""
+        self._comparing = False
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        strips = super().render_lines(crop)
+        painted = self._painted
+        if crop.x == 0 and crop.width == self.outer_size.width:
+            painted.update(zip(crop.line_range, strips, strict=False))
+        else:
+            for y in crop.line_range:
+                painted.pop(y, None)
+        return strips
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        if regions or recompose or not repaint or not self._can_compare():
+            return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        # What a repaint clears at once (cached dimensions and styles), without marking lines;
+        # a layout pass that changes the widget's size repaints it whole.
+        super().refresh(repaint=False, layout=layout)
+        self.clear_cached_dimensions()
+        self._rich_style_cache.clear()
+        if not self._comparing:
+            self._comparing = True
+            self.call_next(self._repaint_changed)
+        return self
+
+    def refresh_all(self) -> None:
+        """Repaint every line in the next frame, without comparing: for new contents (another
+        article), where every line differs anyway and a comparison would only come a frame
+        later."""
+        super().refresh()
+
+    def _can_compare(self) -> bool:
+        """Whether the lines on screen are known: the widget is shown and has been drawn."""
+        return bool(self._painted) and self.is_mounted and self.display and self.screen.is_current
+
+    def _repaint_changed(self) -> None:
+        """Render every line afresh and repaint the runs of lines that differ from before."""
+        self._comparing = False
+        if not self._can_compare():
+            super().refresh()
+            return
+        width, height = self.outer_size
+        before = [self._painted.get(y) for y in range(height)]
+        self._styles_cache.clear()
+        after = self.render_lines(Region(0, 0, width, height))
+        # ``refresh`` takes regions of the content, inside the padding and border.
+        left, top = self.content_offset
+        for start, count in changed_runs(before, after):
+            super().refresh(Region(-left, start - top, width, count))
+
+
+class SteadyScrollBar(RepaintsChangedLines, ScrollBar):
+    """A scrollbar that repaints only the cells that changed: every restyle of its widget (the
+    reader losing the focus to the filter) sets its colours again, to the same values, and
+    Textual's scrollbar then repaints its whole column."""
+
+    _moved = False
+    """The thumb's place or size changed (``watch_position`` and the like): compare at once."""
+
+    def watch_position(self) -> None:
+        self._moved = True
+
+    def watch_window_size(self) -> None:
+        self._moved = True
+
+    def watch_window_virtual_size(self) -> None:
+        self._moved = True
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        if self._moved and self._comparing:
+            # A moved thumb is compared at once: it moves in the frame of the scroll or of the
+            # new article, not in one after it. (A restyle's colours wait for the message.)
+            self._moved = False
+            self._repaint_changed()
+        return self
+
+    def _repaint_changed(self) -> None:
+        if self._can_compare():
+            # Textual renders ``render()`` again only for a refresh that marked lines dirty.
+            self._render_content()
+        super()._repaint_changed()
+
+
+class SteadyScrollView(RepaintsChangedLines, ScrollView):
     """A ``ScrollView`` whose scrollbar is left alone by a layout pass that changed nothing of it.
 
     Textual's layout pass hands a ``ScrollView`` its window as the virtual size, which never
@@ -90,6 +266,17 @@ class SteadyScrollView(ScrollView):
 
     _laid_out: tuple[Size, Size, Size] | None = None
     """Size, window and virtual size at the last layout pass."""
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """The vertical scrollbar, a ``SteadyScrollBar``, made as Textual makes its own."""
+        if self._vertical_scrollbar is None:
+            bar = self._vertical_scrollbar = SteadyScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True

@@ -153,7 +153,7 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
         self._heights, self._offsets, self._first = [], [], 0
         self._layout(force=True)
         self.scroll_to(y=0, animate=False, immediate=True)
-        self.refresh()
+        self.refresh_all()
         self._scroll_cursor_into_view()
 
     def update_sentence(self, sentence_id: int, badges: Sequence[Badge], no_claim: bool) -> None:
