@@ -242,6 +242,8 @@ async def test_the_filter_box_repaints_only_its_rows(store: Store) -> None:
             mark = wire.mark()
             await ui.press(key)
             await settle(ui)
+            shown = "\n".join(wire.screen.display[box.y : box.bottom])
+            assert ("Filter: words in title" in shown) == (key == "slash"), key
             assert not inside(wire.screen.touched, box, key_bar, highlight), key
             assert wire.bytes_since(mark) < full / 5, key
             assert main.article_list.region == listing, key
