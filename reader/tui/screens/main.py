@@ -21,6 +21,7 @@ from reader.tui.screens.coding import CodingActions
 from reader.tui.screens.flow_host import FLOW_BINDINGS
 from reader.tui.screens.navigation import NavigationActions
 from reader.tui.widgets import KeyBar, NoticeRack
+from reader.tui.widgets.repaint import RepaintsChangedLines
 
 
 class MainScreen(NavigationActions, CodingActions):
@@ -147,6 +148,8 @@ class MainScreen(NavigationActions, CodingActions):
                 widget._repaint_required = False
                 if not widget.is_scrollable:
                     widget._layout_required = False
+                if isinstance(widget, RepaintsChangedLines):
+                    widget.drawn_whole()
 
     def on_mount(self) -> None:
         self.article_list.reload()

@@ -160,6 +160,8 @@ class RepaintsChangedLines(CompactLines):
         self._painted: dict[int, Strip] = {}
         """Each line of the widget (border and padding included) as last rendered."""
         self._comparing = False
+        self._overtaken = 0
+        """Comparisons asked for before the widget was last drawn whole (``drawn_whole``)."""
 
     def render_lines(self, crop: Region) -> list[Strip]:
         strips = super().render_lines(crop)
@@ -196,12 +198,29 @@ class RepaintsChangedLines(CompactLines):
         later."""
         super().refresh()
 
+    def drawn_whole(self) -> None:
+        """The widget has just been drawn whole (a resize's layout pass): a comparison asked
+        for before that has nothing left to find, and is dropped rather than render every line
+        again (some 8 ms of a resize, before the frame that follows it)."""
+        if self._comparing:
+            self._comparing = False
+            self._overtaken += 1
+
+    def _overtaken_comparison(self) -> bool:
+        """Whether the comparison now due is one that ``drawn_whole`` dropped."""
+        if not self._overtaken:
+            return False
+        self._overtaken -= 1
+        return True
+
     def _can_compare(self) -> bool:
         """Whether the lines on screen are known: the widget is shown and has been drawn."""
         return bool(self._painted) and self.is_mounted and self.display and self.screen.is_current
 
     def _repaint_changed(self) -> None:
         """Render every line afresh and repaint the runs of lines that differ from before."""
+        if self._overtaken_comparison():
+            return
         self._comparing = False
         if not self._can_compare():
             super().refresh()
@@ -249,6 +268,9 @@ class SteadyScrollBar(RepaintsChangedLines, ScrollBar):
         return self
 
     def _repaint_changed(self) -> None:
+        if self._overtaken:
+            super()._repaint_changed()
+            return
         if self._can_compare():
             # Textual renders ``render()`` again only for a refresh that marked lines dirty.
             self._render_content()
