@@ -133,6 +133,13 @@ def test_first_schema_database_keeps_its_search_index(v1: Path) -> None:
         "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [f'"{word}"']
     ).fetchone()[0]
     assert fts == store.article_count(word)  # the index alone answers: nothing was re-scanned
+    # rebuilt with the one- and two-letter prefixes (m010), and sound
+    prefix = f'"{word[0]}"*'
+    indexed = store.conn.execute(
+        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [prefix]
+    ).fetchone()[0]
+    assert indexed == store.article_count(word[0]) >= 1
+    store.conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
     assert count == store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     store.close()
 

@@ -419,6 +419,30 @@ def m009_coders(db: Database) -> None:
     )
 
 
+def m010_search_prefixes(db: Database) -> None:
+    """The search index also indexes the first letter and the first two letters of each word
+    (FTS5's ``prefix='1 2'``).
+
+    The filter reads its last word as a prefix. A one- or two-letter prefix matched thousands
+    of words, each looked up in the index on every keystroke: a one-letter filter on 100,000
+    short articles took 17 ms to count its matches and the same again for each window of the
+    list, against 2 ms with these prefixes. The index is rebuilt with what it held (the
+    articles up to ``search_index.indexed_through``): about 1.5 s per 100,000 short articles,
+    once, after the backup the upgrade takes.
+    """
+    db.execute("DROP TABLE articles_fts")
+    db.execute(
+        """
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='id', detail=none, prefix='1 2'
+        )"""
+    )
+    db.execute(
+        "INSERT INTO articles_fts(rowid, title, text) SELECT id, title, text FROM articles"
+        " WHERE id <= (SELECT indexed_through FROM search_index) ORDER BY id"
+    )
+
+
 STEPS: tuple[Step, ...] = (
     m001_initial,
     m002_search_index_on_demand,
@@ -428,6 +452,7 @@ STEPS: tuple[Step, ...] = (
     m007_speaker_and_span,
     m008_near_duplicates,
     m009_coders,
+    m010_search_prefixes,
 )
 """Every schema step, oldest first. A step, once released, is never edited: a later change is a
 new step appended here."""
