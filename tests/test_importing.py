@@ -812,6 +812,25 @@ def test_csv_semicolons_and_known_column_names(db: Store, cwd: Path) -> None:
     )
 
 
+def test_csv_row_without_its_text_says_why(db: Store, cwd: Path) -> None:
+    """A row that ends before the text column fails alone, saying so; a quote never closed
+    (which swallows the rest of the file into one cell) is named as such, not as a record
+    without a text field."""
+    write(cwd / "short.csv", "title,text\nA\nB,Kept text.\n")
+    write(cwd / "open.csv", 'title,text\nC,"Fine, quoted."\n"D,never closed\nE,lost\n')
+    short = import_file(db, Path("short.csv"))
+    assert [(r.status, r.message) for r in short if r.status == "failed"] == [
+        ("failed", "short.csv:2: 1 cell but 2 columns, no text (the row ends early); "
+                   "close the quote or complete the row"),
+    ]  # fmt: skip
+    opened = import_file(db, Path("open.csv"))
+    assert [(r.status, r.message) for r in opened if r.status == "failed"] == [
+        ("failed", "open.csv:3: 1 cell but 2 columns, no text (a quote is never closed); "
+                   "close the quote or complete the row"),
+    ]  # fmt: skip
+    assert sorted(str(a["text"]) for a in articles(db)) == ["Fine, quoted.", "Kept text."]
+
+
 def test_csv_without_text_column(db: Store, cwd: Path) -> None:
     """The failure names the columns found and the --map option; nothing is imported."""
     write(cwd / "news.csv", "headline,content\nA,B\n")

@@ -373,15 +373,17 @@ def _csv(shown: str, text: str, mapping: Mapping[str, str]) -> _Raw:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [name.strip() for name in next(reader)]
-        if _find(header, "text", mapping) is None:
+        text_column = _find(header, "text", mapping)
+        if text_column is None:
             raise BadFile(
                 f"{shown}: no text column (columns: {', '.join(header)}); "
                 "name it with --map text=COLUMN"
             )
+        needed = header.index(text_column) + 1
         start = reader.line_num + 1
         for row in reader:
-            source = f"{shown}:{start}"
-            start = reader.line_num + 1
+            first, start = start, reader.line_num + 1
+            source = f"{shown}:{first}"
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > len(header):
@@ -390,6 +392,21 @@ def _csv(shown: str, text: str, mapping: Mapping[str, str]) -> _Raw:
                     (
                         f"{source}: {len(row)} cells but {len(header)} columns; "
                         f"quote cells that contain {delimiter!r}"
+                    ),
+                )
+                continue
+            if len(row) < needed:
+                # A quote left open swallows the rest of the file into one cell; a short row
+                # has no text either. Said as such, not as a record without a text field.
+                rest = text.split("\n", first - 1)[-1]  # from this row's line to the end
+                unclosed = rest.count('"') % 2 == 1
+                why = "a quote is never closed" if unclosed else "the row ends early"
+                cells = "1 cell" if len(row) == 1 else f"{len(row)} cells"
+                yield (
+                    source,
+                    (
+                        f"{source}: {cells} but {len(header)} columns, no text ({why}); "
+                        "close the quote or complete the row"
                     ),
                 )
                 continue
