@@ -363,9 +363,21 @@ async def test_undo_and_redo_say_what_they_undid_and_redid(store: Store) -> None
         "Redone: add annotation",
         "Undone: add annotation",
         "Undone: add annotation",  # space moved on; the notice stays until its time is up
-        "Undone: status no claim",
-        "Redone: status no claim",
+        "Undone: no claim",
+        "Redone: no claim",
     ]
+
+
+async def test_undo_names_a_no_claim_taken_back_and_codes_replaced(store: Store) -> None:
+    """Taking a "no claim" back, and replacing one's codes with "no claim", are named so."""
+    async with run_reader(store) as ui:
+        await ui.press("space", "k", "space")  # marked, then taken back
+        assert store.statuses(ui.app.main.article.id) == {}
+        await ui.press("u")
+        assert ui.app.main.notice.text == "Undone: no claim taken back"
+        await ui.press("j", "a", "enter", "1", "enter", "space", "space")  # codes replaced
+        await ui.press("u")
+        assert ui.app.main.notice.text == "Undone: no claim, your codes replaced"
 
 
 async def test_undoing_a_merge_brings_the_actor_back_without_moving(store: Store) -> None:

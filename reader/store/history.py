@@ -55,10 +55,10 @@ class HistoryMixin(StoreBase):
         ).fetchall()
         return [Event(*row) for row in found]
 
-    def original_action(self, event: Event) -> str:
-        """What the change behind ``event`` did ("add", "delete", "merge", ...): for an undo or
-        a redo, the action of the change it ultimately reverts or re-applies, followed back
-        through ``reverts``; so redoing an added annotation reads "add", not "undo"."""
+    def original_event(self, event: Event) -> Event:
+        """The change behind ``event``: for an undo or a redo, the change it ultimately reverts
+        or re-applies, followed back through ``reverts``; any other event itself. So redoing an
+        added annotation is told as adding it, not as undoing an undo."""
         seen = {event.id}
         while event.action in ("undo", "redo") and event.reverts not in (None, *seen):
             row = self.conn.execute(
@@ -68,7 +68,7 @@ class HistoryMixin(StoreBase):
                 break
             event = Event(*row)
             seen.add(event.id)
-        return event.action
+        return event
 
     def _stacks(self) -> tuple[list[Event], list[Event]]:
         """This coder's undo and redo stacks, replayed from the event log."""

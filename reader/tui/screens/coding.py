@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from reader.models import Actor, Annotation, Event, Sentence, Target
 from reader.store import StoreError
-from reader.store.base import KIND_ROWS, KIND_STATUS
+from reader.store.base import KIND_ANNOTATION, KIND_ROWS, KIND_STATUS
 from reader.text.mentions import suggest_actor_groups
 from reader.tui.coding_flow import (
     ChoiceFlow,
@@ -288,11 +288,16 @@ class CodingActions(FlowHost, ArticleScreen):
             return
         if event.kind == KIND_ROWS:
             self._codebook_changed()
-            if event.sentence_id is not None:
-                self._changed(event.sentence_id, event.article_id)
-            self.notice.show(f"{done}: {self.store.original_action(event)} {event.entity}")
-            return
         if event.sentence_id is not None:
             self._changed(event.sentence_id, event.article_id)
-        what = "no claim" if event.kind == KIND_STATUS else "annotation"
-        self.notice.show(f"{done}: {self.store.original_action(event)} {what}")
+        self.notice.show(f"{done}: {self._told(self.store.original_event(event))}")
+
+    @staticmethod
+    def _told(change: Event) -> str:
+        """A change as the notice names it: "add annotation", "no claim", "merge actor"."""
+        if change.kind == KIND_STATUS:
+            return "no claim" if change.after else "no claim taken back"
+        if change.action == "no_claim":
+            return "no claim, your codes replaced"
+        what = "annotation" if change.kind == KIND_ANNOTATION else change.entity
+        return f"{change.action} {what}"
