@@ -195,7 +195,7 @@ async def test_undo_says_what_it_undid_in_the_frame_of_the_change(
 ) -> None:
     """`u` draws "Undone: …" in the same frame as the undone change (a toast would come two
     frames later), and the message going repaints only the lines it covered."""
-    monkeypatch.setattr(Notice, "TIMEOUT", 0.3)
+    monkeypatch.setattr(Notice, "TIMEOUT", 1.5)  # long enough to look at it on a busy machine
     async with on_the_wire(store, (120, 40)) as (ui, wire):
         full = len(wire.full_frame().encode())
         await ui.press("a", "enter", "1", "enter")
@@ -205,15 +205,15 @@ async def test_undo_says_what_it_undid_in_the_frame_of_the_change(
         first_frame = CSI.sub("", wire.sent[mark])
         assert "Undone: add annotation" in first_frame
         assert not store.annotations_for_article(ui.app.screen.current_article_id)
-        await settle(ui)
         notice = ui.app.screen.notice.region
+        await settle(ui)
         assert notice.right == 120 and notice.bottom == 39  # over the reader, above the keys
         body, status, key_bar = Region(0, 1, 120, 38), Region(0, 0, 120, 1), Region(0, 39, 120, 1)
         assert not inside(wire.screen.touched, body, status, key_bar)
         wire.check_nothing_stale("u")
 
         mark = wire.mark()
-        for _ in range(40):
+        for _ in range(200):
             if not ui.app.screen.notice.display:
                 break
             await ui.pilot.pause(0.05)
