@@ -14,7 +14,7 @@ from reader.store import NO_CLAIM, Store
 from reader.text.mentions import suggest_actors
 from reader.tui.app import ReaderApp
 from reader.tui.screens.article_screen import POSITION_KEY
-from reader.tui.widgets import ArticleList
+from reader.tui.widgets import ArticleList, Notice
 from tests.helpers import dump, run_reader
 
 CODING = ("annotations", "sentence_status")
@@ -351,8 +351,11 @@ async def test_codebook_key_opens_the_codebook_and_escape_returns(store: Store) 
     assert "Zork Ministry" in {actor.name for actor in store.actors()}
 
 
-async def test_undo_and_redo_say_what_they_undid_and_redid(store: Store) -> None:
+async def test_undo_and_redo_say_what_they_undid_and_redid(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The notice names the change itself each time, never "undo" or "redo"."""
+    monkeypatch.setattr(Notice, "TIMEOUT", 3600)  # however slow the machine, it is still there
     async with run_reader(store) as ui:
         shown = []
         for key in ("a", "enter", "1", "enter", "u", "ctrl+r", "u", "space", "u", "ctrl+r"):
