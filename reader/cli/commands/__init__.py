@@ -3,7 +3,7 @@
 Reached through ``reader.cli.main`` for every command line but the bare reader's. The group and
 what every command shares (the ``--db`` / ``--annotator`` options, opening the Store, one-line
 errors) are in ``group``; each other module adds the commands of one topic to it: ``reading``
-(the reader, review), ``importing`` (import, merge), ``exporting`` (export, network),
+(the reader, review), ``importing`` (import, merge), ``exporting`` (export), ``network``,
 ``reports`` (articles, duplicates, stats, agreement, progress, log), ``codebook``, ``team``
 (config, assign), ``files`` (backup, check) and ``server`` (coders, serve). A new command goes
 in the module of its topic, and a new topic in a module of its own imported here.
@@ -16,6 +16,7 @@ from reader.cli.commands import (  # noqa: F401 (each adds its commands to the g
     exporting,
     files,
     importing,
+    network,
     reading,
     reports,
     server,

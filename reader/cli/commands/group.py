@@ -80,6 +80,35 @@ def coder_filter(description: str) -> Callable[[F], F]:
     return click.option("--annotator", default=None, callback=_typed_before, help=description)
 
 
+def output_option(func: F) -> F:
+    """``-o/--output``: the file a command writes, else standard output."""
+    return click.option(
+        "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
+    )(func)
+
+
+def dates_option(func: F) -> F:
+    """``--day-first/--month-first``: how dates such as 07/03/2024 are read, else the
+    project's ``nkreader config dates``."""
+    return click.option(
+        "--day-first/--month-first",
+        "day_first",
+        default=None,
+        help="Read 07/03/2024 as 7 March / as July 3 (default: nkreader config dates).",
+    )(func)
+
+
+def formula_escape_option(description: str) -> Callable[[F], F]:
+    """``--formula-escape on|off`` for a command that writes cells a spreadsheet opens."""
+    return click.option(
+        "--formula-escape",
+        type=click.Choice(["on", "off"]),
+        default="on",
+        show_default=True,
+        help=description,
+    )
+
+
 def open_store(
     db_path: Path | None,
     annotator: str | None = None,
