@@ -18,7 +18,8 @@ from textual.strip import Strip
 
 from reader.text.visible import visible
 from reader.tui.widgets.auto_colors import AutoColors
-from reader.tui.widgets.repaint import SteadyScrollView, compact, refresh_changed
+from reader.tui.widgets.repaint import compact, refresh_changed
+from reader.tui.widgets.steady_scroll import SteadyScrollView
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from textual.strip import Strip
 from reader.models import ArticleSummary
 from reader.text.visible import visible
 from reader.tui.widgets.auto_colors import AutoColors
-from reader.tui.widgets.repaint import SteadyScrollView
+from reader.tui.widgets.steady_scroll import SteadyScrollView
 
 ROW_HEIGHT = 2
 """Lines per article: the title, then the progress line."""

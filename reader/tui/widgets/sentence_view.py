@@ -40,7 +40,8 @@ from reader.text.mentions import Mention
 from reader.text.visible import shown_offsets, visible
 from reader.tui.widgets.article_list import fit
 from reader.tui.widgets.auto_colors import AutoColors
-from reader.tui.widgets.repaint import SteadyScrollView, compact
+from reader.tui.widgets.repaint import compact
+from reader.tui.widgets.steady_scroll import SteadyScrollView
 
 GUTTER = 2
 """Cells left of the text: the highlight bar and a space."""
