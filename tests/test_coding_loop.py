@@ -109,6 +109,28 @@ async def test_slash_then_typing_fills_the_search_and_enter_gives_keys_back(stor
         assert main.filter_box.value == "korea"
 
 
+async def test_a_word_typed_in_one_burst_runs_one_or_two_searches(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first letter filters at once; the letters that come right behind it are taken
+    together once they are in the box, not searched one by one; the list ends filtered for the
+    whole word."""
+    searched: list[str] = []
+    count = store.article_count
+
+    def counting(query: str = "") -> int:
+        if query:
+            searched.append(query)
+        return count(query)
+
+    monkeypatch.setattr(store, "article_count", counting)
+    async with run_reader(store) as ui:
+        await ui.burst("slash", *"nuclear")
+        assert ui.app.main.article_list.query_text == "nuclear"
+        assert searched[0] == "n" and searched[-1] == "nuclear"
+        assert len(searched) <= 2, searched
+
+
 async def test_a_paste_right_after_slash_goes_into_the_search(store: Store) -> None:
     """A paste that arrives with the / key goes into the search box, not to the keys."""
     async with run_reader(store) as ui:

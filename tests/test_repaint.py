@@ -227,8 +227,9 @@ async def test_undo_says_what_it_undid_in_the_frame_of_the_change(
 async def test_the_filter_box_repaints_only_its_rows(store: Store) -> None:
     """At 120x40: / opens the filter box over the top of the list and escape closes it, each
     touching only the box's three rows, the key bar and the highlighted sentence (its colour
-    follows the focus), under a fifth of a full frame; the list moves down under the box only
-    once a filter is typed, and back up when escape clears it."""
+    follows the focus), under a fifth of a full frame; the list's rows move down under the box
+    only once a filter is typed (repainting the list alone, in the letter's own frame), and back
+    up when escape clears it."""
     async with on_the_wire(store, (120, 40)) as (ui, wire):
         main = ui.app.screen
         full = len(wire.full_frame().encode())
@@ -249,12 +250,31 @@ async def test_the_filter_box_repaints_only_its_rows(store: Store) -> None:
             assert main.article_list.region == listing, key
             wire.check_nothing_stale(key)
 
-        await ui.press("slash", "n")
+        def title_row(title: str) -> int:
+            rows = wire.screen.display[listing.y : listing.bottom]
+            column = slice(listing.x, listing.right)
+            return next(y for y, line in enumerate(rows) if title[:20] in line[column])
+
+        await ui.press("slash")
+        await settle(ui)
+        mark = wire.mark()
+        await ui.press("n")
         await settle(ui)
         assert main.filter_box.value == "n"
-        assert main.article_list.region.y == listing.y + 3
+        first = main.article_list.summary_at(0)
+        assert first is not None and title_row(first.title) == 3
+        # The letter and the list it filters are drawn in one frame, the first after the key.
+        replay = pyte.Screen(wire.width, wire.height)
+        pyte.Stream(replay).feed("".join(wire.sent[: mark + 1]))
+        assert replay.display[listing.y + 1][listing.x : listing.right].split() == ["▊", "n", "▎"]
+        assert replay.display == wire.screen.display
+        # The list's rows move down within it: no layout pass, nothing drawn outside the pane
+        # but the key bar.
+        assert main.article_list.region == listing
+        assert not inside(wire.screen.touched, Region(0, 0, listing.right, 39), key_bar)
         wire.check_nothing_stale("n")
         await ui.press("escape")
         await settle(ui)
         assert main.article_list.region == listing and not main.filter_box.display
+        assert title_row(first.title) == 0
         wire.check_nothing_stale("escape")

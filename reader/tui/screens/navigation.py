@@ -6,13 +6,19 @@ they only choose what ``ArticleScreen`` shows.
 
 from __future__ import annotations
 
+import time
+
 from textual import on
-from textual.widgets import Input
 from textual.worker import Worker, get_current_worker
 
 from reader.tui.damage import survives_damage
 from reader.tui.screens.article_screen import ArticleScreen
 from reader.tui.widgets import ArticleList, SentenceView
+
+FILTER_BURST = 1 / 60
+"""Seconds after a search within which a letter typed into the filter waits for the letters
+that came with it: a frame. Letters typed one by one, however fast a hand types, come further
+apart and each filter at once."""
 
 SEARCH_INDEX_DELAY = 1.0
 """Seconds after the screen opens before articles imported since the last session are indexed
@@ -27,6 +33,8 @@ class NavigationActions(ArticleScreen):
     """What the search box holds, to be applied to the list once the letters typed with it are
     in (``_filter_changed``)."""
     _filter_queued = False
+    _filter_ran = 0.0
+    """When the last search ended (``time.monotonic``)."""
 
     # -- moving -------------------------------------------------------------------------------
 
@@ -87,6 +95,8 @@ class NavigationActions(ArticleScreen):
 
     def on_mount(self) -> None:
         self.set_timer(SEARCH_INDEX_DELAY, self._index_for_search)
+        # Not Input.Changed: that message reaches the screen after the box has drawn the letter.
+        self.watch(self.filter_box, "value", self._filter_changed, init=False)
 
     def _index_for_search(self) -> None:
         """Index the articles the search index does not hold yet, in a background thread.
@@ -126,11 +136,12 @@ class NavigationActions(ArticleScreen):
 
     def action_clear_filter(self) -> None:
         box = self.filter_box
-        self._typed_filter = ""
-        box.value = ""
         box.display = False
         self._make_room(False)
-        self._apply_filter("")
+        box.value = ""
+        if self.article_list.query_text:
+            # The box was empty already, or its emptying waits for the letters typed before.
+            self._apply_filter("")
         self.set_focus(self.reader)
 
     def action_filter_done(self) -> None:
@@ -141,35 +152,50 @@ class NavigationActions(ArticleScreen):
         self._refresh_keys()
 
     def _make_room(self, room: bool = True) -> None:
-        """Move the list down under the open filter box (or back up, ``room=False``)."""
-        pane = self.article_list.parent
-        if pane is not None:
-            pane.set_class(room, "-room")
+        """Move the list's rows down under the open filter box (or back up, ``room=False``)."""
+        self.article_list.leave_gap(self._box_lines() if room else 0)
 
-    @on(Input.Changed, "#filter")
+    def _box_lines(self) -> int:
+        """The lines the filter box covers at the top of the list."""
+        box = self.filter_box
+        height = box.styles.height
+        cells = height.cells if height is not None else None
+        return (cells or 0) + box.styles.margin.height
+
     @survives_damage
-    def _filter_changed(self, event: Input.Changed) -> None:
-        """Filter the list once the letters typed together are all in the box: each letter
-        shows in the box at once, and a word typed fast (or pasted) runs one or two searches
-        rather than one per letter, so the list follows the last letter sooner."""
-        self._typed_filter = event.value
-        if not self._filter_queued:
+    def _filter_changed(self, value: str) -> None:
+        """Filter the list within the key that changed the box, so that the letter and the list
+        it filters are drawn in one frame.
+
+        Letters that come while a search has only just run (a word typed fast, or pasted) are
+        taken together, once the keys already waiting have reached the box: such a word runs
+        one or two searches rather than one per letter, so the list follows its last letter
+        sooner.
+        """
+        self._typed_filter = value
+        if self._filter_queued:
+            return
+        if time.monotonic() - self._filter_ran < FILTER_BURST:
             self._filter_queued = True
             self.call_later(self._filter_typed)
+        else:
+            self._filter_typed()
 
     @survives_damage
     def _filter_typed(self) -> None:
         self._filter_queued = False
-        if self._typed_filter != self.article_list.query_text:
+        if self._typed_filter.strip() != self.article_list.query_text:
             self._apply_filter(self._typed_filter)
+            self._filter_ran = time.monotonic()
 
     def _apply_filter(self, query: str) -> None:
-        if query.strip() and self.filter_box.display:
-            self._make_room()
         listing = self.article_list
-        listing.reload(query.strip())
+        room = bool(query.strip()) and self.filter_box.display
+        listing.reload(query.strip(), gap=self._box_lines() if room else None)
         index = None
         if self.article is not None:
-            index = self.store.article_index(self.article.id, listing.query_text)
+            index = listing.row_of(self.article.id)
+            if index is None:
+                index = self.store.article_index(self.article.id, listing.query_text)
         listing.show_open(self.current_article_id, index if index is not None else 0)
         self._refresh_keys()

@@ -17,7 +17,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -84,8 +84,8 @@ class ArticleList(SteadyScrollView, can_focus=True, inherit_bindings=False):
         "article-list--empty",
     }
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
-    """Index of the highlighted row in the (filtered) list."""
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
+    """Index of the highlighted row in the (filtered) list (``watch_cursor`` repaints its rows)."""
 
     class Opened(Message):
         """The user chose an article (enter or a click)."""
@@ -106,21 +106,45 @@ class ArticleList(SteadyScrollView, can_focus=True, inherit_bindings=False):
         self._pages: LRUCache[int, list[ArticleSummary]] = LRUCache(32)
         self._row_of_id: dict[int, int] = {}
         self._colors = AutoColors(self)
+        self.gap = 0
+        """Lines at the top left blank, under the filter box drawn over them (``leave_gap``)."""
 
     # -- data ---------------------------------------------------------------------------------
 
-    def reload(self, query: str | None = None) -> None:
-        """Count the rows again (for a new filter) and drop every cached window."""
+    def reload(self, query: str | None = None, gap: int | None = None) -> None:
+        """Count the rows again (for a new filter) and drop every cached window; with ``gap``,
+        leave that many lines blank at the top from now on (``leave_gap``), in the same
+        repaint."""
         if query is not None:
             self.query_text = query
         self.count = self.source.article_count(self.query_text)
         self._pages.clear()
         self._row_of_id.clear()
+        moved = gap is not None and gap != self.gap
+        if gap is not None:
+            self.gap = gap
         # Without a layout pass when the scrollbar stays as it is: the lines that changed are
         # repainted (``refresh``), not the whole list.
-        self.fit_virtual_size(Size(self.size.width, self.count * ROW_HEIGHT))
+        self.fit_to_size()
         self.cursor = min(self.cursor, max(0, self.count - 1))
-        self.refresh()
+        if moved:
+            self.refresh_all()
+        else:
+            self.refresh()
+
+    def leave_gap(self, lines: int) -> None:
+        """Draw the rows ``lines`` lower, leaving the top clear for the filter box over it.
+
+        Done inside the list rather than with a margin: a margin moves the widget, a layout pass
+        of the whole screen drawn a frame after the list's new rows; this repaints the list
+        alone, in the frame of the filter that needs the room.
+        """
+        if lines == self.gap:
+            return
+        self.gap = lines
+        self.fit_to_size()
+        self._scroll_to_cursor()
+        self.refresh_all()
 
     def summary_at(self, index: int) -> ArticleSummary | None:
         """The row at ``index``, fetching (and caching) its page if needed."""
@@ -135,6 +159,13 @@ class ArticleList(SteadyScrollView, can_focus=True, inherit_bindings=False):
                 self._row_of_id[row.id] = page * PAGE_SIZE + offset
         offset = index - page * PAGE_SIZE
         return rows[offset] if offset < len(rows) else None
+
+    def row_of(self, article_id: int) -> int | None:
+        """The row of ``article_id`` if it is in the first window or in the highlighted row's;
+        None if in neither (it may still be listed further on: only the source can tell)."""
+        for index in (0, self.cursor):
+            self.summary_at(index)
+        return self._row_of_id.get(article_id)
 
     @property
     def highlighted(self) -> ArticleSummary | None:
@@ -169,14 +200,19 @@ class ArticleList(SteadyScrollView, can_focus=True, inherit_bindings=False):
     def watch_cursor(self, old: int, new: int) -> None:
         self._refresh_row(old)
         self._refresh_row(new)
+        self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self) -> None:
+        """Scroll the highlighted row into the window below the gap."""
         self.scroll_to_region(
-            Region(0, new * ROW_HEIGHT, max(1, self.size.width), ROW_HEIGHT),
+            Region(0, self.cursor * ROW_HEIGHT + self.gap, max(1, self.size.width), ROW_HEIGHT),
+            spacing=Spacing(self.gap, 0, 0, 0),
             animate=False,
             immediate=True,
         )
 
     def _refresh_row(self, index: int) -> None:
-        self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
+        self.refresh_lines(index * ROW_HEIGHT + self.gap, ROW_HEIGHT)
 
     def action_cursor(self, step: int) -> None:
         self.cursor += step
@@ -185,7 +221,7 @@ class ArticleList(SteadyScrollView, can_focus=True, inherit_bindings=False):
         self.cursor = index if index >= 0 else self.count - 1
 
     def action_page(self, step: int) -> None:
-        self.cursor += step * max(1, self.size.height // ROW_HEIGHT - 1)
+        self.cursor += step * max(1, (self.size.height - self.gap) // ROW_HEIGHT - 1)
 
     def action_open(self) -> None:
         summary = self.highlighted
@@ -194,23 +230,26 @@ class ArticleList(SteadyScrollView, can_focus=True, inherit_bindings=False):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is None:
+        if offset is None or offset.y < self.gap:
             return
-        index = (offset.y + int(self.scroll_offset.y)) // ROW_HEIGHT
+        index = (offset.y - self.gap + int(self.scroll_offset.y)) // ROW_HEIGHT
         if 0 <= index < self.count:
             self.cursor = index
             self.action_open()
 
     def fit_to_size(self) -> None:
         # Within the layout pass: the rows are drawn at whatever width, only the height counts.
-        self.fit_virtual_size(Size(self.size.width, self.count * ROW_HEIGHT))
+        self.fit_virtual_size(Size(self.size.width, self.count * ROW_HEIGHT + self.gap))
 
     # -- drawing ------------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        line = y + int(self.scroll_offset.y)
         base = self.rich_style
+        if y < self.gap:
+            return Strip.blank(width, base)
+        y -= self.gap
+        line = y + int(self.scroll_offset.y)
         if self.count == 0:
             if y == 0:
                 style = base + self.get_component_rich_style("article-list--empty")

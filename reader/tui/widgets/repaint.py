@@ -160,12 +160,16 @@ class RepaintsChangedLines(CompactLines):
         self._comparing = False
         self._overtaken = 0
         """Comparisons asked for before the widget was last drawn whole (``drawn_whole``)."""
+        self._whole_due = False
+        """Every line is to be repainted in the next frame (``refresh_all``)."""
 
     def render_lines(self, crop: Region) -> list[Strip]:
         strips = super().render_lines(crop)
         painted = self._painted
         if crop.x == 0 and crop.width == self.outer_size.width:
             painted.update(zip(crop.line_range, strips, strict=False))
+            if crop.y == 0 and crop.height >= self.outer_size.height:
+                self._whole_due = False
         else:
             for y in crop.line_range:
                 painted.pop(y, None)
@@ -178,7 +182,7 @@ class RepaintsChangedLines(CompactLines):
         layout: bool = False,
         recompose: bool = False,
     ) -> Self:
-        if regions or recompose or not repaint or not self._can_compare():
+        if regions or recompose or not repaint or self._whole_due or not self._can_compare():
             return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
         # What a repaint clears at once (cached dimensions and styles), without marking lines;
         # a layout pass that changes the widget's size repaints it whole.
@@ -193,8 +197,12 @@ class RepaintsChangedLines(CompactLines):
     def refresh_all(self) -> None:
         """Repaint every line in the next frame, without comparing: for new contents (another
         article), where every line differs anyway and a comparison would only come a frame
-        later."""
+        later. Until that frame, a refresh of the whole widget compares nothing either: it
+        would only render every line once more, to mark what is marked already."""
         super().refresh()
+        if self._can_compare():
+            self._whole_due = True
+            self.drawn_whole()
 
     def drawn_whole(self) -> None:
         """The widget has just been drawn whole (a resize's layout pass): a comparison asked
