@@ -10,6 +10,7 @@ so repainting less never leaves an old character or colour behind.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from collections.abc import AsyncIterator
@@ -21,12 +22,13 @@ import pyte
 import pytest
 from rich.console import Console
 from rich.control import Control
-from textual.geometry import Region
+from textual import events
+from textual.geometry import Region, Size
 
 from reader.store import Store
 from reader.tui.app import ReaderApp
-from reader.tui.widgets import Notice
-from tests.helpers import DB_LABEL, Session, run_app
+from reader.tui.widgets import KeyBar, Notice
+from tests.helpers import DB_LABEL, Session, run_app, run_reader
 
 
 class RecordingScreen(pyte.Screen):  # type: ignore[misc]
@@ -278,3 +280,47 @@ async def test_the_filter_box_repaints_only_its_rows(store: Store) -> None:
         assert main.article_list.region == listing and not main.filter_box.display
         assert title_row(first.title) == 0
         wire.check_nothing_stale("escape")
+
+
+async def test_a_resize_is_drawn_in_one_frame(store: Store) -> None:
+    """Across the narrow edge and back (the panel moving under the reader and back beside it),
+    each resize is laid out and drawn once: one frame, no second pass for a scrollbar or for the
+    hidden picker restyled for the width, and nothing stale."""
+    async with on_the_wire(store, (120, 40)) as (ui, wire):
+        await ui.press("j", "j", "G")
+        await settle(ui)
+        for width, height in ((100, 40), (120, 40), (80, 24), (120, 40)):
+            wire.screen.resize(height, width)
+            wire.width, wire.height = width, height
+            mark = wire.mark()
+            await ui.pilot.resize_terminal(width, height)
+            await settle(ui)
+            frames = [data for data in wire.sent[mark:] if data]
+            assert len(frames) == 1, (width, height)
+            wire.check_nothing_stale(f"a resize to {width}x{height}")
+
+
+async def test_a_resize_that_comes_alone_is_laid_out_at_once(store: Store) -> None:
+    """A terminal's new size goes to the screen with the app's handling of the event, not after
+    Textual's wait for more resizes (1/120 s): a callback queued on the screen right after the
+    app has handled the resize finds the screen laid out at the new size."""
+    async with run_reader(store) as ui:
+        app = ui.app
+
+        async def key_bar_after_resize(width: int) -> Size:
+            seen: list[Size] = []
+            looked = asyncio.Event()
+
+            def look() -> None:
+                seen.append(app.main.query_one(KeyBar).size)
+                looked.set()
+
+            app.post_message(events.Resize(Size(width, 40), Size(width, 40)))
+            app.call_later(app.screen.call_later, look)
+            await looked.wait()
+            return seen[0]
+
+        for width in (100, 120, 80):
+            await settle(ui)
+            await ui.pilot.pause(0.1)
+            assert await key_bar_after_resize(width) == Size(width, 1)

@@ -22,6 +22,7 @@ from reader import cli as cli_module
 from reader.cli import cli, main, reader_arguments
 from reader.store import Store
 from reader.tui.app import ReaderApp
+from tests.helpers import run_reader
 
 
 @pytest.fixture(autouse=True)
@@ -248,3 +249,20 @@ def test_cli_group_is_the_commands_group() -> None:
     from reader.cli import commands
 
     assert cli_module.cli is commands.cli is cli
+
+
+async def test_the_first_frame_resumes_the_collector_with_what_the_start_made_frozen(
+    store: Store,
+) -> None:
+    """Paused by the launcher, the cycle collector runs again once the first frame is on screen,
+    and what the start made (the coding screen among it) is out of its reach from then on, so
+    that a full collection in the middle of a key looks only at what coding made since."""
+    gc.disable()
+    try:
+        async with run_reader(store) as ui:
+            await ui.pilot.pause()
+            assert gc.isenabled() and gc.get_freeze_count() > 0
+            assert all(found is not ui.app.main for found in gc.get_objects())
+    finally:
+        gc.unfreeze()
+        gc.enable()

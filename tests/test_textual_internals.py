@@ -71,7 +71,8 @@ async def test_the_private_attributes_the_reader_uses_are_there(store: Store) ->
             for name in names:
                 assert hasattr(owners[kind], name), f"{kind}.{name}"
         assert isinstance(ui.app._batch_count, int)
-        assert screen.reader in list(screen._compositor.widgets)
+        placed = [widget for widget, _ in screen._compositor.layers]
+        assert screen.reader in placed and screen.reader.vertical_scrollbar in placed
 
 
 def test_rich_segments_keep_their_meta_where_repaint_compares_styles() -> None:

@@ -22,6 +22,7 @@ from reader.tui.screens.flow_host import FLOW_BINDINGS
 from reader.tui.screens.navigation import NavigationActions
 from reader.tui.widgets import KeyBar, NoticeRack
 from reader.tui.widgets.repaint import RepaintsChangedLines
+from reader.tui.widgets.steady_scroll import SteadyScrollView
 
 
 class MainScreen(NavigationActions, CodingActions):
@@ -130,23 +131,27 @@ class MainScreen(NavigationActions, CodingActions):
         - every widget the pass resized (the screen, the panes, the bars, the scrollbars)
           asked for a repaint of what the pass had just drawn whole, and all but the views
           for a layout pass it had just made: two more frames of the same screen at 120x40
-          (13,200 cells sent for 4,800), the last some 30 ms after the first. Those requests
-          are dropped once the screen is drawn, when it is (this screen shown, no batch of
-          updates holding the frame back); a view's layout request is kept (a scrollbar its
-          new height brings is placed by a layout pass), and what is asked after the frame is
-          drawn as usual.
+          (13,200 cells sent for 4,800), the last some 30 ms after the first; so did a hidden
+          widget restyled for the new width (the picker). Those requests are dropped once the
+          screen is drawn, when it is (this screen shown, no batch of updates holding the
+          frame back); a view's layout request is kept (a scrollbar its new height brings is
+          placed by a layout pass), and what is asked after the frame is drawn as usual.
         """
         self._fit_width(event.size.width)
         event.prevent_default()
         if event.size == self.outer_size:
             event.stop()
             return
-        await super()._on_resize(event)
+        with RepaintsChangedLines.drawing_whole():
+            await super()._on_resize(event)
         if self.is_current and not self.app._batch_count:
             self._repaint_required = self._layout_required = False
-            for widget in self._compositor.widgets:
+            # What the pass placed (scrollbars too), and what it left hidden: a hidden widget's
+            # restyle for the new width asks for a pass it has no part in.
+            placed = {widget for widget, _ in self._compositor.layers}
+            for widget in placed.union(self.walk_children()):
                 widget._repaint_required = False
-                if not widget.is_scrollable:
+                if not isinstance(widget, SteadyScrollView):
                     widget._layout_required = False
                 if isinstance(widget, RepaintsChangedLines):
                     widget.drawn_whole()

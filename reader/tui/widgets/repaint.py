@@ -17,7 +17,8 @@ as the terminal gets them, with Textual's padding and border.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Self
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from rich.segment import Segment
 from rich.style import Style
@@ -220,8 +221,29 @@ class RepaintsChangedLines(CompactLines):
         return True
 
     def _can_compare(self) -> bool:
-        """Whether the lines on screen are known: the widget is shown and has been drawn."""
-        return bool(self._painted) and self.is_mounted and self.display and self.screen.is_current
+        """Whether the lines on screen are known (the widget is shown and has been drawn) and
+        worth comparing (the screen is not being drawn whole)."""
+        return (
+            not RepaintsChangedLines._drawing_whole
+            and bool(self._painted)
+            and self.is_mounted
+            and self.display
+            and self.screen.is_current
+        )
+
+    _drawing_whole: ClassVar[int] = 0
+    """How many passes that draw the whole screen are under way (``drawing_whole``)."""
+
+    @staticmethod
+    @contextmanager
+    def drawing_whole() -> Iterator[None]:
+        """While the screen is laid out and drawn whole (a resize), no widget compares lines:
+        each is drawn anyway, and a comparison would only render it once more first."""
+        RepaintsChangedLines._drawing_whole += 1
+        try:
+            yield
+        finally:
+            RepaintsChangedLines._drawing_whole -= 1
 
     def _repaint_changed(self) -> None:
         """Render every line afresh and repaint the runs of lines that differ from before."""
