@@ -301,14 +301,15 @@ class ReaderApp(App[None]):
 
         Textual holds each resize for 1/120 s, in case more follow (a window being dragged
         sends many), then hands the last one on: 8 ms of every resize before anything is laid
-        out. A resize after ``RESIZE_BURST`` of quiet goes to the screen now; Textual's own
-        hand-on then finds the screen at that size already (``MainScreen._on_resize`` leaves
-        it out). Resizes closer together than that (a drag) wait for Textual's, as before.
+        out. A resize after ``RESIZE_BURST`` of quiet goes to the coding screen now; Textual's
+        own hand-on then finds the screen at that size already (``MainScreen._on_resize``
+        leaves it out). Resizes closer together than that (a drag), and those for a screen
+        shown over it (which would lay itself out twice), wait for Textual's, as before.
         """
         now = time.monotonic()
         alone = now - self._last_resize > RESIZE_BURST
         self._last_resize = now
-        if alone and self.is_running:
+        if alone and self.is_running and isinstance(self.screen, MainScreen):
             self.screen.post_message(
                 events.Resize(event.size, event.virtual_size, event.container_size)
             )

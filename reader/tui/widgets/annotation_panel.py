@@ -122,7 +122,7 @@ class AnnotationPanel(SteadyScrollView, can_focus=True, inherit_bindings=False):
             self._lines = []
             return
         # Read once per layout: the widget's style is worked out from its ancestors each time.
-        base = self._base = self.rich_style
+        base = self._base = self.base_style
         console = self.app.console
         lines: list[Strip] = []
         for index, paragraph in enumerate(self._paragraphs()):
@@ -160,4 +160,4 @@ class AnnotationPanel(SteadyScrollView, can_focus=True, inherit_bindings=False):
             self._stale = False
         if 0 <= line < len(self._lines):
             return self._lines[line]
-        return Strip.blank(self.size.width, self.rich_style)
+        return Strip.blank(self.size.width, self.base_style)

@@ -245,7 +245,7 @@ class ArticleList(SteadyScrollView, can_focus=True, inherit_bindings=False):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self.base_style
         if y < self.gap:
             return Strip.blank(width, base)
         y -= self.gap

@@ -76,7 +76,7 @@ class CodingPicker(CompactLines, Widget):
 
     def _style(self, name: str, under: Style | None = None) -> Style:
         """A component's style as drawn over ``under`` (the row's), readable on any theme."""
-        return self._colors.style(name, under if under is not None else self.rich_style)
+        return self._colors.style(name, under if under is not None else self.base_style)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -113,7 +113,7 @@ class CodingPicker(CompactLines, Widget):
 
     def _draw(self) -> None:
         width, height = self.size.width, self.size.height
-        base = self.rich_style
+        base = self.base_style
         view = self.view
         lines: list[Text] = []
         if view is not None and width > 0:
@@ -171,4 +171,4 @@ class CodingPicker(CompactLines, Widget):
             self._draw()
         if 0 <= y < len(self._lines):
             return self._lines[y]
-        return Strip.blank(self.size.width, self.rich_style)
+        return Strip.blank(self.size.width, self.base_style)

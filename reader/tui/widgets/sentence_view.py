@@ -545,7 +545,7 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
         return self._colors.style(name, under)
 
     def _render_header(self) -> list[Strip]:
-        base = self.rich_style
+        base = self.base_style
         if self.article is None:
             empty = self._text_style("sentence-view--empty", base)
             text = Text(" No article open", style=base + empty)
@@ -578,7 +578,7 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
 
     def _render_block(self, index: int, current: bool) -> list[Strip]:
         sentence = self._sentences[index]
-        base = self.rich_style
+        base = self.base_style
         if current:
             base = base + self._style("sentence-view--cursor", partial=False)
         no_claim = self._text_style("sentence-view--no-claim", base)
@@ -603,7 +603,7 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
                 line.append("  ")
             strips.append(self._indent(line, base, gutter))
         if self._paragraph_end(index):
-            strips.append(Strip.blank(self._width, self.rich_style))
+            strips.append(Strip.blank(self._width, self.base_style))
         return strips
 
     def visible_text(self) -> str:
@@ -617,7 +617,7 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
         if not self._width:
             self._layout()
             if not self._width:
-                return Strip.blank(self.size.width, self.rich_style)
+                return Strip.blank(self.size.width, self.base_style)
         if line < len(self._header):
             if self._header_stale:
                 self._header = self._render_header()
@@ -625,7 +625,7 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
             return self._header[line]
         slot = bisect_right(self._offsets, line) - 1
         if slot < 0 or slot >= len(self._heights):
-            return Strip.blank(self._width, self.rich_style)
+            return Strip.blank(self._width, self.base_style)
         index = self._first + slot
         current = index == self.cursor
         key = (index, current)
@@ -635,5 +635,5 @@ class SentenceView(SteadyScrollView, can_focus=True, inherit_bindings=False):
             self._strips[key] = strips
         part = line - self._offsets[slot]
         if part >= len(strips):
-            return Strip.blank(self._width, self.rich_style)
+            return Strip.blank(self._width, self.base_style)
         return strips[part]
