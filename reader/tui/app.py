@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType, Keymap
-from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reader.db import damage_message, is_damage
 from reader.store import Store, StoreError
 from reader.text.visible import visible
+from reader.tui.article_jump import article_jump_provider
 from reader.tui.screens.flow_host import FlowHost
 from reader.tui.screens.main import MainScreen
 from reader.tui.themes import THEMES, readable
@@ -32,7 +32,6 @@ from reader.tui.widgets import ArticleList
 
 if TYPE_CHECKING:
     from textual.actions import ActionParseResult
-    from textual.command import Provider
     from textual.dom import DOMNode
 
     from reader.models import Sentence
@@ -61,53 +60,6 @@ HELP_GROUPS: dict[str, str] = {
     "app": "App",
 }
 """Help screen sections, keyed by the first part of a binding id."""
-
-
-def article_jump_provider() -> type[Provider]:
-    """The "Jump to article…" palette source, built on first use.
-
-    ``textual.command`` costs about 20 ms to import; the palette is rarely the first thing a
-    coder opens, so that cost stays off the way to the first frame.
-    """
-    from textual.command import DiscoveryHit, Hit, Hits
-    from textual.command import Provider as Base
-
-    class ArticleJumpProvider(Base):
-        """Palette search over titles and texts, through the Store."""
-
-        @property
-        def _app(self) -> ReaderApp:
-            app = self.app
-            assert isinstance(app, ReaderApp)
-            return app
-
-        async def discover(self) -> Hits:
-            yield DiscoveryHit(
-                "Jump to article…",
-                self._app.main.action_filter,
-                help="Type words from a title to find an article",
-            )
-
-        async def search(self, query: str) -> Hits:
-            app = self._app
-            matcher = self.matcher(query)
-            prompt = "Jump to article…"
-            if score := matcher.match(prompt):
-                yield Hit(score, matcher.highlight(prompt), app.main.action_filter, help="Filter")
-            if not query.strip():
-                return
-            for summary in app.store.article_summaries(0, 20, query):
-                # Content, not a str: the palette reads a str prompt as markup.
-                text = f"Jump to article: {visible(summary.title, one_line=True)}"
-                yield Hit(
-                    max(matcher.match(text), 0.5),
-                    Content(text),
-                    partial(app.main.jump_to_article, summary.id),
-                    text=text,
-                    help=f"{summary.coded_count}/{summary.sentence_count} sentences coded",
-                )
-
-    return ArticleJumpProvider
 
 
 RESIZE_BURST = 1 / 30

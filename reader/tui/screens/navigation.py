@@ -29,10 +29,8 @@ class NavigationActions(ArticleScreen):
     """Actions and handlers that move the highlight or change which articles are listed."""
 
     _indexer: Worker[None] | None = None
-    _typed_filter = ""
-    """What the search box holds, to be applied to the list once the letters typed with it are
-    in (``_filter_changed``)."""
     _filter_queued = False
+    """A search waits for the letters typed with the last one (``_filter_changed``)."""
     _filter_ran = 0.0
     """When the last search ended (``time.monotonic``)."""
 
@@ -163,7 +161,7 @@ class NavigationActions(ArticleScreen):
         return (cells or 0) + box.styles.margin.height
 
     @survives_damage
-    def _filter_changed(self, value: str) -> None:
+    def _filter_changed(self) -> None:
         """Filter the list within the key that changed the box, so that the letter and the list
         it filters are drawn in one frame.
 
@@ -172,7 +170,6 @@ class NavigationActions(ArticleScreen):
         one or two searches rather than one per letter, so the list follows its last letter
         sooner.
         """
-        self._typed_filter = value
         if self._filter_queued:
             return
         if time.monotonic() - self._filter_ran < FILTER_BURST:
@@ -184,8 +181,9 @@ class NavigationActions(ArticleScreen):
     @survives_damage
     def _filter_typed(self) -> None:
         self._filter_queued = False
-        if self._typed_filter.strip() != self.article_list.query_text:
-            self._apply_filter(self._typed_filter)
+        typed = self.filter_box.value
+        if typed.strip() != self.article_list.query_text:
+            self._apply_filter(typed)
             self._filter_ran = time.monotonic()
 
     def _apply_filter(self, query: str) -> None:

@@ -206,6 +206,7 @@ class RepaintsChangedLines(CompactLines):
         super().refresh(repaint=False, layout=layout)
         self.clear_cached_dimensions()
         self._rich_style_cache.clear()
+        self._base_style = None
         if not self._comparing:
             self._comparing = True
             self.call_next(self._repaint_changed)
