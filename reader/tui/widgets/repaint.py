@@ -170,6 +170,9 @@ class RepaintsChangedLines(CompactLines):
     widget has been drawn.
     """
 
+    _drawing_whole: ClassVar[int] = 0
+    """How many passes that draw the whole screen are under way (``drawing_whole``)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._painted: dict[int, Strip] = {}
@@ -247,9 +250,6 @@ class RepaintsChangedLines(CompactLines):
             and self.display
             and self.screen.is_current
         )
-
-    _drawing_whole: ClassVar[int] = 0
-    """How many passes that draw the whole screen are under way (``drawing_whole``)."""
 
     @staticmethod
     @contextmanager
