@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import ClassVar, Protocol
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -25,6 +24,7 @@ from textual.strip import Strip
 from reader.models import ArticleSummary
 from reader.text.visible import visible
 from reader.tui.widgets.auto_colors import AutoColors
+from reader.tui.widgets.literal import fit
 from reader.tui.widgets.steady_scroll import SteadyScrollView
 
 ROW_HEIGHT = 2
@@ -45,20 +45,6 @@ class ArticleSource(Protocol):
     def article_summaries(
         self, offset: int, limit: int, query: str = ""
     ) -> list[ArticleSummary]: ...
-
-
-def fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` cells with an ellipsis when it does not fit.
-
-    Only its start is measured (a character takes at least one cell but for the rare combining
-    mark), so a title of 10,000 letters without a space costs no more than a short one.
-    """
-    if width <= 0:
-        return ""
-    head = text[: 4 * width + 4]
-    if head == text and cell_len(text) <= width:
-        return text
-    return set_cell_size(head, width - 1).rstrip() + "…"
 
 
 class ArticleList(SteadyScrollView, can_focus=True, inherit_bindings=False):

@@ -5,13 +5,15 @@ Textual reads a plain ``str`` given to a ``Label``, an ``Option``, a command pal
 a ``MarkupError`` and a title holding ``[link=file:///…]`` becomes a live link; and it passes
 escape sequences through to the terminal. Every string that comes from the data (articles, the
 codebook, coders' names, notes, file paths) is shown through these helpers, which build the
-Content or rich Text themselves from ``reader.text.visible``.
+Content or rich Text themselves from ``reader.text.visible``; ``fit`` cuts such a string to the
+cells a line has.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.content import Content
 from textual.widgets import Input
@@ -30,6 +32,20 @@ def literal(text: str, *, one_line: bool = True) -> Content:
 def literal_text(text: str, *, one_line: bool = True) -> Text:
     """As ``literal``, as rich Text, for the widgets that take rich renderables (``DataTable``)."""
     return Text(visible(text, one_line=one_line), end="")
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells with an ellipsis when it does not fit.
+
+    Only its start is measured (a character takes at least one cell but for the rare combining
+    mark), so a title of 10,000 letters without a space costs no more than a short one.
+    """
+    if width <= 0:
+        return ""
+    head = text[: 4 * width + 4]
+    if head == text and cell_len(text) <= width:
+        return text
+    return set_cell_size(head, width - 1).rstrip() + "…"
 
 
 class LiteralInput(Input):

@@ -38,8 +38,8 @@ from textual.strip import Strip
 from reader.models import Article, Sentence
 from reader.text.mentions import Mention
 from reader.text.visible import shown_offsets, visible
-from reader.tui.widgets.article_list import fit
 from reader.tui.widgets.auto_colors import AutoColors
+from reader.tui.widgets.literal import fit
 from reader.tui.widgets.repaint import compact
 from reader.tui.widgets.steady_scroll import SteadyScrollView
 
