@@ -89,6 +89,15 @@ class NavigationActions(ArticleScreen):
         self.open_article(article_id)
         self.set_focus(self.reader)
 
+    def action_other_articles(self) -> None:
+        """With assignments: show every article, or only this coder's again."""
+        self.store.all_articles = not self.store.all_articles
+        done, self.total_sentences = self.store.progress()
+        self._apply_filter(self.article_list.query_text)
+        self._show_progress(done)
+        shown = "every article" if self.store.all_articles else "your articles"
+        self.notify(f"The list shows {shown}", markup=False)
+
     # -- filtering ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
